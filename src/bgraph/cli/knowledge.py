@@ -1,0 +1,53 @@
+"""``bgraph stats`` and ``bgraph validate``: look at the knowledge base itself."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import ExitCode
+from . import main
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+def stats(as_json: bool) -> None:
+    """Count triples, entities per class and facts per source article.
+
+    \b
+    Example:
+        bgraph stats
+    """
+    from ..graph import load_asserted
+    from ..stats import compute_stats, render_stats
+
+    report = compute_stats(load_asserted())
+    if as_json:
+        import json
+
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        render_stats(report)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the SHACL report as JSON.")
+def validate(as_json: bool) -> None:
+    """Check the data against the SHACL shapes (ontology/shapes.ttl).
+
+    Exits 0 when the data conforms, 1 when there are violations.
+
+    \b
+    Example:
+        bgraph validate
+    """
+    from ..graph import load_asserted
+    from ..validate import render_report, validate_dataset
+
+    report = validate_dataset(load_asserted())
+    if as_json:
+        import json
+
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        render_report(report)
+    raise SystemExit(ExitCode.OK if report.conforms else ExitCode.FAILURE)

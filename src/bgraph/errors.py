@@ -1,0 +1,46 @@
+"""bgraph's exceptions and exit codes. The CLI and the server map these at the edges."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, as httpie does: one meaning each, tested."""
+
+    OK = 0  # success; for `validate`, the data conforms
+    FAILURE = 1  # the command ran and found a problem (e.g. SHACL violations) or an input error
+    USAGE = 2  # bad command line: unknown option or format, query syntax error, unknown query name
+
+
+class BgraphError(Exception):
+    """Base class: a problem bgraph reports as one clear message, without a traceback."""
+
+    exit_code: ExitCode = ExitCode.FAILURE
+    http_status: int = 400
+
+
+class InputError(BgraphError):
+    """A file that cannot be read or parsed."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.detail = message
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class UsageError(BgraphError):
+    """A bad option, format or argument."""
+
+    exit_code = ExitCode.USAGE
+
+
+class QuerySyntaxError(UsageError):
+    """A SPARQL query that does not parse."""
+
+
+class UnknownFormatError(UsageError):
+    """A format name that the format table does not know."""

@@ -1,0 +1,109 @@
+"""THE format table: name <-> rdflib parser/serialiser <-> media types <-> file suffixes.
+
+Every module that reads, writes or negotiates a format asks this table; nothing else
+hard-codes a media type or a suffix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UnknownFormatError
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    name: str  #: the name users type (--format)
+    rdflib: str  #: rdflib's parser/serialiser name
+    media_types: tuple[str, ...]  #: first one is canonical
+    suffixes: tuple[str, ...]  #: first one is canonical
+    quads: bool  #: keeps named graphs
+    serialiser: str | None = None  #: rdflib serialiser when it differs (deterministic Turtle)
+
+    @property
+    def media_type(self) -> str:
+        return self.media_types[0]
+
+    @property
+    def suffix(self) -> str:
+        return self.suffixes[0]
+
+
+@dataclass(frozen=True)
+class ResultFormat:
+    """A SPARQL results format (SELECT/ASK)."""
+
+    name: str
+    rdflib: str | None  #: rdflib result serialiser, None when bgraph renders it itself
+    media_types: tuple[str, ...]
+    suffix: str
+
+    @property
+    def media_type(self) -> str:
+        return self.media_types[0]
+
+
+RDF_FORMATS: tuple[RdfFormat, ...] = (
+    RdfFormat(
+        "turtle", "turtle", ("text/turtle", "application/x-turtle"), (".ttl",), False, "longturtle"
+    ),
+    RdfFormat("trig", "trig", ("application/trig",), (".trig",), True),
+    RdfFormat("nt", "nt", ("application/n-triples",), (".nt",), False),
+    RdfFormat("nquads", "nquads", ("application/n-quads",), (".nq",), True),
+    RdfFormat(
+        "jsonld", "json-ld", ("application/ld+json", "application/json"), (".jsonld", ".json"), True
+    ),
+    RdfFormat("xml", "xml", ("application/rdf+xml",), (".rdf", ".owl", ".xml"), False),
+)
+
+RESULT_FORMATS: tuple[ResultFormat, ...] = (
+    ResultFormat("json", "json", ("application/sparql-results+json", "application/json"), ".srj"),
+    ResultFormat("xml", "xml", ("application/sparql-results+xml", "application/xml"), ".srx"),
+    ResultFormat("csv", "csv", ("text/csv",), ".csv"),
+    ResultFormat("tsv", "tsv", ("text/tab-separated-values",), ".tsv"),
+    ResultFormat("table", None, ("text/plain",), ".txt"),
+)
+
+_BY_NAME = {f.name: f for f in RDF_FORMATS}
+_ALIASES = {"ttl": "turtle", "json-ld": "jsonld", "ntriples": "nt", "nq": "nquads", "rdfxml": "xml"}
+
+
+def rdf_format(name: str) -> RdfFormat:
+    """The RDF format called ``name`` (or an alias); UnknownFormatError lists valid ones."""
+    key = _ALIASES.get(name.lower(), name.lower())
+    try:
+        return _BY_NAME[key]
+    except KeyError:
+        valid = ", ".join(f.name for f in RDF_FORMATS)
+        raise UnknownFormatError(f"unknown RDF format {name!r}; valid formats: {valid}") from None
+
+
+def result_format(name: str) -> ResultFormat:
+    for f in RESULT_FORMATS:
+        if f.name == name.lower():
+            return f
+    valid = ", ".join(f.name for f in RESULT_FORMATS)
+    raise UnknownFormatError(f"unknown result format {name!r}; valid formats: {valid}")
+
+
+def rdf_format_for_path(path: Path | str) -> RdfFormat:
+    """Guess an RDF format from a file's suffix."""
+    suffix = Path(path).suffix.lower()
+    for f in RDF_FORMATS:
+        if suffix in f.suffixes:
+            return f
+    known = ", ".join(s for f in RDF_FORMATS for s in f.suffixes)
+    raise UnknownFormatError(f"{path}: cannot tell the RDF format from {suffix!r}; known: {known}")
+
+
+def rdf_format_for_media_type(media_type: str) -> RdfFormat | None:
+    mt = media_type.split(";")[0].strip().lower()
+    for f in RDF_FORMATS:
+        if mt in f.media_types:
+            return f
+    return None
+
+
+def rdf_format_names() -> list[str]:
+    return [f.name for f in RDF_FORMATS]
