@@ -1,0 +1,53 @@
+"""Shared fixtures: the graph is loaded once per session; the closure cache is per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's closure cache."""
+    os.environ["BGRAPH_CACHE_DIR"] = str(tmp_path_factory.mktemp("bgraph-cache"))
+
+
+@pytest.fixture(scope="session")
+def asserted() -> Dataset:
+    from bgraph.graph import load_asserted
+
+    return load_asserted()
+
+
+@pytest.fixture(scope="session")
+def enriched() -> Dataset:
+    """Asserted + cleaned inferred graphs, as users get them."""
+    from bgraph.dataset import load_dataset
+
+    return load_dataset()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture()
+def cli():
+    """Run ``bgraph ARGS`` in-process; returns click's Result (exit_code, stdout, stderr)."""
+    from bgraph.cli import main
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):  # noqa: A002 - click's name
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return run
