@@ -59,7 +59,10 @@ def parse_into(target: Graph | Dataset, path: Path, fmt: RdfFormat | None = None
         target.parse(data=text, format=fmt.rdflib, publicID=path.resolve().as_uri())
     except BadSyntax as exc:
         why = _WHY.search(str(exc))
-        raise InputError(path, why.group(1) if why else str(exc), exc.lines + 1) from None
+        # rdflib's own line counter drifts (it counts some newlines twice): use the offset
+        offset = getattr(exc, "_i", None)
+        line = text[:offset].count("\n") + 1 if isinstance(offset, int) else exc.lines + 1
+        raise InputError(path, why.group(1) if why else str(exc), line) from None
     except ParserError as exc:
         raise InputError(path, str(exc).split("\n")[0], _first_bad_line(text, fmt)) from None
     except Exception as exc:  # rdflib's parsers raise many types, IndexError at EOF included

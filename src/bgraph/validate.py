@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, SDO, SH
 from rich.console import Console
 from rich.table import Table
 
 from .graph import parse_into
 from .labels import label
-from .namespaces import FACTS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+from .namespaces import BG, FACTS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from .resources import resources
 
 
@@ -44,14 +44,25 @@ def shapes_graph() -> Graph:
     return g
 
 
-def validate_dataset(ds: Dataset, shapes: Graph | None = None) -> Report:
-    """Validate facts + provenance (data graph) with the ontology as the ont_graph."""
-    import pyshacl
-
+def validation_graph(ds: Dataset) -> Graph:
+    """Facts + provenance, plus ``?entity schema:subjectOf ?claim`` for every claim graph that
+    describes the entity, so that SHACL (one graph at a time) can see provenance."""
     data = Graph()
     for name in (FACTS_GRAPH, PROVENANCE_GRAPH):
         for t in ds.graph(name):
             data.add(t)
+    prov = ds.graph(PROVENANCE_GRAPH)
+    for claim in set(prov.subjects(RDF.type, BG.Claim)):
+        for subject in set(ds.graph(claim).subjects()):
+            data.add((subject, SDO.subjectOf, claim))
+    return data
+
+
+def validate_dataset(ds: Dataset, shapes: Graph | None = None) -> Report:
+    """Validate facts + provenance (data graph) with the ontology as the ont_graph."""
+    import pyshacl
+
+    data = validation_graph(ds)
     ont = ds.graph(ONTOLOGY_GRAPH)
     shapes = shapes if shapes is not None else shapes_graph()
     conforms, results, _text = pyshacl.validate(

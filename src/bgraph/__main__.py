@@ -1,0 +1,5 @@
+"""``python -m bgraph`` runs the CLI."""
+
+from bgraph.cli import run
+
+run()
