@@ -47,7 +47,7 @@ def cli():
 
     runner = CliRunner()
 
-    def run(*args: str, input: str | None = None):  # noqa: A002 - click's name
+    def run(*args: str, input: str | None = None):
         return runner.invoke(main, list(args), input=input, catch_exceptions=False)
 
     return run
