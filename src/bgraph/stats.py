@@ -41,15 +41,11 @@ class Stats:
 
 def compute_stats(ds: Dataset) -> Stats:
     s = Stats()
-    claims = 0
-    for g in ds.graphs():
-        if len(g) == 0:
-            continue
-        key = str(g.identifier)
-        if g.identifier not in (ONTOLOGY_GRAPH, FACTS_GRAPH, PROVENANCE_GRAPH, INFERRED_GRAPH):
-            claims += 1
-            continue
-        s.graphs[key] = len(g)
+    fixed = (ONTOLOGY_GRAPH, FACTS_GRAPH, PROVENANCE_GRAPH, INFERRED_GRAPH)
+    for name in fixed:
+        if len(ds.graph(name)):
+            s.graphs[str(name)] = len(ds.graph(name))
+    claims = sum(1 for g in ds.graphs() if g.identifier not in fixed and len(g))
     if claims:
         s.graphs["claim graphs"] = claims
     s.triples = len(set(ds.triples((None, None, None))))

@@ -10,17 +10,18 @@ from . import main
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
-def stats(as_json: bool) -> None:
+@click.option("--no-inference", is_flag=True, help="Count the asserted graphs only.")
+def stats(as_json: bool, no_inference: bool) -> None:
     """Count triples, entities per class and facts per source article.
 
     \b
     Example:
         bgraph stats
     """
-    from ..graph import load_asserted
+    from ..dataset import load_dataset
     from ..stats import compute_stats, render_stats
 
-    report = compute_stats(load_asserted())
+    report = compute_stats(load_dataset(inference=not no_inference))
     if as_json:
         import json
 
