@@ -65,9 +65,7 @@ def diagram(
         raise UsageError("PNG is binary: give -o FILE (or redirect standard output)")
     data = render_diagram(load_asserted(), kind, focus=focus, depth=depth, lang=lang)
     if output is None:
-        stream = click.get_binary_stream("stdout")
-        stream.write(data)
-        stream.flush()
+        click.echo(data, nl=False)  # bytes go to the binary stream
     else:
         write_output(data, output)
         click.echo(f"Wrote {output} ({kind}, {len(data):,} bytes)", err=True)
