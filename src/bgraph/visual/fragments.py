@@ -1,0 +1,147 @@
+"""HTML fragments and JSON payloads the server embeds: the franchise diagram, the timeline and
+the interactive neighbourhood graph. No server code here: callers pass URLs and link makers."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from rdflib import Dataset, Graph
+
+from ..diagram import MAX_DEPTH, UnknownEntityError
+from ..errors import UsageError
+from .model import HrefFor, View, default_href, neighbourhood, resolve
+from .style import GROUP_COLOURS
+from .timeline import read_timeline
+from .universe import read_universe
+
+#: The browser graph draws at most this many entities (tested with 1,000 in Chromium).
+GRAPH_LIMIT = 1000
+DEFAULT_STATIC = "/static/visual"
+
+
+def assets(static_url: str = DEFAULT_STATIC) -> str:
+    """The <link> and <script> tags the interactive graph needs (once per page)."""
+    base = escape(static_url.rstrip("/"), quote=True)
+    return (
+        f'<link rel="stylesheet" href="{base}/visual.css">\n'
+        f'<script src="{base}/vendor/cytoscape.min.js" defer></script>\n'
+        f'<script src="{base}/graph.js" defer></script>\n'
+    )
+
+
+def _json_for_script(data: object) -> str:
+    """JSON safe inside <script>: no '</' or '<!--' can end or confuse the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# -- payloads (JSON) ----------------------------------------------------------------------------
+
+
+def neighbourhood_payload(
+    graph: Graph | Dataset,
+    ident: str,
+    depth: int = 1,
+    limit: int = GRAPH_LIMIT,
+    href_for: HrefFor = default_href,
+    lang: str = "en",
+) -> dict:
+    """The interactive graph's data for one entity; UnknownEntityError/UsageError on bad input."""
+    if not 0 <= depth <= MAX_DEPTH:
+        raise UsageError(f"depth must be between 0 and {MAX_DEPTH}, not {depth}")
+    view = View.of(graph, lang)
+    node = resolve(view, ident)
+    if node is None:
+        raise UnknownEntityError(f"no entity {ident!r} in the graph")
+    payload = neighbourhood(view, node, depth, limit=limit, href_for=href_for).as_payload()
+    payload["colours"] = GROUP_COLOURS
+    return payload
+
+
+def timeline_payload(graph: Graph | Dataset, href_for: HrefFor = default_href) -> list[dict]:
+    return [e.as_dict() for e in read_timeline(View.of(graph), href_for)]
+
+
+# -- fragments (HTML) ---------------------------------------------------------------------------
+
+
+def graph_fragment(
+    payload: dict | None = None,
+    src: str | None = None,
+    static_url: str = DEFAULT_STATIC,
+    include_assets: bool = True,
+    height: str = "480px",
+    title: str = "Neighbourhood graph",
+) -> str:
+    """An interactive graph: its data inline (``payload``) or fetched from ``src``."""
+    if (payload is None) == (src is None):
+        raise ValueError("give exactly one of payload or src")
+    data = (
+        f'<script type="application/json">{_json_for_script(payload)}</script>'
+        if payload is not None
+        else ""
+    )
+    src_attr = f' data-src="{escape(src, quote=True)}"' if src else ""
+    legend = ""
+    fallback = ""
+    if payload is not None:
+        present = sorted({n["group"] for n in payload["nodes"]}, key=list(GROUP_COLOURS).index)
+        legend = "".join(
+            f'<li><span class="swatch" style="background:{GROUP_COLOURS[g][0]};'
+            f'border-color:{GROUP_COLOURS[g][1]}"></span>{escape(g)}</li>'
+            for g in present
+            if g in GROUP_COLOURS
+        )
+        links = "".join(
+            f'<li><a href="{escape(n["href"], quote=True)}">{escape(n["label"])}</a></li>'
+            for n in payload["nodes"][1:51]
+            if n.get("href")
+        )
+        fallback = f'<noscript><ul class="bg-graph-fallback">{links}</ul></noscript>'
+    return (
+        (assets(static_url) if include_assets else "")
+        + f'<section class="bg-graph-panel" aria-label="{escape(title, quote=True)}">'
+        + f'<div class="bg-graph" role="img" aria-label="{escape(title, quote=True)}"'
+        + f' style="height:{escape(height, quote=True)}"{src_attr}>{data}</div>'
+        + '<p class="bg-graph-caption" aria-live="polite"></p>'
+        + (f'<ul class="bg-graph-legend">{legend}</ul>' if legend else "")
+        + fallback
+        + "</section>"
+    )
+
+
+def franchise_fragment(
+    graph: Graph | Dataset, href_for: HrefFor = default_href, lang: str = "en"
+) -> str:
+    """The franchise diagram, inline (its entities link to their pages)."""
+    from .franchise import render_franchise
+
+    universe = read_universe(View.of(graph, lang))
+    if not universe.series:
+        return ""
+    svg = render_franchise(universe, href_for)
+    svg = svg.split("?>", 1)[1].lstrip() if svg.startswith("<?xml") else svg
+    return (
+        '<figure class="bg-universe"><div class="bg-universe-scroll">'
+        + svg
+        + "</div><figcaption>Drawn from the graph: series on a time axis with their spin-offs "
+        "and adapted novels, the cast as actor → character, production and platform. "
+        "<code>bgraph diagram</code> draws the same picture.</figcaption></figure>"
+    )
+
+
+def timeline_fragment(graph: Graph | Dataset, href_for: HrefFor = default_href) -> str:
+    """The dated facts as an ordered list (oldest first)."""
+    items = []
+    for e in read_timeline(View.of(graph), href_for):
+        name = escape(e.label)
+        if e.href:
+            name = f'<a href="{escape(e.href, quote=True)}">{name}</a>'
+        items.append(
+            f'<li class="{escape(e.group)}"><time datetime="{e.date}">{escape(e.display)}</time>'
+            f'{name} <span class="what">{escape(", ".join(e.what))}</span></li>'
+        )
+    if not items:
+        return ""
+    return '<ol class="bg-timeline" aria-label="Timeline">' + "".join(items) + "</ol>"
