@@ -29,7 +29,7 @@ def _tbox_abox(ds: Dataset, builtin: bool) -> tuple[Graph, Graph]:
 def load_dataset(
     paths: Sequence[Path] | None = None,
     inference: bool = True,
-    reasoner: str = "owlrl",
+    reasoner: str = "fast",
     use_cache: bool = True,
 ) -> Dataset:
     """The built-in Ballard dataset, or the given RDF files, enriched with the closure.
@@ -44,7 +44,7 @@ def load_dataset(
 def load_with_closure(
     paths: Sequence[Path] | None = None,
     inference: bool = True,
-    reasoner: str = "owlrl",
+    reasoner: str = "fast",
     use_cache: bool = True,
 ) -> tuple[Dataset, Closure | None]:
     builtin = not paths

@@ -1,0 +1,745 @@
+"""A fast OWL 2 RL reasoner whose cleaned inferences are exactly owlrl's, for bgraph's profile.
+
+owlrl re-runs every rule over every triple until nothing changes; its cost grows faster than the
+data. This module compiles the ontology (and any schema statements in the data) into rules
+specialised to the axioms actually used, then runs them once, semi-naively, over integer-encoded
+triples:
+
+* **property templates**: for each property ``p``, every (property, direction) a ``p`` statement
+  implies through ``rdfs:subPropertyOf``, ``owl:equivalentProperty``, ``owl:inverseOf`` and
+  ``owl:SymmetricProperty`` (rules prp-spo1, prp-eqp1/2, prp-inv1/2, prp-symp), closed at compile
+  time, so one statement yields all of them at once;
+* **joins** for ``owl:propertyChainAxiom`` (prp-spo2, chains of any length, folded into binary
+  compositions) and ``owl:TransitiveProperty`` (prp-trp, a chain ``p o p``), run from a worklist
+  of new statements only, with subject/object indexes kept just for the properties they use;
+* **types** last: ``rdfs:domain``/``rdfs:range`` (prp-dom/rng) of every statement of the closure
+  and asserted types, widened by the reflexive-transitive ``rdfs:subClassOf``/
+  ``owl:equivalentClass`` closure (cax-sco, cax-eqc1/2, scm-dom1/2, scm-rng1/2); types never
+  feed back into property rules in this profile, so one pass suffices;
+* **schema**: the transitive ``rdfs:subClassOf``/``rdfs:subPropertyOf`` closure and the
+  equivalences it implies (scm-sco, scm-eqc1/2, scm-spo, scm-eqp1/2);
+* owlrl's diagnostics for literals that do not match their datatype (dt-not-type), which owlrl
+  writes into its output as ``err:ErrorMessage`` nodes, are reproduced the same way.
+
+The result is cleaned with the policy of :mod:`bgraph.reason` (the same rules, applied to term
+ids). Input that uses OWL beyond this profile (``owl:sameAs``, restrictions, functional or
+disjoint properties, class expressions, axioms about the RDF/OWL vocabulary itself...) raises
+:class:`Unsupported`: :func:`bgraph.reason.compute_closure` then falls back to owlrl, so the
+answer is always owlrl's. ``tests/test_fastreason.py`` is the oracle: set equality with owlrl on
+the Ballard graph, synthetic universes and crafted ontologies.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+ERR_NS = "http://www.daml.org/2002/03/agents/agent-ont#"
+AXIOMATIC_NS = (RDF_NS, RDFS_NS, OWL_NS, XSD_NS)
+
+TYPE = RDF_NS + "type"
+FIRST, REST, NIL = RDF_NS + "first", RDF_NS + "rest", RDF_NS + "nil"
+SUBCLASS, SUBPROP = RDFS_NS + "subClassOf", RDFS_NS + "subPropertyOf"
+DOMAIN, RANGE = RDFS_NS + "domain", RDFS_NS + "range"
+EQCLASS, EQPROP = OWL_NS + "equivalentClass", OWL_NS + "equivalentProperty"
+INVERSE, CHAIN = OWL_NS + "inverseOf", OWL_NS + "propertyChainAxiom"
+SYMMETRIC, TRANSITIVE = OWL_NS + "SymmetricProperty", OWL_NS + "TransitiveProperty"
+SAME_AS = OWL_NS + "sameAs"
+NOISE_TYPES = frozenset(
+    (OWL_NS + "Thing", RDFS_NS + "Resource", OWL_NS + "NamedIndividual", OWL_NS + "Nothing")
+)
+TBOX_KEEP = frozenset((SUBCLASS, SUBPROP, EQCLASS, EQPROP))
+
+#: Predicates of the RDF/RDFS/OWL vocabularies that this reasoner understands (or that have no
+#: consequence under OWL 2 RL). Any other one means "use owlrl".
+SUPPORTED_PREDICATES = frozenset(
+    {
+        TYPE,
+        FIRST,
+        REST,
+        SUBCLASS,
+        SUBPROP,
+        DOMAIN,
+        RANGE,
+        EQCLASS,
+        EQPROP,
+        INVERSE,
+        CHAIN,
+        RDFS_NS + "label",
+        RDFS_NS + "comment",
+        RDFS_NS + "seeAlso",
+        RDFS_NS + "isDefinedBy",
+        OWL_NS + "versionIRI",
+        OWL_NS + "versionInfo",
+        OWL_NS + "priorVersion",
+        OWL_NS + "backwardCompatibleWith",
+        OWL_NS + "incompatibleWith",
+        OWL_NS + "deprecated",
+        OWL_NS + "imports",
+    }
+)
+#: Classes of the RDF/RDFS/OWL vocabularies a resource may be typed with.
+SUPPORTED_TYPES = frozenset(
+    {
+        OWL_NS + "Class",
+        RDFS_NS + "Class",
+        OWL_NS + "ObjectProperty",
+        OWL_NS + "DatatypeProperty",
+        OWL_NS + "AnnotationProperty",
+        OWL_NS + "OntologyProperty",
+        RDF_NS + "Property",
+        OWL_NS + "Ontology",
+        OWL_NS + "NamedIndividual",
+        OWL_NS + "Thing",
+        RDFS_NS + "Resource",
+        RDFS_NS + "Datatype",
+        RDFS_NS + "Literal",
+        RDF_NS + "List",
+        SYMMETRIC,
+        TRANSITIVE,
+    }
+)
+_SCHEMA_PREDICATES = (SUBCLASS, SUBPROP, DOMAIN, RANGE, EQCLASS, EQPROP, INVERSE, CHAIN)
+
+IRI, BNODE, LITERAL = 0, 1, 2
+_SHIFT = 32
+_MASK = (1 << _SHIFT) - 1
+
+
+class Unsupported(Exception):
+    """The input uses OWL beyond what this reasoner reproduces exactly; use owlrl."""
+
+
+class Terms(Protocol):
+    """What the engine needs to know about the terms of one RDF library."""
+
+    def iri(self, value: str) -> Hashable: ...
+    def kind(self, term: Any) -> int: ...  # IRI, BNODE or LITERAL
+    def value(self, term: Any) -> str: ...  # the IRI, or a literal's lexical form
+    def datatype(self, term: Any) -> str | None: ...
+    def literal(self, text: str) -> Hashable: ...
+    def bnode(self) -> Hashable: ...
+
+
+class RdflibTerms:
+    def __init__(self) -> None:
+        from rdflib import BNode, Literal, URIRef
+
+        self._uri, self._lit, self._bnode = URIRef, Literal, BNode
+
+    def iri(self, value: str) -> Hashable:
+        return self._uri(value)
+
+    def kind(self, term: Any) -> int:
+        if isinstance(term, self._lit):
+            return LITERAL
+        if isinstance(term, self._bnode):
+            return BNODE
+        return IRI
+
+    def value(self, term: Any) -> str:
+        return str(term)
+
+    def datatype(self, term: Any) -> str | None:
+        dt = term.datatype
+        return str(dt) if dt is not None else None
+
+    def literal(self, text: str) -> Hashable:
+        return self._lit(text)
+
+    def bnode(self) -> Hashable:
+        return self._bnode()
+
+
+class OxigraphTerms:
+    def __init__(self) -> None:
+        import pyoxigraph as ox
+
+        self._ox = ox
+
+    def iri(self, value: str) -> Hashable:
+        return self._ox.NamedNode(value)
+
+    def kind(self, term: Any) -> int:
+        if isinstance(term, self._ox.Literal):
+            return LITERAL
+        if isinstance(term, self._ox.BlankNode):
+            return BNODE
+        return IRI
+
+    def value(self, term: Any) -> str:
+        return term.value
+
+    def datatype(self, term: Any) -> str | None:
+        return term.datatype.value
+
+    def literal(self, text: str) -> Hashable:
+        return self._ox.Literal(text)
+
+    def bnode(self) -> Hashable:
+        return self._ox.BlankNode()
+
+
+@dataclass
+class FastResult:
+    """Cleaned inferences, as term triples, and how long each phase took."""
+
+    triples: list[tuple[Any, Any, Any]]
+    errors: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    input_triples: int = 0
+    rules: dict[str, int] = field(default_factory=dict)
+
+
+class _Schema:
+    """The ontology compiled into rules over term ids."""
+
+    def __init__(self) -> None:
+        self.templates: dict[int, tuple[tuple[int, bool], ...]] = {}
+        self.chains: list[tuple[int, int, int]] = []  # (first, second, result)
+        self.first_of: dict[int, list[tuple[int, int]]] = defaultdict(list)  # p -> (second, result)
+        self.second_of: dict[int, list[tuple[int, int]]] = defaultdict(list)  # p -> (first, result)
+        self.dom_types: dict[int, frozenset[int]] = {}
+        self.rng_types: dict[int, frozenset[int]] = {}
+        self.superclasses: dict[int, frozenset[int]] = {}
+        self.schema_out: set[tuple[int, int, int]] = set()
+
+
+class Engine:
+    """Encode triples, compile the schema they contain, close, and decode the cleaned result."""
+
+    def __init__(self, terms: Terms) -> None:
+        self.t = terms
+        self.ids: dict[Hashable, int] = {}
+        self.facts: dict[int, set[int]] = defaultdict(set)  # predicate -> {s << 32 | o}
+        self.n_input = 0
+
+    # -- input --------------------------------------------------------------------------------
+
+    def add_all(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
+        ids = self.ids
+        facts = self.facts
+        n = 0
+        for s, p, o in triples:
+            si = ids.get(s)
+            if si is None:
+                si = ids[s] = len(ids)
+            pi = ids.get(p)
+            if pi is None:
+                pi = ids[p] = len(ids)
+            oi = ids.get(o)
+            if oi is None:
+                oi = ids[o] = len(ids)
+            facts[pi].add(si << _SHIFT | oi)
+            n += 1
+        self.n_input += n
+        if len(ids) > _MASK:
+            raise Unsupported("more than 4 billion distinct terms")
+
+    def _id(self, iri: str) -> int:
+        """The id of a vocabulary IRI (minted if the data never uses it)."""
+        term = self.t.iri(iri)
+        i = self.ids.get(term)
+        if i is None:
+            i = self.ids[term] = len(self.ids)
+        return i
+
+    # -- compile ------------------------------------------------------------------------------
+
+    def _pairs(self, pred: str) -> Iterator[tuple[int, int]]:
+        for key in self.facts.get(self._id(pred), ()):
+            yield key >> _SHIFT, key & _MASK
+
+    def compile(self, kinds: list[int], values: list[str | None]) -> _Schema:
+        def is_vocab(i: int) -> bool:
+            v = values[i]
+            return v is not None and kinds[i] == IRI and v.startswith(AXIOMATIC_NS)
+
+        # 1. refuse what owlrl would treat beyond this profile
+        type_id = self._id(TYPE)
+        for p in self.facts:
+            v = values[p]
+            if kinds[p] != IRI:
+                raise Unsupported("a predicate that is not an IRI")
+            if v is not None and v.startswith(AXIOMATIC_NS) and v not in SUPPORTED_PREDICATES:
+                raise Unsupported(f"the data uses <{v}>")
+        for key in self.facts.get(type_id, ()):
+            o = key & _MASK
+            v = values[o]
+            if is_vocab(o) and v not in SUPPORTED_TYPES:
+                raise Unsupported(f"a resource is typed <{v}>")
+
+        # 2. property axioms
+        prop_edges: dict[int, set[tuple[int, bool]]] = defaultdict(set)  # p -> {(q, flipped)}
+        spo_edges: dict[int, set[int]] = defaultdict(set)  # for the schema output
+        for pred in (SUBPROP, EQPROP, INVERSE, CHAIN, DOMAIN, RANGE):
+            for a, b in self._pairs(pred):
+                if kinds[a] != IRI or (pred not in (CHAIN,) and kinds[b] != IRI):
+                    raise Unsupported(f"a blank node in a <{pred}> axiom")
+                if is_vocab(a) or (pred in (SUBPROP, EQPROP, INVERSE) and is_vocab(b)):
+                    raise Unsupported(f"a <{pred}> axiom about the RDF/OWL vocabulary")
+        for a, b in self._pairs(SUBPROP):
+            prop_edges[a].add((b, False))
+            spo_edges[a].add(b)
+        for a, b in self._pairs(EQPROP):
+            prop_edges[a].add((b, False))
+            prop_edges[b].add((a, False))
+            spo_edges[a].add(b)
+            spo_edges[b].add(a)
+        for a, b in self._pairs(INVERSE):
+            prop_edges[a].add((b, True))
+            prop_edges[b].add((a, True))
+        sym = self._id(SYMMETRIC)
+        trans = self._id(TRANSITIVE)
+        schema = _Schema()
+        chains: list[tuple[list[int], int]] = []
+        for key in self.facts.get(type_id, ()):
+            s, o = key >> _SHIFT, key & _MASK
+            if o == sym:
+                if kinds[s] != IRI or is_vocab(s):
+                    raise Unsupported("a symmetric property that is not a plain IRI")
+                prop_edges[s].add((s, True))
+            elif o == trans:
+                if kinds[s] != IRI or is_vocab(s):
+                    raise Unsupported("a transitive property that is not a plain IRI")
+                chains.append(([s, s], s))
+        first = dict(self._pairs(FIRST))
+        rest = dict(self._pairs(REST))
+        nil = self._id(NIL)
+        for q, head in self._pairs(CHAIN):
+            items = []
+            node = head
+            seen = set()
+            while node != nil:
+                if node in seen or node not in first or node not in rest:
+                    raise Unsupported("a property chain that is not a well-formed list")
+                seen.add(node)
+                items.append(first[node])
+                node = rest[node]
+            for p in items:
+                if kinds[p] != IRI or is_vocab(p):
+                    raise Unsupported("a property chain over a property expression")
+            if len(items) == 1:
+                prop_edges[items[0]].add((q, False))  # a chain of one is a sub-property
+            elif items:
+                chains.append((items, q))
+
+        # n-ary chains fold into binary compositions through virtual properties (negative ids)
+        virtual = 0
+        for items, q in chains:
+            left = items[0]
+            for k, p in enumerate(items[1:], 1):
+                if k == len(items) - 1:
+                    target = q
+                else:
+                    virtual -= 1
+                    target = virtual
+                schema.chains.append((left, p, target))
+                left = target
+        for first_p, second_p, result in schema.chains:
+            schema.first_of[first_p].append((second_p, result))
+            schema.second_of[second_p].append((first_p, result))
+
+        # templates: every (property, flipped) reachable from (p, False), itself excluded
+        props = (
+            set(prop_edges)
+            | {q for es in prop_edges.values() for q, _ in es}
+            | {x for c in schema.chains for x in c}
+        )
+        for p in props:
+            seen_nodes = {(p, False)}
+            stack = [(p, False)]
+            while stack:
+                q, f = stack.pop()
+                for r, flip in prop_edges.get(q, ()):
+                    node = (r, f ^ flip)
+                    if node not in seen_nodes:
+                        seen_nodes.add(node)
+                        stack.append(node)
+            seen_nodes.discard((p, False))
+            if seen_nodes:
+                schema.templates[p] = tuple(sorted(seen_nodes))
+
+        # 3. classes
+        sc_edges: dict[int, set[int]] = defaultdict(set)
+        for pred in (SUBCLASS, EQCLASS):
+            for a, b in self._pairs(pred):
+                if kinds[a] != IRI or kinds[b] != IRI:
+                    raise Unsupported(f"a class expression (blank node) in a <{pred}> axiom")
+                if is_vocab(a) or (pred == EQCLASS and is_vocab(b)):
+                    raise Unsupported(f"a <{pred}> axiom about the RDF/OWL vocabulary")
+                sc_edges[a].add(b)
+                if pred == EQCLASS:
+                    sc_edges[b].add(a)
+
+        def reach(start: int, edges: dict[int, set[int]]) -> frozenset[int]:
+            seen_c = {start}
+            stack_c = [start]
+            while stack_c:
+                for nxt in edges.get(stack_c.pop(), ()):
+                    if nxt not in seen_c:
+                        seen_c.add(nxt)
+                        stack_c.append(nxt)
+            return frozenset(seen_c)
+
+        def supers(c: int) -> frozenset[int]:
+            got = schema.superclasses.get(c)
+            if got is None:
+                got = schema.superclasses[c] = reach(c, sc_edges)
+            return got
+
+        doms: dict[int, set[int]] = defaultdict(set)
+        rngs: dict[int, set[int]] = defaultdict(set)
+        for p, c in self._pairs(DOMAIN):
+            doms[p].update(supers(c))
+        for p, c in self._pairs(RANGE):
+            rngs[p].update(supers(c))
+        schema.dom_types = {p: frozenset(cs) for p, cs in doms.items()}
+        schema.rng_types = {p: frozenset(cs) for p, cs in rngs.items()}
+        for key in self.facts.get(type_id, ()):
+            supers(key & _MASK)
+
+        # 4. schema output: transitive sub-class/property and the equivalences they imply
+        sco, eqc = self._id(SUBCLASS), self._id(EQCLASS)
+        spo, eqp = self._id(SUBPROP), self._id(EQPROP)
+        for edges, sub, eq in ((sc_edges, sco, eqc), (spo_edges, spo, eqp)):
+            closure = {c: reach(c, edges) for c in list(edges)}
+            for a, ups in closure.items():
+                for b in ups:
+                    if a == b:
+                        continue
+                    schema.schema_out.add((a, sub, b))
+                    if a in closure.get(b, ()):
+                        schema.schema_out.add((a, eq, b))
+        return schema
+
+    # -- close --------------------------------------------------------------------------------
+
+    def close(self, schema: _Schema) -> None:
+        """Run the property rules to a fixpoint (in place, on ``self.facts``)."""
+        facts = self.facts
+        templates = schema.templates
+        first_of, second_of = schema.first_of, schema.second_of
+        chain_props = set(first_of) | set(second_of)
+        by_s: dict[int, dict[int, list[int]]] = {p: defaultdict(list) for p in second_of}
+        by_o: dict[int, dict[int, list[int]]] = {p: defaultdict(list) for p in first_of}
+        for p in chain_props:
+            for key in facts.get(p, ()):
+                s, o = key >> _SHIFT, key & _MASK
+                if p in by_s:
+                    by_s[p][s].append(o)
+                if p in by_o:
+                    by_o[p][o].append(s)
+
+        work: list[tuple[int, int, int]] = []
+
+        def derive(p: int, s: int, o: int) -> None:
+            """(s p o) is new: index it, join it, queue its consequences."""
+            if p in by_s:
+                by_s[p][s].append(o)
+            if p in by_o:
+                by_o[p][o].append(s)
+            for second, result in first_of.get(p, ()):
+                for z in by_s[second].get(o, ()):
+                    work.append((result, s, z))
+            for first_p, result in second_of.get(p, ()):
+                for x in by_o[first_p].get(s, ()):
+                    work.append((result, x, o))
+
+        # asserted statements: expand templates, and join those chains use
+        for p in list(facts):
+            tmpl = templates.get(p)
+            pairs = list(facts[p]) if (tmpl or p in chain_props) else ()
+            if not pairs:
+                continue
+            if p in chain_props:
+                for key in pairs:
+                    s, o = key >> _SHIFT, key & _MASK
+                    for second, result in first_of.get(p, ()):
+                        for z in by_s[second].get(o, ()):
+                            work.append((result, s, z))
+            if tmpl:
+                self._expand(p, pairs, tmpl, derive, chain_props)
+            while work:
+                self._drain(work, derive, chain_props)
+
+        while work:
+            self._drain(work, derive, chain_props)
+
+    def _expand(
+        self,
+        p: int,
+        pairs: Iterable[int],
+        tmpl: tuple[tuple[int, bool], ...],
+        derive: Callable[[int, int, int], None],
+        chain_props: set[int],
+    ) -> None:
+        facts = self.facts
+        for q, flipped in tmpl:
+            target = facts[q]
+            add = target.add
+            joins = q in chain_props
+            if flipped:
+                for key in pairs:
+                    s, o = key >> _SHIFT, key & _MASK
+                    new = o << _SHIFT | s
+                    if new not in target:
+                        add(new)
+                        if joins:
+                            derive(q, o, s)
+            else:
+                for key in pairs:
+                    if key not in target:
+                        add(key)
+                        if joins:
+                            derive(q, key >> _SHIFT, key & _MASK)
+
+    def _drain(
+        self,
+        work: list[tuple[int, int, int]],
+        derive: Callable[[int, int, int], None],
+        chain_props: set[int],
+    ) -> None:
+        facts = self.facts
+        templates = self._schema.templates
+        while work:
+            p, s, o = work.pop()
+            key = s << _SHIFT | o
+            target = facts[p]
+            if key in target:
+                continue
+            target.add(key)
+            derive(p, s, o)
+            tmpl = templates.get(p)
+            if tmpl:
+                for q, flipped in tmpl:
+                    k2 = (o << _SHIFT | s) if flipped else key
+                    t2 = facts[q]
+                    if k2 not in t2:
+                        t2.add(k2)
+                        if q in chain_props:
+                            if flipped:
+                                derive(q, o, s)
+                            else:
+                                derive(q, s, o)
+
+    # -- the whole run ------------------------------------------------------------------------
+
+    def run(self, terms_of_tbox: Iterable[Any]) -> FastResult:
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        for iri in (
+            *_SCHEMA_PREDICATES,
+            TYPE,
+            FIRST,
+            REST,
+            NIL,
+            SYMMETRIC,
+            TRANSITIVE,
+            *NOISE_TYPES,
+        ):
+            self._id(iri)  # mint the vocabulary first: kinds and values cover every id
+        term_list = list(self.ids)
+        kind = self.t.kind
+        value = self.t.value
+        kinds = [kind(x) for x in term_list]
+        values: list[str | None] = [
+            value(x) if k == IRI else None for x, k in zip(term_list, kinds, strict=True)
+        ]
+        # snapshot of the asserted statements, before closing in place
+        asserted = {p: set(keys) for p, keys in self.facts.items()}
+        self._schema = schema = self.compile(kinds, values)
+        timings["compile"] = time.perf_counter() - t0
+
+        t1 = time.perf_counter()
+        self.close(schema)
+        timings["properties"] = time.perf_counter() - t1
+
+        t2 = time.perf_counter()
+        type_id = self._id(TYPE)
+        types = self._types(schema, kinds, type_id)
+        timings["types"] = time.perf_counter() - t2
+
+        t3 = time.perf_counter()
+        terms_ids = {self.ids[t] for t in terms_of_tbox if t in self.ids}
+        out = self._clean(schema, asserted, types, kinds, values, terms_ids, type_id)
+        errors = self._datatype_errors(term_list, kinds)
+        triples = [(term_list[s], term_list[p], term_list[o]) for s, p, o in out]
+        triples.extend(self._error_triples(errors))
+        timings["clean"] = time.perf_counter() - t3
+        return FastResult(
+            triples,
+            errors,
+            timings,
+            self.n_input,
+            {
+                "templates": len(schema.templates),
+                "chains": len(schema.chains),
+                "classes": len(schema.superclasses),
+            },
+        )
+
+    def _types(self, schema: _Schema, kinds: list[int], type_id: int) -> set[int]:
+        """Every (node << 32 | class) of the closure: domain, range, asserted, widened."""
+        types: set[int] = set()
+        add = types.add
+        superclasses = schema.superclasses
+        for p, keys in self.facts.items():
+            if p == type_id:
+                for key in keys:
+                    s = key >> _SHIFT
+                    if kinds[s] == LITERAL:
+                        continue
+                    base = s << _SHIFT
+                    for c in superclasses.get(key & _MASK, ()):
+                        add(base | c)
+                continue
+            dom = schema.dom_types.get(p)
+            rng = schema.rng_types.get(p)
+            if dom:
+                for s in {key >> _SHIFT for key in keys}:
+                    if kinds[s] != LITERAL:
+                        base = s << _SHIFT
+                        for c in dom:
+                            add(base | c)
+            if rng:
+                for o in {key & _MASK for key in keys}:
+                    if kinds[o] != LITERAL:
+                        base = o << _SHIFT
+                        for c in rng:
+                            add(base | c)
+        return types
+
+    def _clean(
+        self,
+        schema: _Schema,
+        asserted: dict[int, set[int]],
+        types: set[int],
+        kinds: list[int],
+        values: list[str | None],
+        terms: set[int],
+        type_id: int,
+    ) -> Iterator[tuple[int, int, int]]:
+        """The inferred statements that :func:`bgraph.reason.is_noise` keeps, minus asserted."""
+        first, rest = self._id(FIRST), self._id(REST)
+        noise_types = {self._id(v) for v in NOISE_TYPES}
+        n = len(kinds)
+
+        def vocab(i: int) -> bool:
+            v = values[i] if i < n else None
+            return v is not None and v.startswith(AXIOMATIC_NS)
+
+        # ordinary statements
+        for p, keys in self.facts.items():
+            if p == type_id or p < 0:
+                continue  # types come below; virtual chain properties are internal
+            new = keys - asserted[p] if p in asserted else keys
+            if not new:
+                continue
+            p_vocab = vocab(p)
+            for key in new:
+                s, o = key >> _SHIFT, key & _MASK
+                ks = kinds[s]
+                if ks == LITERAL:
+                    continue
+                if ks == IRI and vocab(s):
+                    continue
+                if ks == BNODE and (s in terms or p in (first, rest)):
+                    continue
+                if p_vocab:  # sub/equivalent axioms come from the schema output only
+                    continue
+                yield s, p, o
+        # types
+        asserted_types = asserted.get(type_id, set())
+        for key in types:
+            if key in asserted_types:
+                continue
+            s, c = key >> _SHIFT, key & _MASK
+            if c in noise_types or vocab(c) or s in terms:
+                continue
+            if kinds[s] == IRI and vocab(s):
+                continue
+            yield s, type_id, c
+        # schema
+        for s, p, o in schema.schema_out:
+            if kinds[o] != IRI or vocab(o) or vocab(s):
+                continue
+            if (s << _SHIFT | o) in asserted.get(p, ()):
+                continue
+            yield s, p, o
+
+    def _datatype_errors(self, term_list: list[Any], kinds: list[int]) -> list[str]:
+        """owlrl's dt-not-type messages, for literals of OWL 2 RL datatypes that are ill-typed."""
+        try:
+            from owlrl.DatatypeHandling import AltXSDToPYTHON
+            from owlrl.XsdDatatypes import OWL_RL_Datatypes
+        except ImportError:  # pragma: no cover - owlrl is a dependency
+            return []
+        rl = {str(d) for d in OWL_RL_Datatypes}
+        objects_of = set()
+        for keys in self.facts.values():
+            objects_of.update(key & _MASK for key in keys)
+        errors = []
+        dtype, value = self.t.datatype, self.t.value
+        converters = {str(k): v for k, v in AltXSDToPYTHON.items()}
+        for i in objects_of:
+            if i >= len(kinds) or kinds[i] != LITERAL:
+                continue
+            term = term_list[i]
+            dt = dtype(term)
+            if dt is None or dt not in rl:
+                continue
+            lexical = value(term)
+            conv = converters.get(dt)
+            if conv is None:
+                continue
+            try:
+                conv(lexical)
+            except ValueError:
+                errors.append(
+                    f"Lexical value of the literal '{lexical}' does not match its datatype ({dt})"
+                )
+        return sorted(errors)
+
+    def _error_triples(self, errors: list[str]) -> Iterator[tuple[Any, Any, Any]]:
+        t = self.t
+        for message in errors:
+            node = t.bnode()
+            yield node, t.iri(TYPE), t.iri(ERR_NS + "ErrorMessage")
+            yield node, t.iri(ERR_NS + "error"), t.literal(message)
+
+
+def reason_triples(
+    triples: Iterable[tuple[Any, Any, Any]],
+    tbox_subjects: Iterable[Any],
+    terms: Terms | None = None,
+) -> FastResult:
+    """The cleaned inferences of ``triples`` (TBox and ABox together), as owlrl + clean gives.
+
+    ``tbox_subjects`` are the subjects of the ontology (see :func:`bgraph.reason.tbox_terms`);
+    raises :class:`Unsupported` for input beyond the profile.
+    """
+    engine = Engine(terms or RdflibTerms())
+    t0 = time.perf_counter()
+    engine.add_all(triples)
+    load = time.perf_counter() - t0
+    result = engine.run(tbox_subjects)
+    result.timings = {"encode": load, **result.timings}
+    return result
+
+
+def fast_closure(tbox: Any, abox: Any) -> FastResult:
+    """Cleaned inferences of two rdflib graphs (the reasoner behind ``--reasoner fast``)."""
+    from itertools import chain
+
+    from rdflib import URIRef
+
+    subjects = {s for s in tbox.subjects() if isinstance(s, URIRef)}
+    return reason_triples(chain(tbox, abox), subjects)

@@ -1,0 +1,181 @@
+"""The oracle: the fast reasoner's cleaned inferences equal owlrl's, as sets.
+
+On the Ballard graph, on synthetic universes (sizes owlrl closes in seconds; bench/ goes
+further), and on small crafted ontologies that exercise each rule and their interplay. Input
+beyond the profile falls back to owlrl, so the answer stays owlrl's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+
+from bgraph.fastreason import Unsupported, fast_closure
+from bgraph.namespaces import FACTS_GRAPH, ONTOLOGY_GRAPH
+from bgraph.reason import clean, compute_closure, owlrl_raw, tbox_terms
+from bgraph.synth import write_synthetic
+
+ERR = "http://www.daml.org/2002/03/agents/agent-ont#"
+
+PREFIXES = """
+@prefix : <http://example.org/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def owlrl_cleaned(tbox: Graph, abox: Graph) -> set:
+    return clean(owlrl_raw(tbox, abox), tbox_terms(tbox)) - set(tbox) - set(abox)
+
+
+def _split_errors(triples: set) -> tuple[set, list[str]]:
+    """owlrl reports ill-typed literals as fresh blank nodes: compare those by message."""
+    errors = sorted(str(o) for s, p, o in triples if str(p) == ERR + "error")
+    nodes = {s for s, p, o in triples if str(p) == ERR + "error"}
+    return {t for t in triples if t[0] not in nodes}, errors
+
+
+def assert_same_as_owlrl(tbox: Graph, abox: Graph) -> int:
+    expected, expected_errors = _split_errors(owlrl_cleaned(tbox, abox))
+    got, got_errors = _split_errors(set(fast_closure(tbox, abox).triples))
+    extra, missing = sorted(got - expected)[:10], sorted(expected - got)[:10]
+    assert not extra and not missing, f"extra: {extra}\nmissing: {missing}"
+    assert got_errors == expected_errors
+    return len(got)
+
+
+def test_ballard_equals_owlrl(asserted) -> None:
+    n = assert_same_as_owlrl(asserted.graph(ONTOLOGY_GRAPH), asserted.graph(FACTS_GRAPH))
+    assert n > 400  # the cast shortcuts, inverses, types... are there
+
+
+@pytest.mark.parametrize(("size", "seed"), [(1500, 0), (3000, 11)])
+def test_synthetic_equals_owlrl(asserted, tmp_path: Path, size: int, seed: int) -> None:
+    path = tmp_path / "u.nt"
+    write_synthetic(path, size, seed)
+    abox = Graph().parse(path)
+    assert assert_same_as_owlrl(asserted.graph(ONTOLOGY_GRAPH), abox) > size // 2
+
+
+CRAFTED = {
+    "chains, transitive, symmetric, inverse": (
+        """
+        :p a owl:ObjectProperty . :q a owl:ObjectProperty . :r a owl:ObjectProperty .
+        :pqr owl:propertyChainAxiom ( :p :q :r ) ; rdfs:domain :D ; rdfs:range :R .
+        :anc a owl:TransitiveProperty ; owl:inverseOf :desc .
+        :friend a owl:SymmetricProperty ; rdfs:subPropertyOf :knows .
+        :knows owl:inverseOf :knownBy .
+        :one owl:propertyChainAxiom ( :q ) .
+        :D rdfs:subClassOf :E . :E rdfs:subClassOf :F . :F rdfs:subClassOf :D .
+        :G owl:equivalentClass :H . :H rdfs:subClassOf :I .
+        :sp1 rdfs:subPropertyOf :sp2 . :sp2 rdfs:subPropertyOf :sp3 .
+        :sp3 owl:equivalentProperty :sp4 .
+        :sp4 rdfs:domain :G .
+        """,
+        """
+        :a :p :b . :b :q :c . :c :r :d . :b :q :c2 . :c2 :r :d2 .
+        :x1 :anc :x2 . :x2 :anc :x3 . :x3 :anc :x4 . :x5 :desc :x4 .
+        :f1 :friend :f2 . :f3 :knownBy :f1 .
+        :u :sp1 "literal" . :v :sp1 :w . :i a :H .
+        """,
+    ),
+    "inverse into chains, literals, blank nodes": (
+        """
+        :hasPerf owl:inverseOf :inWork . :performer owl:inverseOf :perf .
+        :cast owl:propertyChainAxiom ( :hasPerf :performer ) ; owl:inverseOf :appears .
+        :appears owl:propertyChainAxiom ( :perf :inWork ) ; rdfs:range :Work .
+        :val rdfs:range xsd:decimal ; owl:inverseOf :valOf .
+        :valOf owl:propertyChainAxiom ( :valOf :lab ) .
+        """,
+        """
+        :perf1 :inWork :w1 ; :performer :a1 . :a2 :perf :perf2 . :perf2 :inWork :w1 .
+        _:b1 :performer :a3 . _:b1 :inWork :w2 .
+        :m :val 3.5 . :n :val 3.5 .
+        """,
+    ),
+    "schema in the data, equivalences both ways, typed literals": (
+        """
+        :A owl:equivalentClass :B . :B owl:equivalentClass :C .
+        :P owl:equivalentProperty :Q . :Q rdfs:subPropertyOf :P .
+        :P rdfs:range :A ; rdfs:domain owl:Thing .
+        """,
+        """
+        :D rdfs:subClassOf :C . :x a :D . :y :Q :z . :z :P 7 .
+        :e :P "not a number"^^xsd:integer . :e :P "2025-02-30"^^xsd:date .
+        :e :P "1.5"^^xsd:integer .
+        :f :P "2025-08"^^xsd:gYearMonth .
+        """,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CRAFTED))
+def test_crafted_equals_owlrl(name: str) -> None:
+    tbox_text, abox_text = CRAFTED[name]
+    tbox = Graph().parse(data=PREFIXES + tbox_text, format="turtle")
+    abox = Graph().parse(data=PREFIXES + abox_text, format="turtle")
+    assert assert_same_as_owlrl(tbox, abox) > 0
+
+
+def test_ill_typed_literals_reported_like_owlrl() -> None:
+    tbox_text, abox_text = CRAFTED["schema in the data, equivalences both ways, typed literals"]
+    tbox = Graph().parse(data=PREFIXES + tbox_text, format="turtle")
+    abox = Graph().parse(data=PREFIXES + abox_text, format="turtle")
+    result = fast_closure(tbox, abox)
+    assert len(result.errors) == 3
+    assert any("not a number" in e for e in result.errors)
+
+
+@pytest.mark.parametrize(
+    "abox_text",
+    [
+        ":a owl:sameAs :b .",
+        ":p a owl:FunctionalProperty .",
+        ":R a owl:Restriction ; owl:onProperty :p ; owl:hasValue :v .",
+        ":A rdfs:subClassOf [ owl:unionOf ( :B :C ) ] .",
+        ":A owl:disjointWith :B .",
+        ":p rdfs:subPropertyOf rdf:type .",
+        ":c owl:propertyChainAxiom ( [ owl:inverseOf :p ] :q ) .",
+    ],
+)
+def test_beyond_the_profile_is_refused_and_falls_back(abox_text: str) -> None:
+    tbox = Graph().parse(data=PREFIXES + ":p a owl:ObjectProperty .", format="turtle")
+    abox = Graph().parse(data=PREFIXES + abox_text, format="turtle")
+    with pytest.raises(Unsupported):
+        fast_closure(tbox, abox)
+    closure = compute_closure(tbox, abox, reasoner="fast", use_cache=False)
+    assert closure.reasoner == "owlrl"
+    assert "owlrl" in closure.note
+    expected, _ = _split_errors(owlrl_cleaned(tbox, abox))
+    got, _ = _split_errors(set(closure.inferred))
+    assert got == expected
+
+
+def test_compute_closure_fast_is_the_default_and_cached(asserted) -> None:
+    tbox, abox = asserted.graph(ONTOLOGY_GRAPH), asserted.graph(FACTS_GRAPH)
+    first = compute_closure(tbox, abox)
+    assert first.reasoner == "fast"
+    again = compute_closure(tbox, abox)
+    assert again.cached
+    assert set(again.inferred) == set(first.inferred)
+    reference = compute_closure(tbox, abox, reasoner="owlrl")
+    assert set(reference.inferred) == set(first.inferred)
+
+
+def test_unknown_reasoner_is_a_usage_error(asserted) -> None:
+    from bgraph.errors import UsageError
+
+    with pytest.raises(UsageError, match="fast"):
+        compute_closure(Graph(), Graph(), reasoner="hermit")
+
+
+def test_empty_input() -> None:
+    assert fast_closure(Graph(), Graph()).triples == []
+    g = Graph()
+    g.add((URIRef("http://example.org/a"), URIRef("http://example.org/p"), Literal(1)))
+    g.add((BNode(), URIRef("http://example.org/p"), URIRef("http://example.org/a")))
+    assert fast_closure(Graph(), g).triples == []
