@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from .docs import Constraint, OntologyDoc, Term, curie
 from .namespaces import BG, WD
+
+LinkFor = Callable[[str], str | None]
 
 SECTIONS = (
     ("class", "Classes", "classes"),
@@ -125,7 +128,7 @@ def _anchor(iri: str) -> str:
     return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _term(t: Term) -> str:
+def _term(t: Term, link_for: LinkFor) -> str:
     title = t.labels.get("en") or t.name
     rows: list[tuple[str, str]] = [("Labels", _langs(t.labels))]
     if t.comments:
@@ -175,7 +178,8 @@ def _term(t: Term) -> str:
                 f"In the data ({t.uses} {noun})",
                 '<ul class="inline">'
                 + "".join(
-                    f'<li><a href="{escape(iri, quote=True)}">{escape(lab)}</a></li>'
+                    f'<li><a href="{escape(link_for(iri) or iri, quote=True)}">'
+                    f"{escape(lab)}</a></li>"
                     for iri, lab in t.examples
                 )
                 + "</ul>",
@@ -228,8 +232,12 @@ def _shapes(doc: OntologyDoc) -> str:
     return "".join(out)
 
 
-def render_html(doc: OntologyDoc, downloads: bool = True, base: str = "") -> str:
-    """The whole reference page. ``base`` prefixes the download links (e.g. ``/ontology``)."""
+def render_html(
+    doc: OntologyDoc, downloads: bool = True, base: str = "", link_for: LinkFor | None = None
+) -> str:
+    """The whole reference page. ``base`` prefixes the download links (e.g. ``/ontology``);
+    ``link_for`` maps an entity IRI to the link its examples get (default: the IRI)."""
+    links_to: LinkFor = link_for or (lambda iri: iri)
     title = doc.titles.get("en") or "Ontology"
     prefix = escape(base.rstrip("/") + "/" if base else "")
     toc = []
@@ -244,7 +252,7 @@ def render_html(doc: OntologyDoc, downloads: bool = True, base: str = "") -> str
             + "</ul>"
         )
         sections.append(
-            f'<h2 id="{anchor}">{escape(heading)}</h2>' + "".join(_term(t) for t in terms)
+            f'<h2 id="{anchor}">{escape(heading)}</h2>' + "".join(_term(t, links_to) for t in terms)
         )
     if doc.shapes:
         toc.append(f'<h2><a href="#shapes">SHACL shapes</a> ({len(doc.shapes)})</h2>')

@@ -1,0 +1,249 @@
+"""HTTP routes for pictures and the ontology reference (a FastAPI router the server mounts).
+
+- ``/static/visual/...``            graph.js, visual.css, vendored Cytoscape.js
+- ``/visual/graph/{id}.json``       an entity's neighbourhood (``?depth=``, ``?limit=``)
+- ``/visual/timeline.json``         dated facts, oldest first
+- ``/visual/universe.svg``          the franchise diagram (entities link to their pages)
+- ``/ontology``                     the ontology: HTML reference for browsers, Turtle / JSON-LD /
+                                    N-Triples / RDF/XML for machines (Accept header or ?format=)
+- ``/ontology/{file}``              ontology.ttl, ontology.jsonld, shapes.ttl
+- ``/ontology/{Term}``              303 to ``/ontology#Term`` for browsers; the term's own triples
+                                    for machines
+
+Mount with ``app.include_router(visual_router(lambda: dataset))``.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from functools import cache
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from rdflib import Dataset, Graph, URIRef
+
+from ..errors import BgraphError, UsageError
+from ..formats import RDF_FORMATS, RdfFormat, rdf_format
+from ..namespaces import BG, bind_prefixes
+from . import STATIC_DIR
+from .model import HrefFor, View, default_href
+
+HTML = "text/html"
+_VARY = {"Vary": "Accept"}
+
+
+# -- content negotiation ------------------------------------------------------------------------
+
+
+def _accept(header: str | None) -> list[tuple[str, float, int]]:
+    out = []
+    for i, part in enumerate((header or "").split(",")):
+        bits = [b.strip() for b in part.split(";")]
+        if not bits[0]:
+            continue
+        q = 1.0
+        for b in bits[1:]:
+            if b.startswith("q="):
+                try:
+                    q = float(b[2:])
+                except ValueError:
+                    q = 0.0
+        out.append((bits[0].lower(), q, i))
+    return out
+
+
+def negotiate(accept: str | None, fmt: str | None = None) -> RdfFormat | None:
+    """The RDF format to answer with, or None for the HTML page (the default for browsers)."""
+    if fmt:
+        key = fmt.lower()
+        if key in ("html", "htm"):
+            return None
+        return rdf_format(key)
+    offers: list[tuple[str, RdfFormat | None]] = [(HTML, None)]
+    offers += [
+        (mt, f) for f in RDF_FORMATS if not f.quads or f.name == "jsonld" for mt in f.media_types
+    ]
+    best: tuple[float, int, int] | None = None
+    choice: RdfFormat | None = None
+    for rank, (mt, f) in enumerate(offers):
+        for pattern, q, pos in _accept(accept):
+            if q <= 0:
+                continue
+            ptype = pattern.split("/")[0]
+            exact = pattern == mt
+            if not (
+                exact or pattern == "*/*" or (pattern == f"{ptype}/*" and mt.startswith(ptype))
+            ):
+                continue
+            # exact matches beat wildcards; then q; then the client's order; then ours (HTML 1st)
+            score = (q + (0.001 if exact else 0.0), -pos, -rank)
+            if best is None or score > best:
+                best, choice = score, f
+    return choice
+
+
+# -- the router ---------------------------------------------------------------------------------
+
+
+def visual_router(
+    get_dataset: Callable[[], Dataset | Graph],
+    href_for: HrefFor = default_href,
+    static_prefix: str = "/static/visual",
+) -> APIRouter:
+    router = APIRouter()
+    views: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def view() -> View:
+        ds = get_dataset()
+        try:
+            return views[ds]
+        except (KeyError, TypeError):
+            v = View.of(ds)
+            try:
+                views[ds] = v
+            except TypeError:
+                pass
+            return v
+
+    @router.get(static_prefix + "/{path:path}", include_in_schema=False)
+    def static(path: str) -> FileResponse:
+        target = (STATIC_DIR / path).resolve()
+        if STATIC_DIR not in target.parents or not target.is_file():
+            raise HTTPException(404, "no such file")
+        media = {
+            ".js": "text/javascript; charset=utf-8",
+            ".css": "text/css; charset=utf-8",
+            ".json": "application/json",
+            ".txt": "text/plain; charset=utf-8",
+        }.get(target.suffix, "application/octet-stream")
+        return FileResponse(
+            target, media_type=media, headers={"Cache-Control": "public, max-age=3600"}
+        )
+
+    @router.get("/visual/graph/{ident:path}.json", tags=["pictures"])
+    def graph_json(
+        ident: str,
+        depth: int = Query(1, ge=0, le=6, description="hops around the entity"),
+        limit: int = Query(1000, ge=1, le=5000, description="most entities returned"),
+    ) -> JSONResponse:
+        """An entity's neighbourhood for the interactive graph."""
+        from .fragments import GRAPH_LIMIT
+        from .model import neighbourhood, resolve
+        from .style import GROUP_COLOURS
+
+        v = view()
+        node = resolve(v, ident)
+        if node is None:
+            return JSONResponse({"error": f"no entity {ident!r} in the graph"}, status_code=404)
+        hood = neighbourhood(
+            v, node, depth, limit=min(limit, GRAPH_LIMIT * 5), href_for=href_for, rels=_relations(v)
+        )
+        payload = hood.as_payload()
+        payload["colours"] = GROUP_COLOURS
+        return JSONResponse(payload)
+
+    @router.get("/visual/timeline.json", tags=["pictures"])
+    def timeline_json() -> JSONResponse:
+        """The universe's dated facts, oldest first."""
+        from .timeline import read_timeline
+
+        return JSONResponse([e.as_dict() for e in read_timeline(view(), href_for)])
+
+    @router.get("/visual/universe.svg", tags=["pictures"])
+    def universe_svg() -> Response:
+        """The franchise diagram (what `bgraph diagram` draws), linking to entity pages."""
+        from .franchise import render_franchise
+        from .universe import read_universe
+
+        return Response(
+            render_franchise(read_universe(view()), href_for), media_type="image/svg+xml"
+        )
+
+    @router.get("/ontology", tags=["ontology"])
+    def ontology(request: Request, format: str | None = None) -> Response:
+        """The ontology: HTML reference, or RDF by content negotiation."""
+        try:
+            chosen = negotiate(request.headers.get("accept"), format)
+        except BgraphError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        if chosen is None:
+            return Response(
+                _docs_html(href_for), media_type="text/html; charset=utf-8", headers=_VARY
+            )
+        return Response(_ontology_as(chosen.name), media_type=chosen.media_type, headers=_VARY)
+
+    @router.get("/ontology/{name}", tags=["ontology"])
+    def ontology_part(name: str, request: Request, format: str | None = None) -> Response:
+        """A download (ontology.ttl, ontology.jsonld, shapes.ttl) or one term."""
+        if name in ("ontology.ttl", "ontology.jsonld"):
+            fmt = rdf_format("turtle" if name.endswith(".ttl") else "jsonld")
+            return Response(_ontology_as(fmt.name), media_type=fmt.media_type)
+        if name == "shapes.ttl":
+            from ..resources import resources
+
+            path = resources().shapes
+            if not path.is_file():
+                raise HTTPException(404, "no SHACL shapes")
+            return Response(path.read_bytes(), media_type="text/turtle")
+        term = URIRef(str(BG) + name)
+        tbox = _tbox()
+        if (term, None, None) not in tbox:
+            raise HTTPException(404, f"no term bg:{name} in the ontology")
+        try:
+            chosen = negotiate(request.headers.get("accept"), format)
+        except BgraphError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        if chosen is None:
+            return RedirectResponse(f"/ontology#{name}", status_code=303, headers=_VARY)
+        g = Graph()
+        bind_prefixes(g)
+        for t in tbox.triples((term, None, None)):
+            g.add(t)
+        for o in list(g.objects(term, None)):  # lists (property chains) travel with the term
+            for t in tbox.triples((o, None, None)) if not isinstance(o, URIRef) else ():
+                g.add(t)
+        body = g.serialize(format=chosen.serialiser or chosen.rdflib)
+        return Response(body, media_type=chosen.media_type, headers=_VARY)
+
+    return router
+
+
+def _relations(v: View):
+    cached = getattr(v, "_relations_cache", None)
+    if cached is None:
+        from .model import relations
+
+        cached = relations(v)
+        v._relations_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+@cache
+def _tbox() -> Graph:
+    from ..docs import ontology_graphs
+
+    return ontology_graphs()[0]
+
+
+_DOCS: dict[HrefFor, str] = {}
+
+
+def _docs_html(href_for: HrefFor) -> str:
+    if href_for not in _DOCS:
+        from ..docs import ontology_graphs, read_ontology
+        from ..docs_html import render_html
+
+        tbox, shapes, data = ontology_graphs()
+        doc = read_ontology(tbox, shapes, data)
+        _DOCS[href_for] = render_html(doc, base="/ontology", link_for=href_for)
+    return _DOCS[href_for]
+
+
+@cache
+def _ontology_as(fmt: str) -> str:
+    from ..docs import serialise_ontology
+
+    if fmt not in {f.name for f in RDF_FORMATS}:
+        raise UsageError(f"unknown format {fmt!r}")
+    return serialise_ontology(fmt)
