@@ -91,14 +91,15 @@ def _service_message(part: CompValue) -> str:
 def check_query(
     text: str,
     init_ns: Mapping[str, Any] | None = None,
-    known_graphs: Collection[URIRef] = (),
+    known_graphs: Collection[URIRef] | None = (),
     base: str | None = None,
 ) -> Query:
     """Parse and vet ``text``; return the translated query, ready for ``graph.query``.
 
     Raises QuerySyntaxError (with line and column) when it does not parse, UpdateRefusedError
     for SPARQL Update, UnsafeQueryError for SERVICE or a FROM/FROM NAMED naming a graph that is
-    not in ``known_graphs`` (bgraph never fetches one).
+    not in ``known_graphs`` (bgraph never fetches one). ``known_graphs=None`` skips that last
+    check, for a caller that vets the query again once its dataset is loaded.
     """
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -127,7 +128,8 @@ def check_query(
             message = f"unknown prefix {unknown.group(1)!r}: declare it with PREFIX"
             message += f" (predeclared: {known})" if known else ""
         raise QuerySyntaxError(message) from None
-    _check_dataset_clause(query, known_graphs)
+    if known_graphs is not None:
+        _check_dataset_clause(query, known_graphs)
     service = _find(query.algebra, "ServiceGraphPattern")
     if service is not None:
         raise UnsafeQueryError(_service_message(service))

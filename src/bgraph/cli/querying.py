@@ -1,0 +1,154 @@
+"""``bgraph query`` and ``bgraph queries``: ask the knowledge graph questions in SPARQL."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError
+from . import main
+
+_FORMAT_HELP = (
+    "SELECT/ASK: table, json (SPARQL 1.1 Results JSON), csv, tsv, xml. "
+    "CONSTRUCT/DESCRIBE: turtle, jsonld, nt (or trig, nquads, xml). "
+    "Default: table on a terminal, json when piped; turtle for graphs."
+)
+
+
+@main.command()
+@click.argument("query_arg", metavar="QUERY")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
+@click.option("-f", "--format", "format_name", metavar="FORMAT", help=_FORMAT_HELP)
+@click.option(
+    "--no-inference", is_flag=True, help="Answer from the asserted facts only (no OWL-RL closure)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the result to this file instead of stdout.",
+)
+def query(
+    query_arg: str,
+    paths: tuple[Path, ...],
+    format_name: str | None,
+    no_inference: bool,
+    output: Path | None,
+) -> None:
+    """Run a SPARQL query against the knowledge graph.
+
+    QUERY is the name of a competency question (`01`, `cast`, `01-cast`; see
+    `bgraph queries`), a .rq file, inline SPARQL, or - to read it from stdin.
+    bgraph's prefixes (bg:, id:, schema:, rdfs:, …) are predeclared. With PATHs,
+    the query runs over those RDF files (closed with bgraph's ontology) instead of
+    the built-in Ballard graph.
+
+    SERVICE, FROM/FROM NAMED of graphs outside the dataset and SPARQL Update are
+    refused: bgraph never goes online and never changes its data.
+
+    \b
+    Examples:
+        bgraph query cast
+        bgraph query 05 --format csv
+        bgraph query 'SELECT ?name WHERE { id:ballard schema:actor/schema:name ?name }'
+        echo 'ASK { id:bosch bg:hasSpinOff id:ballard }' | bgraph query - --no-inference
+    """
+    from ..dataset import load_dataset
+    from ..export import write_output
+    from ..namespaces import PREFIXES
+    from ..query import (
+        check_format_name,
+        choose_format,
+        format_results,
+        render_table,
+        resolve_query,
+        run_query,
+    )
+    from ..sparql_guard import check_query
+
+    check_format_name(format_name)
+    source = resolve_query(query_arg, stdin=sys.stdin)
+    # Syntax and safety first, before paying for loading and reasoning.
+    try:
+        parsed = check_query(
+            source.text,
+            init_ns={p: str(ns) for p, ns in PREFIXES.items()},
+            known_graphs=None,  # vetted against the loaded dataset by run_query
+        )
+    except UsageError as exc:
+        if source.label not in ("<inline>",):
+            exc.args = (f"{source.label}: {exc}",)
+        raise
+    kind = parsed.algebra.name.removesuffix("Query").upper()
+    to_terminal = output is None and sys.stdout.isatty()
+    fmt = choose_format(kind, format_name, to_terminal)
+    ds = load_dataset(list(paths) or None, inference=not no_inference)
+    result = run_query(ds, source.text, source.label)
+    if fmt.name == "table":
+        title = source.named.title if source.named else None
+        if output is None:
+            render_table(result, ds, title=title)
+            return
+        buffer = io.StringIO()
+        render_table(result, ds, title=title, file=buffer, width=200)
+        write_output(buffer.getvalue(), output)
+        return
+    write_output(format_results(result, fmt, ds), output)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="List the queries as JSON.")
+def queries(name: str | None, as_json: bool) -> None:
+    """List the competency questions in queries/, or print one.
+
+    Each is a SPARQL file with its expected result beside it; `inference` says
+    whether it is answered correctly only with the OWL-RL closure.
+
+    \b
+    Examples:
+        bgraph queries
+        bgraph queries 05
+    """
+    from ..query import find_named, named_queries
+
+    if name is not None:
+        named = find_named(name)
+        if named is None:
+            available = ", ".join(q.name for q in named_queries())
+            raise UsageError(f"unknown query {name!r}; named queries: {available}")
+        click.echo(named.text, nl=False)
+        return
+    listed = named_queries()
+    if as_json:
+        rows = [
+            {
+                "name": q.name,
+                "number": q.number,
+                "slug": q.slug,
+                "title": q.title,
+                "description": q.description,
+                "form": q.kind,
+                "needs_inference": q.needs_inference,
+                "file": q.path.name,
+                "expected": q.expected_path.name,
+            }
+            for q in listed
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Competency questions (bgraph query NAME)", title_justify="left")
+    table.add_column("name", no_wrap=True)
+    table.add_column("title")
+    table.add_column("form")
+    table.add_column("inference")
+    for q in listed:
+        table.add_row(q.name, q.title, q.kind, "needed" if q.needs_inference else "-")
+    Console(file=sys.stdout, highlight=False).print(table)
