@@ -293,6 +293,7 @@ def render_html(
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="icon" href="data:,">'
         f"<title>{escape(title)} — reference</title>"
         f'<link rel="alternate" type="text/turtle" href="{prefix}ontology.ttl">'
         f"<style>{CSS}</style></head><body>"

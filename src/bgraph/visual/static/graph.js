@@ -30,7 +30,7 @@
           "border-color": function (n) { return ink(colours, n.data("group"), 1); },
           "border-width": 1.5,
           color: "#111827",
-          "font-family": "'DejaVu Sans', Verdana, sans-serif",
+          "font-family": "DejaVu Sans, Verdana, sans-serif",
           "font-size": 11,
           "text-valign": "bottom",
           "text-margin-y": 4,
@@ -48,7 +48,6 @@
         selector: "node[?focus]",
         style: { width: 36, height: 36, "border-width": 4, "font-weight": "bold", "font-size": 13 },
       },
-      { selector: "node[href]", style: { cursor: "pointer" } },
       { selector: "node:selected, node.hover", style: { "border-width": 4, "overlay-opacity": 0 } },
       {
         selector: "edge",
@@ -78,9 +77,13 @@
         name: "cose",
         animate: false,
         randomize: false,
-        nodeRepulsion: function () { return 9000; },
-        idealEdgeLength: function () { return 90; },
-        numIter: 1500,
+        nodeDimensionsIncludeLabels: true,
+        nodeRepulsion: function () { return 120000; },
+        nodeOverlap: 20,
+        idealEdgeLength: function () { return 70; },
+        edgeElasticity: function () { return 80; },
+        gravity: 0.2,
+        numIter: 2000,
         fit: true,
         padding: 24,
       };
@@ -159,7 +162,6 @@
       layout: layoutFor(payload.nodes.length, payload.focus),
       minZoom: 0.05,
       maxZoom: 4,
-      wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
       autoungrabify: big,
       textureOnViewport: big,
@@ -175,11 +177,13 @@
       var n = ev.target;
       n.addClass("hover");
       n.connectedEdges().addClass("hover");
+      if (n.data("href")) { container.style.cursor = "pointer"; }
       say(n.data("label") + (n.data("kind") ? " — " + n.data("kind") : ""));
     });
     cy.on("mouseout", "node", function (ev) {
       ev.target.removeClass("hover");
       ev.target.connectedEdges().removeClass("hover");
+      container.style.cursor = "";
       say(base);
     });
     cy.on("tap", "node", function (ev) {
@@ -188,6 +192,12 @@
     });
     controls(container, cy);
     cy.ready(function () {
+      // Readable at first sight: not smaller than 3/4 scale, centred on the focus.
+      var focus = cy.getElementById(payload.focus);
+      if (!big && cy.zoom() < 0.75 && focus.nonempty()) {
+        cy.zoom(0.75);
+        cy.center(focus);
+      }
       container.dataset.state = "ready";
       container.dataset.nodes = String(cy.nodes().length);
       container.dataset.edges = String(cy.edges().length);
