@@ -39,6 +39,12 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
 
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
 # -- a page server ------------------------------------------------------------------------------
 
 
@@ -103,7 +109,13 @@ def make_app(dataset):
     from bgraph.visual.web import visual_router
 
     app = FastAPI()
-    app.include_router(visual_router(lambda: dataset))
+    app.include_router(visual_router(lambda _request: dataset))
+
+    @app.middleware("http")
+    async def csp(request, call_next):  # the server's policy: same-origin scripts, none inline
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        return response
 
     @app.get("/", response_class=HTMLResponse)
     def home() -> str:

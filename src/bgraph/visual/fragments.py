@@ -17,7 +17,7 @@ from .universe import read_universe
 
 #: The browser graph draws at most this many entities (tested with 1,000 in Chromium).
 GRAPH_LIMIT = 1000
-DEFAULT_STATIC = "/static/visual"
+DEFAULT_STATIC = "/visual/static"  #: not under /static: the server mounts its own files there
 
 
 def assets(static_url: str = DEFAULT_STATIC) -> str:

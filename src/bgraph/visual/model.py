@@ -76,9 +76,13 @@ class View:
         if isinstance(graph, Dataset):
             names = {g.identifier for g in graph.graphs()}
             facts = Graph()
-            if FACTS_GRAPH in names and len(graph.graph(FACTS_GRAPH)):
+
+            def named(gid: URIRef) -> Graph:  # read-only: Dataset.graph() would add the graph
+                return Graph(store=graph.store, identifier=gid)
+
+            if FACTS_GRAPH in names and len(named(FACTS_GRAPH)):
                 for gid in (FACTS_GRAPH, PROVENANCE_GRAPH):
-                    for t in graph.graph(gid):
+                    for t in named(gid):
                         facts.add(t)
             else:  # user files: every graph but the ontology, closure and claim graphs
                 skip = {ONTOLOGY_GRAPH, INFERRED_GRAPH}

@@ -1,6 +1,6 @@
 """HTTP routes for pictures and the ontology reference (a FastAPI router the server mounts).
 
-- ``/static/visual/...``            graph.js, visual.css, vendored Cytoscape.js
+- ``/visual/static/...``            graph.js, visual.css, vendored Cytoscape.js
 - ``/visual/graph/{id}.json``       an entity's neighbourhood (``?depth=``, ``?limit=``)
 - ``/visual/timeline.json``         dated facts, oldest first
 - ``/visual/universe.svg``          the franchise diagram (entities link to their pages)
@@ -10,7 +10,7 @@
 - ``/ontology/{Term}``              303 to ``/ontology#Term`` for browsers; the term's own triples
                                     for machines
 
-Mount with ``app.include_router(visual_router(lambda: dataset))``.
+Mount with ``app.include_router(visual_router(lambda request: dataset))``.
 """
 
 from __future__ import annotations
@@ -87,15 +87,20 @@ def negotiate(accept: str | None, fmt: str | None = None) -> RdfFormat | None:
 
 
 def visual_router(
-    get_dataset: Callable[[], Dataset | Graph],
-    href_for: HrefFor = default_href,
-    static_prefix: str = "/static/visual",
+    get_dataset: Callable[[Request], Dataset | Graph],
+    get_href: Callable[[Request], HrefFor] | None = None,
+    static_prefix: str = "/visual/static",
 ) -> APIRouter:
+    """The routes; ``get_dataset(request)`` gives the served graph, ``get_href(request)`` the
+    function that turns an entity IRI into its page's path (default: the IRI's path)."""
     router = APIRouter()
     views: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def view() -> View:
-        ds = get_dataset()
+    def links(request: Request) -> HrefFor:
+        return get_href(request) if get_href is not None else default_href
+
+    def view(request: Request) -> View:
+        ds = get_dataset(request)
         try:
             return views[ds]
         except (KeyError, TypeError):
@@ -123,6 +128,7 @@ def visual_router(
 
     @router.get("/visual/graph/{ident:path}.json", tags=["pictures"])
     def graph_json(
+        request: Request,
         ident: str,
         depth: int = Query(1, ge=0, le=6, description="hops around the entity"),
         limit: int = Query(1000, ge=1, le=5000, description="most entities returned"),
@@ -132,32 +138,38 @@ def visual_router(
         from .model import neighbourhood, resolve
         from .style import GROUP_COLOURS
 
-        v = view()
+        v = view(request)
         node = resolve(v, ident)
         if node is None:
             return JSONResponse({"error": f"no entity {ident!r} in the graph"}, status_code=404)
         hood = neighbourhood(
-            v, node, depth, limit=min(limit, GRAPH_LIMIT * 5), href_for=href_for, rels=_relations(v)
+            v,
+            node,
+            depth,
+            limit=min(limit, GRAPH_LIMIT * 5),
+            href_for=links(request),
+            rels=_relations(v),
         )
         payload = hood.as_payload()
         payload["colours"] = GROUP_COLOURS
         return JSONResponse(payload)
 
     @router.get("/visual/timeline.json", tags=["pictures"])
-    def timeline_json() -> JSONResponse:
+    def timeline_json(request: Request) -> JSONResponse:
         """The universe's dated facts, oldest first."""
         from .timeline import read_timeline
 
-        return JSONResponse([e.as_dict() for e in read_timeline(view(), href_for)])
+        return JSONResponse([e.as_dict() for e in read_timeline(view(request), links(request))])
 
     @router.get("/visual/universe.svg", tags=["pictures"])
-    def universe_svg() -> Response:
+    def universe_svg(request: Request) -> Response:
         """The franchise diagram (what `bgraph diagram` draws), linking to entity pages."""
         from .franchise import render_franchise
         from .universe import read_universe
 
         return Response(
-            render_franchise(read_universe(view()), href_for), media_type="image/svg+xml"
+            render_franchise(read_universe(view(request)), links(request)),
+            media_type="image/svg+xml",
         )
 
     @router.get("/ontology", tags=["ontology"])
@@ -169,7 +181,7 @@ def visual_router(
             return JSONResponse({"error": str(exc)}, status_code=400)
         if chosen is None:
             return Response(
-                _docs_html(href_for), media_type="text/html; charset=utf-8", headers=_VARY
+                _docs_html(links(request)), media_type="text/html; charset=utf-8", headers=_VARY
             )
         return Response(_ontology_as(chosen.name), media_type=chosen.media_type, headers=_VARY)
 

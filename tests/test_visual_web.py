@@ -1,0 +1,111 @@
+"""The pictures' and ontology's HTTP routes (bgraph.visual.web), without a browser."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from bgraph.resources import resources
+
+
+@pytest.fixture(scope="module")
+def client(asserted):
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from bgraph.visual.web import visual_router
+
+    app = FastAPI()
+    app.include_router(visual_router(lambda _request: asserted))
+    return TestClient(app)
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+        ("text/turtle", "text/turtle"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/n-triples", "application/n-triples"),
+        ("application/rdf+xml", "application/rdf+xml"),
+        ("text/turtle;q=0.5, text/html;q=0.9", "text/html"),
+        ("text/html;q=0.5, text/turtle", "text/turtle"),
+        ("*/*", "text/html"),
+        (None, "text/html"),
+    ],
+)
+def test_ontology_content_negotiation(client, accept, media_type):
+    r = client.get("/ontology", headers={"accept": accept} if accept else {})
+    assert r.status_code == 200
+    assert r.headers["content-type"].split(";")[0] == media_type
+    assert r.headers["vary"] == "Accept"
+
+
+def test_ontology_as_turtle_and_json_ld_is_the_ontology(client):
+    tbox = Graph().parse(resources().ontology)
+    ttl = client.get("/ontology", headers={"accept": "text/turtle"}).text
+    assert isomorphic(Graph().parse(data=ttl, format="turtle"), tbox)
+    jsonld = client.get("/ontology?format=jsonld").text
+    assert isomorphic(Graph().parse(data=jsonld, format="json-ld"), tbox)
+
+
+def test_ontology_term_iris(client):
+    r = client.get("/ontology/TVSeries", headers={"accept": "text/html"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/ontology#TVSeries"
+    r = client.get("/ontology/TVSeries", headers={"accept": "text/turtle"})
+    assert r.status_code == 200 and "bg:TVSeries" in r.text and "wd:Q5398426" in r.text
+    assert client.get("/ontology/NoSuchTerm").status_code == 404
+    for name in ("ontology.ttl", "ontology.jsonld", "shapes.ttl"):
+        assert client.get(f"/ontology/{name}").status_code == 200
+
+
+def test_bad_format_is_a_clear_400(client):
+    r = client.get("/ontology?format=docx")
+    assert r.status_code == 400
+    assert "unknown RDF format 'docx'" in r.json()["error"]
+
+
+def test_neighbourhood_json(client):
+    r = client.get("/visual/graph/ballard.json?depth=1")
+    assert r.status_code == 200
+    payload = r.json()
+    assert payload["focus"] == "https://w3id.org/bgraph/id/ballard"
+    ids = {n["id"] for n in payload["nodes"]}
+    assert "https://w3id.org/bgraph/id/maggie-q" in ids
+    assert all(e["source"] in ids and e["target"] in ids for e in payload["edges"])
+    maggie = next(n for n in payload["nodes"] if n["id"].endswith("/maggie-q"))
+    assert maggie["href"] == "/id/maggie-q" and maggie["group"] == "person"
+    assert client.get("/visual/graph/no-such-entity.json").status_code == 404
+    assert client.get("/visual/graph/ballard.json?depth=99").status_code == 422
+
+
+def test_limit_truncates(client):
+    payload = client.get("/visual/graph/ballard.json?depth=3&limit=10").json()
+    assert len(payload["nodes"]) == 10 and payload["truncated"] is True
+
+
+def test_timeline_and_universe(client):
+    events = client.get("/visual/timeline.json").json()
+    assert events[0]["date"] == "2014" and events[0]["label"] == "Harry Bosch"
+    dates = [e["date"] for e in events]
+    assert dates == sorted(dates)
+    r = client.get("/visual/universe.svg")
+    assert r.headers["content-type"] == "image/svg+xml"
+    assert 'href="/id/ballard"' in r.text  # entities link to their pages
+
+
+def test_static_files_are_served_and_confined(client):
+    js = client.get("/visual/static/vendor/cytoscape.min.js")
+    assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
+    assert client.get("/visual/static/graph.js").status_code == 200
+    assert client.get("/visual/static/../web.py").status_code == 404
+    assert client.get("/visual/static/%2e%2e/web.py").status_code == 404
+
+
+def test_vendored_javascript_matches_its_record():
+    from bgraph.visual.vendor import check, manifest
+
+    assert check() == []
+    entry = manifest()["cytoscape.min.js"]
+    assert entry["package"] == "cytoscape" and entry["tarball_integrity"].startswith("sha512-")
