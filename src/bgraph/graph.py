@@ -154,3 +154,64 @@ def load_asserted() -> Dataset:
         for triple in graph:
             target.add(triple)
     return ds
+
+
+# --- the fast reader, for big inputs ------------------------------------------------------------
+
+
+def load_into_oxigraph(store: Any, path: Path, graph_iri: str | None = None) -> None:
+    """Bulk-load ``path`` into a pyoxigraph ``Store`` (Rust parser: millions of triples a minute).
+
+    The layout is :func:`parse_files`': a triples file goes to the graph named ``graph_iri``
+    (default: the file's IRI), a quads file keeps its graphs (its default graph goes to
+    ``graph_iri`` when given). Relative IRIs resolve against the file's IRI. JSON-LD goes
+    through :func:`parse_into`, which refuses remote contexts. Errors are InputErrors with
+    file and line, as everywhere else.
+    """
+    import pyoxigraph as ox
+
+    fmt = rdf_format_for_path(path)
+    base = path.resolve().as_uri()
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a directory, not an RDF file")
+    target = ox.NamedNode(graph_iri) if graph_iri else None
+    if fmt.name == "jsonld":
+        from .oxterms import to_oxigraph
+
+        ds = Dataset()
+        parse_into(ds, path, fmt)
+        default = ox.NamedNode(graph_iri or base)
+        store.extend(
+            ox.Quad(
+                to_oxigraph(s),
+                to_oxigraph(p),
+                to_oxigraph(o),
+                default if g.identifier == ds.default_graph.identifier else to_oxigraph(g),
+            )
+            for s, p, o, g in ds.quads()
+        )
+        return
+    ox_format = {
+        "turtle": ox.RdfFormat.TURTLE,
+        "trig": ox.RdfFormat.TRIG,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "nquads": ox.RdfFormat.N_QUADS,
+        "xml": ox.RdfFormat.RDF_XML,
+    }[fmt.name]
+    if not fmt.quads and target is None:
+        target = ox.NamedNode(base)
+    try:
+        store.bulk_load(path=str(path), format=ox_format, base_iri=base, to_graph=target)
+    except SyntaxError as exc:
+        message = str(exc.msg if hasattr(exc, "msg") else exc)
+        message = re.sub(
+            r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ",
+            "",
+            message,
+        )
+        message = re.sub(r" \([^()]*, line \d+\)$", "", message)
+        raise InputError(path, message, exc.lineno) from None
+    except OSError as exc:
+        raise InputError(path, exc.strerror or str(exc)) from None

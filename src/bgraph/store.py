@@ -1,0 +1,420 @@
+"""The Oxigraph store: build the enriched dataset once on disk, open it in milliseconds, query it.
+
+``--store memory`` (the default of ``query``/``export``/``serve``) parses and reasons in rdflib at
+every start; fine for the Ballard graph. ``--store oxigraph`` answers the same queries with
+Oxigraph's engine (Rust, join reordering, indexes), and ``bgraph build -o DIR`` writes the
+enriched dataset (asserted graphs + ``bgg:inferred``) to a RocksDB directory that
+``serve --store DIR`` / ``query --store DIR`` open read-only without re-parsing or re-reasoning.
+
+A built store holds a manifest (``bgraph-store.json``): bgraph and pyoxigraph versions, the inputs
+with their SHA-256, the reasoner, counts per graph and timings. :func:`open_store` refuses a
+directory that is not one, and tells when the store is older than its inputs.
+
+Queries are vetted by :mod:`bgraph.sparql_guard` first (no SERVICE, no update, no remote FROM):
+pyoxigraph would otherwise call out over HTTP itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import BgraphError, UsageError
+from .namespaces import (
+    FACTS_GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    PROVENANCE_GRAPH,
+)
+from .resources import resources
+
+STORE_KINDS = ("memory", "oxigraph")
+MANIFEST = "bgraph-store.json"
+FORMAT_VERSION = 1
+
+Progress = Callable[[str], None]
+
+
+class StoreError(BgraphError):
+    """A store directory that cannot be built or opened."""
+
+
+@dataclass
+class StoreInfo:
+    """What a manifest says about a built store."""
+
+    path: Path
+    bgraph: str
+    pyoxigraph: str
+    built: str
+    reasoner: str
+    inputs: list[dict[str, Any]]
+    graphs: dict[str, int]
+    quads: int  #: in the named graphs
+    inferred: int
+    union: int = 0  #: distinct triples of all graphs (the default graph)
+    timings: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT_VERSION,
+            "bgraph": self.bgraph,
+            "pyoxigraph": self.pyoxigraph,
+            "built": self.built,
+            "reasoner": self.reasoner,
+            "inputs": self.inputs,
+            "graphs": self.graphs,
+            "quads": self.quads,
+            "union": self.union,
+            "inferred": self.inferred,
+            "timings": self.timings,
+            "note": self.note,
+        }
+
+    def stale_inputs(self) -> list[str]:
+        """Inputs that changed (or vanished) since the build."""
+        changed = []
+        for entry in self.inputs:
+            path = Path(entry["path"])
+            if not path.is_file() or _sha256(path) != entry["sha256"]:
+                changed.append(str(path))
+        return changed
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_store_kind(kind: str) -> str:
+    if kind not in STORE_KINDS:
+        raise UsageError(f"unknown store {kind!r}; valid: {', '.join(STORE_KINDS)}")
+    return kind
+
+
+# -- build ----------------------------------------------------------------------------------------
+
+
+def build_store(
+    out: Path,
+    paths: Sequence[Path] | None = None,
+    reasoner: str = "fast",
+    force: bool = False,
+    progress: Progress | None = None,
+) -> StoreInfo:
+    """Load ``paths`` (default: the built-in data), close them, write an Oxigraph store to ``out``.
+
+    Built in a sibling temporary directory and moved into place at the end, so an interrupted or
+    failed build never leaves a half-written store behind (nor destroys the previous one).
+    """
+    import pyoxigraph as ox
+
+    from .reason import REASONERS
+
+    if reasoner not in REASONERS:
+        raise UsageError(f"unknown reasoner {reasoner!r}; valid: {', '.join(REASONERS)}")
+    _check_target(out, force)
+    step = progress or (lambda _msg: None)
+    out = out.resolve()
+    tmp = out.with_name(f".{out.name}.building")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    timings: dict[str, float] = {}
+    try:
+        store = ox.Store(str(tmp))
+        t0 = time.perf_counter()
+        step("loading")
+        inputs = _load_inputs(store, paths)
+        timings["load"] = time.perf_counter() - t0
+
+        t1 = time.perf_counter()
+        step("reasoning")
+        inferred, used, note = _reason_into(store, paths is not None and len(paths) > 0, reasoner)
+        timings["reason"] = time.perf_counter() - t1
+
+        t2 = time.perf_counter()
+        step("indexing")
+        materialise_union(store)
+        store.flush()
+        store.optimize()
+        graphs = {
+            g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g))
+            for g in store.named_graphs()
+        }
+        union = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        timings["index"] = time.perf_counter() - t2
+        info = StoreInfo(
+            path=out,
+            bgraph=__version__,
+            pyoxigraph=version("pyoxigraph"),
+            built=datetime.now(UTC).isoformat(timespec="seconds"),
+            reasoner=used,
+            inputs=inputs,
+            graphs=dict(sorted(graphs.items())),
+            quads=sum(graphs.values()),
+            union=union,
+            inferred=inferred,
+            timings={k: round(v, 3) for k, v in timings.items()},
+            note=note,
+        )
+        del store
+        (tmp / MANIFEST).write_text(json.dumps(info.as_dict(), indent=2) + "\n", encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+        return info
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _check_target(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: exists and is not a directory")
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / MANIFEST).is_file():
+            raise UsageError(
+                f"{out}: exists, is not empty and is not a bgraph store; not touching it"
+            )
+        if not force:
+            raise UsageError(f"{out}: a store is already there; --force replaces it")
+    if not out.resolve().parent.is_dir():
+        raise UsageError(f"{out.parent}: no such directory")
+
+
+def _load_inputs(store: Any, paths: Sequence[Path] | None) -> list[dict[str, Any]]:
+    """The same layout as :func:`bgraph.dataset.load_dataset` gives in memory."""
+    from .graph import load_into_oxigraph
+
+    if not paths:
+        res = resources()
+        load_into_oxigraph(store, res.ontology, str(ONTOLOGY_GRAPH))
+        load_into_oxigraph(store, res.data, str(FACTS_GRAPH))
+        load_into_oxigraph(store, res.provenance, str(PROVENANCE_GRAPH))
+        files = [res.ontology, res.data, res.provenance]
+    else:
+        for path in paths:
+            load_into_oxigraph(store, path)
+        files = list(paths)
+    return [
+        {"path": str(p.resolve()), "sha256": _sha256(p), "bytes": p.stat().st_size} for p in files
+    ]
+
+
+def _reason_into(store: Any, user_paths: bool, reasoner: str) -> tuple[int, str, str]:
+    """Close the store's data with the ontology; write the inferences to ``bgg:inferred``."""
+    import pyoxigraph as ox
+
+    from .fastreason import Engine, OxigraphTerms, Unsupported
+
+    onto = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    excluded = {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH), str(PROVENANCE_GRAPH)}
+    if user_paths:
+        tbox_store = ox.Store()
+        from .graph import load_into_oxigraph
+
+        load_into_oxigraph(tbox_store, resources().ontology, str(ONTOLOGY_GRAPH))
+        tbox = [(q.subject, q.predicate, q.object) for q in tbox_store]
+    else:
+        tbox = [
+            (q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, onto)
+        ]
+
+    def abox() -> Iterable[tuple[Any, Any, Any]]:
+        for q in store:
+            g = q.graph_name
+            if isinstance(g, ox.NamedNode) and g.value in excluded:
+                continue
+            yield q.subject, q.predicate, q.object
+
+    inferred_graph = ox.NamedNode(str(INFERRED_GRAPH))
+    note = ""
+    if reasoner == "fast":
+        engine = Engine(OxigraphTerms())
+        engine.add_all(tbox)
+        engine.add_all(abox())
+        subjects = {s for s, _p, _o in tbox if isinstance(s, ox.NamedNode)}
+        try:
+            result = engine.run(subjects)
+        except Unsupported as exc:
+            note = f"the fast reasoner does not cover this input ({exc}); used owlrl"
+        else:
+            store.bulk_extend(ox.Quad(s, p, o, inferred_graph) for s, p, o in result.triples)
+            return len(result.triples), "fast", note
+    # owlrl (asked for, or beyond the fast reasoner's profile): through rdflib, slowly
+    from rdflib import Graph
+
+    from .oxterms import from_oxigraph, to_oxigraph
+    from .reason import compute_closure
+
+    tg, ag = Graph(), Graph()
+    for s, p, o in tbox:
+        tg.add((from_oxigraph(s), from_oxigraph(p), from_oxigraph(o)))
+    for s, p, o in abox():
+        ag.add((from_oxigraph(s), from_oxigraph(p), from_oxigraph(o)))
+    closure = compute_closure(tg, ag, reasoner="owlrl")
+    store.bulk_extend(
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), inferred_graph)
+        for s, p, o in closure.inferred
+    )
+    return len(closure.inferred), "owlrl", note
+
+
+# -- open -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class OpenStore:
+    """A read-only Oxigraph store and what its manifest says."""
+
+    store: Any
+    info: StoreInfo | None = None
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs())
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def read_manifest(path: Path) -> StoreInfo:
+    manifest = path / MANIFEST
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(
+            f"{path}: not a bgraph store (no {MANIFEST}); build one with `bgraph build -o {path}`"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{manifest}: unreadable manifest ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
+        raise StoreError(
+            f"{path}: store format {data.get('format')!r} is not {FORMAT_VERSION}; rebuild it"
+        )
+    fields = StoreInfo.__dataclass_fields__
+    return StoreInfo(path=path, **{k: v for k, v in data.items() if k in fields and k != "path"})
+
+
+def open_store(path: Path) -> OpenStore:
+    """Open a built store read-only (milliseconds: nothing is parsed or reasoned)."""
+    import pyoxigraph as ox
+
+    if not path.exists():
+        raise StoreError(f"{path}: no such directory; build a store with `bgraph build -o {path}`")
+    if not path.is_dir():
+        raise StoreError(f"{path}: not a directory")
+    info = read_manifest(path)
+    try:
+        store = ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the store ({exc})") from None
+    return OpenStore(store, info)
+
+
+def materialise_union(store: Any) -> None:
+    """Write the distinct triples of all named graphs into the default graph.
+
+    bgraph's default graph is the union of its graphs with set semantics (an RDF merge: a fact
+    stated by three claims counts once). Oxigraph's ``use_default_graph_as_union`` repeats a
+    triple once per graph that holds it, which changes COUNTs and duplicates rows; a
+    materialised union gives the same answers as rdflib, and as any SPARQL server it is pushed to.
+    """
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def dataset_to_oxigraph(ds: Any) -> OpenStore:
+    """An in-memory Oxigraph copy of an rdflib Dataset (``--store oxigraph`` without a build)."""
+    import pyoxigraph as ox
+
+    from .oxterms import to_oxigraph
+
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(
+            to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(getattr(g, "identifier", g))
+        )
+        for s, p, o, g in ds.quads((None, None, None, None))
+    )
+    materialise_union(store)
+    return OpenStore(store)
+
+
+# -- query ----------------------------------------------------------------------------------------
+
+
+def query_store(opened: OpenStore, text: str, vet: bool = True) -> Any:
+    """Run a read-only query with Oxigraph's engine; an rdflib ``Result`` comes back.
+
+    The default graph is the union of all graphs (materialised, see :func:`materialise_union`),
+    as in bgraph's rdflib Dataset. The query is
+    vetted first (:func:`bgraph.sparql_guard.check_query`): SERVICE, updates and a FROM naming a
+    graph the store does not hold are refused before Oxigraph sees them.
+    """
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    from .errors import QuerySyntaxError
+
+    if vet:
+        from .sparql_guard import check_query
+
+        known = [URIRef(g) for g in opened.graph_names()]
+        check_query(text, init_ns=PREFIXES, known_graphs=known)
+    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    try:
+        answer = opened.store.query(text, prefixes=prefixes)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(str(exc)) from None
+    except OSError as exc:
+        raise BgraphError(f"query failed: {exc}") from None
+    return to_rdflib_result(answer, ox)
+
+
+def to_rdflib_result(answer: Any, ox: Any) -> Any:
+    from rdflib import Graph, Variable
+    from rdflib.query import Result
+
+    from .oxterms import from_oxigraph
+
+    if isinstance(answer, ox.QueryBoolean):
+        res = Result("ASK")
+        res.askAnswer = bool(answer)
+        return res
+    if isinstance(answer, ox.QuerySolutions):
+        names = [v.value for v in answer.variables]
+        res = Result("SELECT")
+        res.vars = [Variable(n) for n in names]
+        rows = []
+        for solution in answer:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[Variable(name)] = from_oxigraph(value)
+            rows.append(row)
+        res.bindings = rows
+        return res
+    graph = Graph()
+    from .namespaces import bind_prefixes
+
+    bind_prefixes(graph)
+    for t in answer:
+        graph.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
+    res = Result("CONSTRUCT")
+    res.graph = graph
+    return res

@@ -1,0 +1,162 @@
+"""The Oxigraph store: same answers as the rdflib store, build once, open fast, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from bgraph.errors import ExitCode, QuerySyntaxError, UsageError
+from bgraph.namespaces import FACTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+from bgraph.sparql_guard import UnsafeQueryError
+from bgraph.store import (
+    MANIFEST,
+    StoreError,
+    build_store,
+    check_store_kind,
+    dataset_to_oxigraph,
+    open_store,
+    query_store,
+)
+from store_helpers import _norm, canonical, competency_queries
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("stores") / "ballard.store"
+    build_store(out)
+    return out
+
+
+def _rdflib_answer(ds, text: str):
+    from bgraph.namespaces import PREFIXES
+
+    return ds.query(text, initNs=PREFIXES)
+
+
+def test_there_are_queries_to_compare() -> None:
+    assert len(competency_queries()) >= 8
+
+
+@pytest.mark.parametrize("query", competency_queries(), ids=lambda p: p.stem)
+def test_same_answers_memory_and_oxigraph(enriched, built: Path, query: Path) -> None:
+    text = query.read_text(encoding="utf-8")
+    expected = canonical(_rdflib_answer(enriched, text))
+    on_disk = canonical(query_store(open_store(built), text))
+    in_memory = canonical(query_store(dataset_to_oxigraph(enriched), text))
+    assert on_disk == expected
+    assert in_memory == expected
+    if isinstance(expected, (dict, set)) and not query.stem.endswith("-violation"):
+        assert len(expected) > 0, f"{query.name} answers nothing on the Ballard graph"
+
+
+def test_store_holds_the_enriched_dataset(enriched, built: Path) -> None:
+    opened = open_store(built)
+    names = set(opened.graph_names())
+    for g in (ONTOLOGY_GRAPH, FACTS_GRAPH, PROVENANCE_GRAPH, INFERRED_GRAPH):
+        assert str(g) in names
+    info = opened.info
+    assert info is not None and info.reasoner == "fast"
+    assert info.graphs[str(INFERRED_GRAPH)] == len(enriched.graph(INFERRED_GRAPH))
+    assert info.quads == sum(1 for _ in enriched.quads())
+    assert info.stale_inputs() == []
+    manifest = json.loads((built / MANIFEST).read_text())
+    assert manifest["inputs"][0]["sha256"]
+
+
+def test_build_from_files_matches_load_dataset(tmp_path: Path) -> None:
+    from bgraph.dataset import load_dataset
+    from bgraph.synth import write_synthetic
+
+    data = tmp_path / "u.trig"
+    write_synthetic(data, 3000, seed=5)
+    info = build_store(tmp_path / "u.store", [data])
+    ds = load_dataset([data])
+    # numbers by value: rdflib normalises "1537000.00"^^xsd:decimal, Oxigraph keeps it
+    inferred = {(_norm(s), _norm(p), _norm(o)) for s, p, o in ds.graph(INFERRED_GRAPH)}
+    opened = open_store(tmp_path / "u.store")
+    res = query_store(
+        opened, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}"
+    )
+    got = {(_norm(r.s), _norm(r.p), _norm(r.o)) for r in res}
+    assert got == inferred
+    assert info.inferred == len(inferred) > 1000
+
+
+def test_open_store_is_fast_and_read_only(built: Path) -> None:
+    import time
+
+    start = time.perf_counter()
+    opened = open_store(built)
+    assert len(opened) > 0
+    assert time.perf_counter() - start < 1.0
+    with pytest.raises(UnsafeQueryError):
+        query_store(opened, "INSERT DATA { <http://a> <http://b> <http://c> }")
+    with pytest.raises((OSError, RuntimeError)):
+        opened.store.update("INSERT DATA { <http://a> <http://b> <http://c> }")
+
+
+def test_guard_before_oxigraph(built: Path) -> None:
+    opened = open_store(built)
+    with pytest.raises(UnsafeQueryError, match="SERVICE"):
+        query_store(opened, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    with pytest.raises(UnsafeQueryError):
+        query_store(opened, "SELECT * FROM <http://127.0.0.1:9/x> WHERE { ?s ?p ?o }")
+    with pytest.raises(QuerySyntaxError):
+        query_store(opened, "SELECT WHERE {")
+
+
+def test_bad_stores_and_targets(tmp_path: Path, built: Path) -> None:
+    with pytest.raises(StoreError, match="no such directory"):
+        open_store(tmp_path / "missing")
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "notes.txt").write_text("mine")
+    with pytest.raises(StoreError, match="not a bgraph store"):
+        open_store(tmp_path / "plain")
+    with pytest.raises(UsageError, match="not a bgraph store"):
+        build_store(tmp_path / "plain")
+    assert (tmp_path / "plain" / "notes.txt").read_text() == "mine"  # untouched
+    with pytest.raises(UsageError, match="--force"):
+        build_store(built)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UsageError, match="not a directory"):
+        build_store(tmp_path / "file")
+    with pytest.raises(UsageError):
+        check_store_kind("postgres")
+
+
+def test_bad_input_file_leaves_nothing(tmp_path: Path) -> None:
+    from bgraph.errors import InputError
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix : <http://x/> .\n:a :b :c .\n:a :b\n")
+    with pytest.raises(InputError) as err:
+        build_store(tmp_path / "out", [bad])
+    assert err.value.line == 4 and "bad.ttl" in str(err.value)
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.ttl"]
+
+
+def test_build_cli(cli, tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    res = cli("build", "-o", str(out), "-q")
+    assert res.exit_code == ExitCode.OK, res.output
+    res = cli("build", "-o", str(out), "--json", "--force")
+    assert res.exit_code == 0
+    assert json.loads(res.stdout)["reasoner"] == "fast"
+    res = cli("build", "-o", str(out))
+    assert res.exit_code == ExitCode.USAGE and "--force" in res.stderr
+    res = cli("build", str(tmp_path / "nope.ttl"), "-o", str(tmp_path / "t"))
+    assert res.exit_code == ExitCode.USAGE and "no such file" in res.stderr
+    res = cli("build", "-o", str(tmp_path / "t"), "--reasoner", "pellet")
+    assert res.exit_code == ExitCode.USAGE
+
+
+def test_unknown_literal_forms_round_trip(enriched) -> None:
+    opened = dataset_to_oxigraph(enriched)
+    res = query_store(opened, "SELECT ?v WHERE { ?m bg:value ?v } ORDER BY ?v")
+    values = [r.v for r in res]
+    assert values and all(isinstance(v.toPython(), (int, float, object)) for v in values)
+    assert URIRef(str(INFERRED_GRAPH)) in {URIRef(g) for g in opened.graph_names()}
