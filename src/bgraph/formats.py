@@ -107,3 +107,31 @@ def rdf_format_for_media_type(media_type: str) -> RdfFormat | None:
 
 def rdf_format_names() -> list[str]:
     return [f.name for f in RDF_FORMATS]
+
+
+# --- Media types of the SPARQL protocol and of web pages (the server negotiates these) ---
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+FORM = "application/x-www-form-urlencoded"
+HTML_TYPES = ("text/html", "application/xhtml+xml")  #: first one is canonical
+TEXT = "text/plain"
+JSON = "application/json"
+HTML_SUFFIX = ".html"
+
+_W3C = "http://www.w3.org/ns/formats/"
+#: W3C's IRIs for formats (https://www.w3.org/ns/formats/), by format name, for service
+#: descriptions and VoID.
+RDF_FORMAT_IRIS = {
+    "turtle": _W3C + "Turtle",
+    "trig": _W3C + "TriG",
+    "nt": _W3C + "N-Triples",
+    "nquads": _W3C + "N-Quads",
+    "jsonld": _W3C + "JSON-LD",
+    "xml": _W3C + "RDF_XML",
+}
+RESULT_FORMAT_IRIS = {
+    "json": _W3C + "SPARQL_Results_JSON",
+    "xml": _W3C + "SPARQL_Results_XML",
+    "csv": _W3C + "SPARQL_Results_CSV",
+    "tsv": _W3C + "SPARQL_Results_TSV",
+}

@@ -104,4 +104,4 @@ def _quoted(iri: str) -> str:
 
 register_head(f'<link rel="stylesheet" href="{STATIC}/visual.css">')
 register_home_section("pictures", home_pictures, 30)
-register_resource_section("neighbourhood", neighbourhood_graph, 35)
+register_resource_section("neighbourhood", neighbourhood_graph, 18)

@@ -1,0 +1,143 @@
+"""``bgraph serve``: the SPARQL endpoint and linked-data server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..namespaces import BASE
+from ..server import config as defaults
+from . import main
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port, printed at start).",
+)
+@click.option(
+    "--timeout",
+    default=defaults.DEFAULT_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(min=0.1, max=3600),
+    help="Seconds a query may run; past it the query is killed and the client gets a 503.",
+)
+@click.option(
+    "--no-inference", is_flag=True, help="Serve the asserted facts only (no OWL 2 RL closure)."
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Public URL of this server, where the base IRI is served (default: http://HOST:PORT/). "
+    "Used in the service description, VoID and links.",
+)
+@click.option(
+    "--base-iri",
+    default=BASE,
+    show_default=True,
+    metavar="IRI",
+    help="The IRI this server's root path stands for: <IRI>id/x dereferences at /id/x.",
+)
+@click.option(
+    "--graph",
+    "named",
+    nargs=2,
+    multiple=True,
+    metavar="IRI PATH",
+    help="Load the RDF file PATH into the named graph IRI (repeatable).",
+)
+@click.option(
+    "--workers",
+    default=defaults.DEFAULT_WORKERS,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Query worker processes (queries that run at once).",
+)
+@click.option(
+    "--queue",
+    default=defaults.DEFAULT_QUEUE,
+    show_default=True,
+    type=click.IntRange(0, 10_000),
+    help="Queries that may wait for a worker; past that: 503 with Retry-After.",
+)
+@click.option(
+    "--max-rows",
+    default=defaults.DEFAULT_MAX_ROWS,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Result rows (or triples) sent at most; a header says when results were cut.",
+)
+@click.option(
+    "--worker-memory",
+    default=defaults.DEFAULT_WORKER_MEMORY_MB,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Megabytes a worker may add while answering one query (0: no limit).",
+)
+@click.option("--quiet", is_flag=True, help="No access log (one line per request otherwise).")
+def serve(
+    paths: tuple[Path, ...],
+    host: str,
+    port: int,
+    timeout: float,
+    no_inference: bool,
+    base_url: str | None,
+    base_iri: str,
+    named: tuple[tuple[str, str], ...],
+    workers: int,
+    queue: int,
+    max_rows: int,
+    worker_memory: int,
+    quiet: bool,
+) -> None:
+    """Serve the knowledge graph: SPARQL 1.1 endpoint, query UI and linked data.
+
+    With no PATH, serves the Ballard knowledge graph with its inferences. With PATHs (Turtle,
+    TriG, N-Quads, JSON-LD, N-Triples, RDF/XML), serves those files instead: each triples file
+    in a graph named by its file IRI, quads files with their graphs; the default graph is the
+    union. Read-only; never connects to other hosts.
+
+    \b
+    Open http://127.0.0.1:8000/ (home), /sparql (query UI and endpoint), /id/ballard (a page).
+    \b
+    Example:
+        bgraph serve
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a bg:TVSeries }' \\
+            http://127.0.0.1:8000/sparql
+    """
+    from ..errors import UsageError
+    from ..server.config import ServerConfig
+    from ..server.run import serve as run_server
+
+    graphs = []
+    for iri, path in named:
+        file = Path(path)
+        if not file.is_file():
+            raise UsageError(f"--graph {iri} {path}: no such file")
+        if ":" not in iri or any(c in iri for c in ' <>"{}|^`\\'):
+            raise UsageError(f"--graph {iri!r}: not an absolute IRI")
+        graphs.append((iri, file))
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise UsageError(f"--base-url {base_url!r}: give an http:// or https:// URL")
+    config = ServerConfig(
+        host=host,
+        port=port,
+        timeout=timeout,
+        workers=workers,
+        queue=queue,
+        max_rows=max_rows,
+        worker_memory_mb=worker_memory,
+        inference=not no_inference,
+        paths=paths,
+        named=tuple(graphs),
+        base_iri=base_iri,
+        base_url=base_url,
+        access_log=not quiet,
+    )
+    run_server(config)

@@ -1,0 +1,33 @@
+"""The settings of one ``bgraph serve``: every limit in one place, with its default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..namespaces import BASE
+
+DEFAULT_TIMEOUT = 10.0  #: seconds a query may run before its worker is killed (503)
+DEFAULT_WORKERS = 3  #: query worker processes = queries running at once
+DEFAULT_QUEUE = 32  #: requests that may wait for a worker; past that, 503 + Retry-After
+DEFAULT_MAX_ROWS = 10_000  #: result rows (or triples) sent; the rest is cut, and a header says so
+MAX_BODY = 1024 * 1024  #: request body cap (bytes): 413 past it
+DEFAULT_WORKER_MEMORY_MB = 1024  #: address space a worker may add while answering a query
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = DEFAULT_TIMEOUT
+    workers: int = DEFAULT_WORKERS
+    queue: int = DEFAULT_QUEUE
+    max_rows: int = DEFAULT_MAX_ROWS
+    max_body: int = MAX_BODY
+    worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB
+    inference: bool = True
+    paths: tuple[Path, ...] = ()
+    named: tuple[tuple[str, Path], ...] = ()  #: (graph IRI, file) pairs
+    base_iri: str = BASE  #: the IRI that this server's root path stands for
+    base_url: str | None = None  #: public URL of this server; None: http://host:port/
+    access_log: bool = True

@@ -1,0 +1,220 @@
+"""One SPARQL query, start to finish: parse, refuse, negotiate, evaluate, cap, serialise.
+
+This runs inside a query worker process (:mod:`bgraph.server.workers`), so everything that can
+be slow or fail on hostile input (parsing included) happens under the worker's deadline. It is a
+plain function of the dataset and a :class:`QueryJob`, and never raises: every outcome is a
+:class:`Reply` (an error is a status and a message the main process renders).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.sparql.evaluate import evalQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+
+from .. import formats
+from ..errors import BgraphError
+from ..namespaces import PREFIXES
+from .conneg import negotiate
+from .safety import check_query, check_service
+
+#: Response headers that report on the result (exposed to browsers by CORS).
+ROWS_HEADER = "X-Bgraph-Result-Rows"
+TRUNCATED_HEADER = "X-Bgraph-Result-Truncated"
+
+SELECT_FORMATS = ("json", "xml", "csv", "tsv")
+ASK_FORMATS = ("json", "xml")
+GRAPH_FORMATS = ("turtle", "jsonld", "nt", "xml")
+_FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """What the protocol layer hands a worker."""
+
+    text: str
+    accept: str | None = None
+    format: str | None = None  #: a format name (the ``format`` parameter), overrides Accept
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    max_rows: int = 10_000
+    base: str | None = None  #: base IRI for relative IRIs in the query (the endpoint's URL)
+
+
+@dataclass
+class Reply:
+    """A worker's answer: a body to send, or an error status + message."""
+
+    status: int
+    body: bytes = b""
+    media_type: str = formats.TEXT
+    headers: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+    form: str = ""  #: SELECT, ASK, CONSTRUCT, DESCRIBE (for the log)
+
+    @property
+    def ok(self) -> bool:
+        return self.status < 400
+
+
+class QueryError(BgraphError):
+    """A query refused for what it says (400 unless stated)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.http_status = status
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+
+def parse(text: str, base: str | None, known_graphs: list[URIRef] | None) -> Query:
+    """The translated query, vetted by :func:`bgraph.sparql_guard.check_query` (syntax 400,
+    update 403, SERVICE or FROM of a graph not held here 400). ``known_graphs=None`` skips the
+    FROM check (the protocol's dataset replaces the query's)."""
+    from ..sparql_guard import check_query as vet
+
+    init_ns = {k: str(v) for k, v in PREFIXES.items()}
+    try:
+        return vet(text, init_ns=init_ns, known_graphs=known_graphs, base=base)
+    except RecursionError:
+        raise QueryError("the query is nested too deeply") from None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+# --- content negotiation -------------------------------------------------------------------------
+
+
+def _offers(form: str) -> list[tuple[str, str]]:
+    """(media type, format name) pairs for a query form, in the server's order of preference."""
+    if form in ("SELECT", "ASK"):
+        names = SELECT_FORMATS if form == "SELECT" else ASK_FORMATS
+        table = {f.name: f for f in formats.RESULT_FORMATS}
+    else:
+        names = GRAPH_FORMATS
+        table = {f.name: f for f in formats.RDF_FORMATS}
+    return [(mt, name) for name in names for mt in table[name].media_types]
+
+
+def choose_format(form: str, accept: str | None, format_name: str | None) -> tuple[str, str]:
+    """(format name, media type) for the response, or a QueryError 400/406."""
+    offers = _offers(form)
+    names = list(dict.fromkeys(name for _mt, name in offers))
+    if format_name:
+        key = formats._ALIASES.get(format_name.lower(), format_name.lower())
+        for mt, name in offers:
+            if name == key:
+                return name, mt
+        raise QueryError(
+            f"format={format_name!r} does not apply to a {form} query; use one of: "
+            + ", ".join(names)
+        )
+    media_type = negotiate(accept, [mt for mt, _name in offers])
+    if media_type is None:
+        available = ", ".join(dict.fromkeys(mt for mt, _ in offers))
+        raise QueryError(
+            f"none of the accepted media types ({accept}) can carry {form} results; "
+            f"available: {available}",
+            406,
+        )
+    return dict(offers)[media_type], media_type
+
+
+# --- evaluation ----------------------------------------------------------------------------------
+
+
+def _dataset_clause(job: QueryJob) -> list[CompValue]:
+    return [CompValue("DatasetClause", default=URIRef(g)) for g in job.default_graphs] + [
+        CompValue("DatasetClause", named=URIRef(g)) for g in job.named_graphs
+    ]
+
+
+def run(ds: Dataset, job: QueryJob, known_graphs: list[URIRef]) -> Reply:
+    """Answer one query. Never raises (except for BaseExceptions such as a kill)."""
+    form = ""
+    try:
+        protocol_dataset = bool(job.default_graphs or job.named_graphs)
+        query = parse(job.text, job.base, None if protocol_dataset else known_graphs)
+        form = _FORMS.get(query.algebra.name, "")
+        if not form:
+            raise QueryError(f"unsupported query form {query.algebra.name}")
+        fmt_name, media_type = choose_format(form, job.accept, job.format)
+        if protocol_dataset:
+            query.algebra["datasetClause"] = _dataset_clause(job)  # the protocol's dataset wins
+            check_service(query.algebra)  # graphs it names that we lack are empty, never fetched
+        else:
+            check_query(query.algebra, known_graphs)  # second layer, independent of the guard
+        reply = _evaluate(ds, query, form, fmt_name, job.max_rows)
+        reply.media_type = media_type
+        reply.form = form
+        return reply
+    except BgraphError as exc:
+        return Reply(getattr(exc, "http_status", 400), message=str(exc), form=form)
+    except RecursionError:
+        return Reply(400, message="the query is nested too deeply to evaluate", form=form)
+    except MemoryError:
+        return Reply(503, message="the query needed more memory than a query may use", form=form)
+    except Exception as exc:  # an engine failure: report it without a traceback
+        return Reply(
+            500, message=f"the query engine failed: {type(exc).__name__}: {_one_line(exc)}"
+        )
+
+
+def _evaluate(ds: Dataset, query: Query, form: str, fmt_name: str, max_rows: int) -> Reply:
+    res: dict[str, Any] = evalQuery(ds, query)  # type: ignore[assignment]
+    headers: dict[str, str] = {}
+    if form == "ASK":
+        result = Result("ASK")
+        result.askAnswer = bool(res["askAnswer"])
+        return Reply(200, _serialise_result(result, fmt_name), headers=headers)
+    if form == "SELECT":
+        rows = list(itertools.islice(res["bindings"], max_rows + 1))
+        if len(rows) > max_rows:
+            rows = rows[:max_rows]
+            headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
+        headers[ROWS_HEADER] = str(len(rows))
+        result = Result("SELECT")
+        result.vars = list(res["vars_"] or [])
+        result.bindings = rows
+        return Reply(200, _serialise_result(result, fmt_name), headers=headers)
+    graph: Graph = res["graph"]
+    if len(graph) > max_rows:
+        cut = Graph()
+        for triple in itertools.islice(graph, max_rows):
+            cut.add(triple)
+        graph = cut
+        headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
+    headers[ROWS_HEADER] = str(len(graph))
+    return Reply(200, serialise_graph(graph, fmt_name), headers=headers)
+
+
+# --- serialisation -------------------------------------------------------------------------------
+
+
+def _serialise_result(result: Result, fmt_name: str) -> bytes:
+    """SELECT/ASK results as ``bgraph query`` writes them (one implementation)."""
+    from ..query import format_results
+
+    return format_results(result, formats.result_format(fmt_name), None).encode("utf-8")  # type: ignore[arg-type]
+
+
+def serialise_graph(graph: Graph, fmt_name: str) -> bytes:
+    """A graph as ``bgraph export`` writes it: deterministic, JSON-LD with bgraph's context."""
+    from ..export import serialize_graph
+
+    return serialize_graph(graph, formats.rdf_format(fmt_name)).encode("utf-8")

@@ -1,0 +1,120 @@
+"""``/sparql``: the SPARQL 1.1 Protocol (query operation), its service description and the UI."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from .. import formats
+from .conneg import negotiate
+from .context import ServerContext, get_ctx
+from .engine import QueryError, QueryJob, Reply
+from .metadata import service_description
+from .pages import ui_page
+from .protocol import ProtocolError, build_job
+from .responses import content_type
+from .routes_meta import rdf_document
+
+router = APIRouter()
+
+#: What GET /sparql without a query offers: the service description, or the UI for a browser.
+SD_FORMATS = ("turtle", "jsonld", "nt", "xml")
+
+
+class ClientGone(Exception):
+    """The client closed the connection while its query ran (the worker was killed)."""
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, or a 413 as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    too_big = ProtocolError(413, f"the request body is larger than {limit // 1024} KiB")
+    if declared is not None:
+        if not declared.strip().isdigit():
+            raise ProtocolError(400, "invalid Content-Length")
+        if int(declared) > limit:
+            raise too_big
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def prefers_html(accept: str | None, others: list[str]) -> bool:
+    """True when the client (a browser) prefers an HTML page to any of ``others``."""
+    if not accept:
+        return False
+    return negotiate(accept, [*others, formats.HTML_TYPES[0]]) == formats.HTML_TYPES[0]
+
+
+async def _watch_disconnect(request: Request) -> None:
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+async def run_query(ctx: ServerContext, request: Request, job: QueryJob) -> Reply:
+    """Run ``job`` in a worker; kill the worker if the client goes away first."""
+    task = asyncio.ensure_future(ctx.pool.run(job))
+    watcher = asyncio.ensure_future(_watch_disconnect(request))
+    try:
+        done, _ = await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+    if task in done:
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+    raise ClientGone
+
+
+@router.api_route("/sparql", methods=["GET", "HEAD", "POST"])
+@router.api_route("/sparql/", methods=["GET", "HEAD", "POST"], include_in_schema=False)
+async def sparql(request: Request) -> Response:
+    ctx = get_ctx(request)
+    method = "GET" if request.method == "HEAD" else request.method
+    body = await read_body(request, ctx.config.max_body) if method == "POST" else b""
+    accept = request.headers.get("accept")
+    job = build_job(
+        method,
+        request.scope.get("query_string", b""),
+        request.headers.get("content-type"),
+        body,
+        accept,
+        ctx.config.max_rows,
+        ctx.endpoint,
+    )
+    if job is None:  # GET /sparql: the service description, or the query UI for a browser
+        sd_types = [formats.rdf_format(n).media_type for n in SD_FORMATS]
+        if prefers_html(accept, sd_types):
+            return HTMLResponse(ui_page(ctx, ctx.examples))
+        return rdf_document(request, "sparql-sd", service_description, SD_FORMATS, html=False)
+    if method == "GET" and job.format is None and prefers_html(accept, _result_types()):
+        return HTMLResponse(ui_page(ctx, ctx.examples))  # YASGUI reads ?query= from the URL
+    try:
+        reply = await run_query(ctx, request, job)
+    except ClientGone:
+        return Response(status_code=499)
+    if not reply.ok:
+        raise QueryError(reply.message, reply.status)
+    headers = {**reply.headers, "Vary": "Accept"}
+    return Response(reply.body, media_type=content_type(reply.media_type), headers=headers)
+
+
+def _result_types() -> list[str]:
+    out = [mt for f in formats.RESULT_FORMATS if f.rdflib for mt in f.media_types]
+    return out + [mt for f in formats.RDF_FORMATS for mt in f.media_types]
+
+
+@router.options("/sparql")
+@router.options("/sparql/", include_in_schema=False)
+async def sparql_options() -> Response:
+    return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})

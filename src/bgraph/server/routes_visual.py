@@ -1,0 +1,18 @@
+"""Pictures and the ontology reference (:mod:`bgraph.visual.web`), mounted on this server:
+``/visual/...`` (diagram, timeline, neighbourhood JSON, their static files) and ``/ontology``
+(HTML reference for browsers, RDF by Accept; ``/ontology/{Term}`` per term)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from .context import ServerContext, get_ctx
+
+
+def make_router(ctx: ServerContext) -> APIRouter:
+    from ..visual.web import visual_router
+
+    return visual_router(
+        lambda request: get_ctx(request).served.dataset,
+        lambda request: get_ctx(request).local_path,
+    )

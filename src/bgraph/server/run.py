@@ -1,0 +1,147 @@
+"""Start-up order of ``bgraph serve``, each step before the next for a reason:
+
+1. load and freeze the dataset, install the engine guards (the workers inherit both);
+2. bind the listening socket (a clear error if the port is taken);
+3. install the network audit hook (after the bind: binding may look the host name up);
+4. fork the worker zygote (before uvicorn starts its event loop or any thread);
+5. run uvicorn on the bound socket; on exit, kill the workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+import time
+from typing import Any
+
+import uvicorn
+
+from ..errors import BgraphError
+from .app import create_app
+from .config import ServerConfig
+from .context import ServerContext
+from .describe import Index
+from .engine import QueryJob, run
+from .examples import load_examples
+from .routes_meta import DumpJob, dump_handler
+from .safety import install_engine_guards, install_network_guard
+from .served import Served, load_served
+from .workers import WorkerPool
+
+
+class ListenError(BgraphError):
+    pass
+
+
+def make_handler(served: Served):
+    """The function a worker applies to each job (it runs in the forked worker)."""
+    known = served.graph_names
+
+    def handle(job: Any) -> Any:
+        if isinstance(job, QueryJob):
+            return run(served.dataset, job, known)
+        if isinstance(job, DumpJob):
+            return dump_handler(served.dataset, job)
+        raise TypeError(f"unknown job {type(job).__name__}")
+
+    return handle
+
+
+def bind(host: str, port: int) -> socket.socket:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    family, kind, proto, _name, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def public_url(sock: socket.socket, host: str, base_url: str | None) -> str:
+    if base_url:
+        return base_url if base_url.endswith("/") else base_url + "/"
+    address = sock.getsockname()
+    shown = address[0]
+    if shown in ("0.0.0.0", "::"):
+        shown = "127.0.0.1"
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{address[1]}/"
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, saying where it listens once it does."""
+
+    announce: str = ""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started and self.announce:
+            print(self.announce, flush=True)
+
+
+def serve(config: ServerConfig) -> None:
+    started = time.perf_counter()
+    _configure_logging(config.access_log)
+    served = load_served(config.paths, config.named, config.inference)
+    install_engine_guards()
+    index = Index(served)
+    sock = bind(config.host, config.port)
+    url = public_url(sock, config.host, config.base_url)
+    install_network_guard()
+    pool = WorkerPool(
+        make_handler(served),
+        size=config.workers,
+        max_waiting=config.queue,
+        timeout=config.timeout,
+        memory_mb=config.worker_memory_mb,
+    )
+    pool.start(close_in_children=[sock.fileno()])
+    try:
+        ctx = ServerContext(config, served, index, pool, url, load_examples())
+        app = create_app(ctx)
+        uv_config = uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+            timeout_keep_alive=5,
+            limit_concurrency=1000,
+            lifespan="off",
+        )
+        server = _Server(uv_config)
+        listening = sock.getsockname()
+        server.announce = (
+            f"bgraph: serving {served.triples} triples ({len(served.graph_sizes)} graphs"
+            f"{', with inferences' if served.inference else ''}) on "
+            f"http://{_show_host(listening[0])}:{listening[1]}/ -- SPARQL endpoint {ctx.endpoint}"
+            f", query UI {url}sparql -- ready in {time.perf_counter() - started:.1f} s "
+            "(Ctrl-C to stop)"
+        )
+        server.run(sockets=[sock])
+    finally:
+        pool.close()
+        sock.close()
+
+
+def _show_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _configure_logging(access_log: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    for name in ("bgraph.access", "bgraph.server"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.INFO if access_log or name != "bgraph.access" else logging.WARNING)
+        logger.propagate = False

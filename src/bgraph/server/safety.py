@@ -1,0 +1,222 @@
+"""The layers that keep a public endpoint read-only, offline and its queries inside their limits.
+
+1. **Before evaluation** (:func:`check_query`): SERVICE anywhere in the algebra, and FROM /
+   FROM NAMED naming a graph this dataset does not hold, are refused with a 400. rdflib would
+   otherwise fetch those IRIs over HTTP (SSRF).
+2. **In the engine** (:func:`install_engine_guards`): rdflib's ``SPARQL_LOAD_GRAPHS`` is off and a
+   ``CUSTOM_EVALS`` hook raises on any ``ServiceGraphPattern`` that reaches evaluation; issue 3's
+   :mod:`bgraph.sparql_guard` is installed too when present.
+3. **In the process** (:func:`install_network_guard`): a ``sys.addaudithook`` hook refuses every
+   outbound socket connection, name lookup, URL open and subprocess in the server and its query
+   workers, whatever code asks for it.
+4. **In the store** (:class:`ReadOnlyMemory`): the served store raises on any write.
+"""
+
+from __future__ import annotations
+
+import importlib
+import socket
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import rdflib.plugins.sparql
+from rdflib import URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.plugins.sparql import CUSTOM_EVALS
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.stores.memory import Memory
+
+from ..errors import BgraphError
+
+_ENGINE_HOOK = "bgraph.server.no-service"
+
+
+class RefusedQuery(BgraphError):
+    """A query the endpoint will not run (SERVICE, remote FROM): 400."""
+
+    http_status = 400
+
+
+class ReadOnlyError(BgraphError):
+    """A write to the served store or a SPARQL Update: 403."""
+
+    http_status = 403
+
+
+class OutboundBlocked(PermissionError):
+    """Raised by the audit hook when code in the server tries to reach the network."""
+
+
+# --- layer 1: refuse before evaluation ---------------------------------------------------------
+
+
+def walk(node: Any) -> Iterator[CompValue]:
+    """Every CompValue in an algebra tree (expressions and sub-queries included)."""
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, CompValue):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set):
+            stack.extend(item)
+
+
+def service_message(iri: object) -> str:
+    return (
+        f"SERVICE {_show(iri)} is not allowed: this endpoint never connects to other hosts "
+        "(federated queries are off)"
+    )
+
+
+def check_query(algebra: CompValue, known_graphs: Iterable[URIRef]) -> None:
+    """Refuse SERVICE and FROM / FROM NAMED of graphs this dataset does not hold."""
+    check_service(algebra)
+    check_dataset_clause(algebra, known_graphs)
+
+
+def check_service(algebra: CompValue) -> None:
+    """Refuse SERVICE anywhere in the query (sub-queries and EXISTS filters included)."""
+    for part in walk(algebra):
+        if part.name == "ServiceGraphPattern":
+            raise RefusedQuery(service_message(part.get("term")))
+
+
+def check_dataset_clause(algebra: CompValue, known_graphs: Iterable[URIRef]) -> None:
+    """Refuse FROM / FROM NAMED of a graph the dataset does not hold (rdflib would fetch it)."""
+    known = set(known_graphs)
+    for clause in algebra.get("datasetClause") or ():
+        named = "named" in clause
+        iri = clause["named"] if named else clause["default"]
+        if iri not in known:
+            raise RefusedQuery(
+                f"{'FROM NAMED' if named else 'FROM'} {_show(iri)}: no graph of that name in "
+                "this dataset, and this endpoint never fetches remote graphs; the service "
+                "description (GET /sparql) lists the graphs it holds"
+            )
+
+
+def _show(iri: object) -> str:
+    return f"<{iri}>" if isinstance(iri, URIRef) else str(iri)
+
+
+# --- layer 2: the engine -------------------------------------------------------------------------
+
+
+def _refuse_service(_ctx: Any, part: CompValue) -> Any:
+    if part.name == "ServiceGraphPattern":
+        raise RefusedQuery(service_message(part.get("term")))
+    raise NotImplementedError  # rdflib's "not mine": evaluate as usual
+
+
+def install_engine_guards() -> None:
+    """Make rdflib itself refuse SERVICE and never load graphs named in FROM (idempotent)."""
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    CUSTOM_EVALS[_ENGINE_HOOK] = _refuse_service
+    try:  # issue 3's guard, when it has landed: a second, independent implementation
+        guard = importlib.import_module("bgraph.sparql_guard")
+    except ImportError:
+        return
+    install = getattr(guard, "install", None)
+    if callable(install):
+        install()
+
+
+# --- layer 3: the process ------------------------------------------------------------------------
+
+_NETWORK_EVENTS = {
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "socket.gethostbyname_ex",
+    "socket.gethostbyaddr",
+    "socket.getnameinfo",
+    "urllib.Request",
+    "http.client.connect",
+    "ftplib.connect",
+    "smtplib.connect",
+    "poplib.connect",
+    "imaplib.open",
+    "nntplib.connect",
+    "telnetlib.Telnet.open",
+    "webbrowser.open",
+}
+_PROCESS_EVENTS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn"}
+_INET = (socket.AF_INET, socket.AF_INET6)
+_installed = False
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event in ("socket.connect", "socket.connect_ex", "socket.sendto", "socket.sendmsg"):
+        sock = args[0]
+        if getattr(sock, "family", None) in _INET:
+            raise OutboundBlocked(f"bgraph: outbound connection to {args[1]!r} refused")
+    elif event in _NETWORK_EVENTS:
+        raise OutboundBlocked(f"bgraph: {event} refused (this server never goes online)")
+    elif event in _PROCESS_EVENTS:
+        raise OutboundBlocked(f"bgraph: {event} refused in the server")
+
+
+def install_network_guard() -> None:
+    """From now on this process (and its forks) can open no outbound connection.
+
+    Call it after the listening socket is bound. Audit hooks cannot be removed, so never call
+    it in a process that needs the network afterwards (a test runner, for instance).
+    """
+    global _installed
+    if not _installed:
+        sys.addaudithook(_audit)
+        _installed = True
+
+
+# --- layer 4: the store --------------------------------------------------------------------------
+
+
+class ReadOnlyMemory(Memory):
+    """rdflib's Memory store that raises :class:`ReadOnlyError` on any write once frozen."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._frozen = False
+        self._graph_ids: frozenset[Any] = frozenset()
+        super().__init__(*args, **kwargs)
+
+    def freeze(self) -> None:
+        ids = {c.identifier for c in self.contexts()} | {DATASET_DEFAULT_GRAPH_ID}
+        self._graph_ids = frozenset(ids)
+        self._frozen = True
+
+    def _refuse(self) -> None:
+        if self._frozen:
+            raise ReadOnlyError("the served dataset is read-only")
+
+    def add(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse()
+        super().add(*args, **kwargs)
+
+    def addN(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse()
+        super().addN(*args, **kwargs)
+
+    def remove(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse()
+        super().remove(*args, **kwargs)
+
+    def add_graph(self, graph: Any) -> None:
+        if self._frozen and graph.identifier in self._graph_ids:
+            return  # rdflib "adds" graphs it only reads (Dataset.graphs()): not a write
+        self._refuse()
+        super().add_graph(graph)
+
+    def remove_graph(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse()
+        super().remove_graph(*args, **kwargs)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse()
+        super().update(*args, **kwargs)
