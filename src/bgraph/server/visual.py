@@ -103,5 +103,5 @@ def _quoted(iri: str) -> str:
 
 
 register_head(f'<link rel="stylesheet" href="{STATIC}/visual.css">')
-register_home_section("pictures", home_pictures, 30)
+register_home_section("pictures", home_pictures, 15)
 register_resource_section("neighbourhood", neighbourhood_graph, 18)

@@ -127,7 +127,8 @@ def franchise_fragment(
         + svg
         + "</div><figcaption>Drawn from the graph: series on a time axis with their spin-offs "
         "and adapted novels, the cast as actor → character, production and platform. "
-        "<code>bgraph diagram</code> draws the same picture.</figcaption></figure>"
+        "<code>bgraph diagram</code> draws the same picture "
+        '(<a href="/visual/universe.svg">full size</a>).</figcaption></figure>'
     )
 
 
