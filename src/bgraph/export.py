@@ -111,22 +111,38 @@ def serialize_dataset(ds: Dataset, fmt: RdfFormat) -> str:
 
 
 def serialize_graph(graph: Graph, fmt: RdfFormat) -> str:
-    """One graph (e.g. a CONSTRUCT result) in ``fmt``."""
-    return serialize_quads(graph_quads(graph), fmt)
+    """One graph (e.g. a CONSTRUCT result) in ``fmt``; JSON-LD with only the context it uses."""
+    return serialize_quads(graph_quads(graph), fmt, prune_context=True)
 
 
-def serialize_quads(quads: Iterable[Quad], fmt: RdfFormat) -> str:
+def serialize_quads(quads: Iterable[Quad], fmt: RdfFormat, prune_context: bool = False) -> str:
     ordered = canonical_quads(quads)
     if not fmt.quads:
         ordered = sorted({(s, p, o, None) for s, p, o, _g in ordered}, key=_quad_key)
     if fmt.name == "jsonld":
-        return json.dumps(jsonld_document(ordered), indent=2, ensure_ascii=False) + "\n"
+        doc = jsonld_document(ordered, prune=prune_context)
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt.name == "nt":
         return sorted_lines(merged_graph(ordered).serialize(format="nt"))
     if fmt.name == "nquads":
         return sorted_lines(build_dataset(ordered).serialize(format="nquads"))
+    if fmt.name == "trig":
+        return _trig(build_dataset(ordered))
     target: Graph | Dataset = build_dataset(ordered) if fmt.quads else merged_graph(ordered)
     return target.serialize(format=fmt.serialiser or fmt.rdflib)
+
+
+def _trig(ds: Dataset) -> str:
+    """TriG with its graphs in name order (rdflib's follows the store's set of contexts)."""
+    import io
+
+    from rdflib.plugins.serializers.trig import TrigSerializer
+
+    serializer = TrigSerializer(ds)
+    serializer.contexts.sort(key=lambda graph: graph.identifier.n3())
+    buffer = io.BytesIO()
+    serializer.serialize(buffer, encoding="utf-8")
+    return buffer.getvalue().decode("utf-8")
 
 
 def sorted_lines(text: str) -> str:
@@ -175,16 +191,52 @@ def expanded_jsonld(quads: Iterable[Quad]) -> list[dict[str, Any]]:
     return _native_values(expanded)
 
 
-def jsonld_document(quads: Iterable[Quad], ctx: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Compacted JSON-LD with bgraph's context (inline: nothing to fetch to read it)."""
+def jsonld_document(
+    quads: Iterable[Quad], ctx: dict[str, Any] | None = None, prune: bool = False
+) -> dict[str, Any]:
+    """Compacted JSON-LD with bgraph's context, inline (nothing to fetch to read it). With
+    ``prune``, the context keeps only the terms and prefixes the document uses."""
     from pyld import jsonld
 
     ctx = ctx if ctx is not None else context()
+    expanded = expanded_jsonld(quads)
     try:
-        compacted = jsonld.compact(expanded_jsonld(quads), {"@context": ctx}, jsonld_options())
+        compacted = jsonld.compact(expanded, {"@context": ctx}, jsonld_options())
+        if prune:
+            used = _used_context(compacted, ctx)
+            compacted = jsonld.compact(expanded, {"@context": used}, jsonld_options())
     except jsonld.JsonLdError as exc:  # pragma: no cover - our own input is well-formed
         raise BgraphError(f"JSON-LD compaction failed: {exc}") from None
     return compacted
+
+
+def _used_context(doc: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
+    """The part of ``ctx`` that ``doc`` (compacted with it) uses."""
+    words: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    continue
+                words.add(key)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, str):
+            words.add(node)
+
+    walk(doc)
+    prefixes = {w.split(":", 1)[0] for w in words if ":" in w}
+    used = {k: v for k, v in ctx.items() if k.startswith("@") or k in words or k in prefixes}
+    for value in list(used.values()):  # terms defined through a prefix need that prefix
+        target = value.get("@id", "") if isinstance(value, dict) else value
+        if isinstance(target, str) and ":" in target:
+            prefix = target.split(":", 1)[0]
+            if prefix in ctx:
+                used[prefix] = ctx[prefix]
+    return {k: ctx[k] for k in ctx if k in used}
 
 
 def _native_values(node: Any) -> Any:

@@ -319,8 +319,8 @@ def format_results(result: Result, fmt: ResultFormat | RdfFormat, ds: Dataset) -
         return json.dumps(results_json(result), indent=2, ensure_ascii=False) + "\n"
     if fmt.name in ("csv", "tsv"):
         return _delimited(result, fmt.name)
-    data = result.serialize(format=fmt.rdflib or fmt.name, encoding="utf-8")
-    return (data or b"").decode("utf-8")
+    text = (result.serialize(format=fmt.rdflib or fmt.name, encoding="utf-8") or b"").decode()
+    return text if text.endswith("\n") else text + "\n"
 
 
 def _delimited(result: Result, name: str) -> str:

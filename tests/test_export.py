@@ -1,0 +1,408 @@
+"""``bgraph export``: every format round-trips, output is deterministic, JSON-LD reads like
+schema.org and never fetches anything, one entity frames as web-page markup."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+
+from bgraph.export import canonical_quads, dataset_quads, no_fetch_loader, serialize_quads
+from bgraph.formats import RDF_FORMATS, rdf_format
+from bgraph.graph import parse_into
+from bgraph.jsonld_context import build_context, context, context_document, schema_names
+from bgraph.namespaces import BG, FACTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+
+SCHEMA = Namespace("https://schema.org/")
+ID = Namespace("https://w3id.org/bgraph/id/")
+FORMATS = [f.name for f in RDF_FORMATS]
+
+
+def union(ds: Dataset) -> Graph:
+    graph = Graph()
+    for s, p, o, _g in ds.quads((None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+def graphs(ds: Dataset) -> dict[URIRef, Graph]:
+    return {g.identifier: g for g in ds.graphs() if len(g)}
+
+
+def assert_same_dataset(actual: Dataset, expected: Dataset) -> None:
+    got, want = graphs(actual), graphs(expected)
+    assert set(got) == set(want)
+    for name, graph in want.items():
+        assert isomorphic(got[name], graph), f"graph {name} differs"
+
+
+def export_to(cli, tmp_path: Path, fmt: str, *args: str) -> Path:
+    target = tmp_path / f"export{rdf_format(fmt).suffix}"
+    result = cli("export", "--format", fmt, "-o", str(target), *args)
+    assert result.exit_code == 0, result.output
+    return target
+
+
+# --- round trips ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_round_trips(cli, tmp_path: Path, enriched: Dataset, fmt: str) -> None:
+    path = export_to(cli, tmp_path, fmt)
+    spec = rdf_format(fmt)
+    if spec.quads:
+        back = Dataset()
+        parse_into(back, path, spec)  # bgraph's own reader: remote contexts refused
+        assert_same_dataset(back, enriched)
+        assert INFERRED_GRAPH in graphs(back) and FACTS_GRAPH in graphs(back)
+    else:
+        back_graph = Graph()
+        parse_into(back_graph, path, spec)
+        assert isomorphic(back_graph, union(enriched))
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "turtle"])
+def test_no_inference_exports_the_asserted_dataset(cli, tmp_path, asserted: Dataset, fmt) -> None:
+    path = export_to(cli, tmp_path, fmt, "--no-inference")
+    spec = rdf_format(fmt)
+    if spec.quads:
+        back = Dataset()
+        parse_into(back, path, spec)
+        assert_same_dataset(back, asserted)
+        assert INFERRED_GRAPH not in graphs(back)
+    else:
+        back_graph = Graph()
+        parse_into(back_graph, path, spec)
+        assert isomorphic(back_graph, union(asserted))
+
+
+def test_inferred_export_is_richer(cli, tmp_path: Path) -> None:
+    full = Graph().parse(export_to(cli, tmp_path, "nt"), format="nt")
+    assert (ID["bosch"], BG.hasSpinOff, ID["ballard"]) in full
+    asserted = tmp_path / "asserted.nt"
+    cli("export", "-f", "nt", "--no-inference", "-o", str(asserted))
+    assert (ID["bosch"], BG.hasSpinOff, ID["ballard"]) not in Graph().parse(asserted, format="nt")
+
+
+def test_stdout_default_is_turtle(cli, enriched: Dataset) -> None:
+    result = cli("export")
+    assert result.exit_code == 0
+    assert isomorphic(Graph().parse(data=result.stdout, format="turtle"), union(enriched))
+
+
+def test_format_from_output_suffix(cli, tmp_path: Path) -> None:
+    target = tmp_path / "ballard.nq"
+    assert cli("export", "-o", str(target)).exit_code == 0
+    first = target.read_text("utf-8").splitlines()[0]
+    assert first.endswith("> .") and first.count("<") >= 3  # a quad
+
+
+# --- determinism ------------------------------------------------------------------------------
+
+_EXPORT_ALL = """
+import sys
+from bgraph.cli import main
+for fmt, suffix in [("turtle", "ttl"), ("nt", "nt"), ("nquads", "nq"), ("trig", "trig"),
+                    ("jsonld", "jsonld")]:
+    try:
+        main(["export", "--format", fmt, "-o", f"{sys.argv[1]}/out.{suffix}"])
+    except SystemExit as exc:
+        if exc.code:
+            raise
+"""
+
+
+def test_byte_identical_across_processes(tmp_path: Path) -> None:
+    """Two processes with different hash seeds (so different set orders and blank-node
+    labels) and a cold cache write the same bytes."""
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        out.mkdir()
+        env = dict(os.environ, PYTHONHASHSEED=seed, BGRAPH_CACHE_DIR=str(tmp_path / f"c{seed}"))
+        subprocess.run(
+            [sys.executable, "-c", _EXPORT_ALL, str(out)], check=True, env=env, timeout=300
+        )
+        outputs.append(out)
+    for name in ("out.ttl", "out.nt", "out.nq", "out.trig", "out.jsonld"):
+        first, second = ((o / name).read_bytes() for o in outputs)
+        assert first == second, f"{name} differs between runs"
+        assert len(first) > 10_000
+
+
+def test_line_formats_are_sorted(cli, tmp_path: Path) -> None:
+    for fmt in ("nt", "nquads"):
+        lines = export_to(cli, tmp_path, fmt).read_text("utf-8").splitlines()
+        assert lines == sorted(lines) and len(lines) == len(set(lines))
+
+
+def test_blank_node_labels_do_not_depend_on_parse_order(enriched: Dataset) -> None:
+    quads = dataset_quads(enriched)
+    assert any(isinstance(t, BNode) for q in quads for t in q[:3])  # the ontology's lists
+    relabelled = {}
+
+    def fresh(term):
+        if isinstance(term, BNode):
+            return relabelled.setdefault(term, BNode())
+        return term
+
+    shuffled = [(*(fresh(t) for t in q[:3]), q[3]) for q in reversed(quads)]
+    for fmt in ("nquads", "turtle", "nt", "jsonld"):
+        assert serialize_quads(quads, rdf_format(fmt)) == serialize_quads(shuffled, rdf_format(fmt))
+
+
+def test_canonical_labels_keep_distinct_blank_nodes_apart() -> None:
+    g = URIRef("urn:g")
+    p = URIRef("urn:p")
+    quads = [
+        (BNode(), p, Literal("same"), g),
+        (BNode(), p, Literal("same"), g),
+        (BNode("x"), p, Literal("x"), URIRef("urn:h")),
+        (BNode("x"), p, Literal("x"), g),  # one blank node in two graphs stays one node
+    ]
+    canonical = canonical_quads(quads)
+    subjects = [q[0] for q in canonical]
+    assert len(set(subjects[:2]) | set(subjects[2:])) == 3
+
+
+# --- JSON-LD ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def jsonld_export(enriched: Dataset) -> dict[str, Any]:
+    return json.loads(serialize_quads(dataset_quads(enriched), rdf_format("jsonld")))
+
+
+def all_keys(node: Any) -> set[str]:
+    keys: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "@context":
+                keys.add(key)
+                keys |= all_keys(value)
+    elif isinstance(node, list):
+        for item in node:
+            keys |= all_keys(item)
+    return keys
+
+
+def test_jsonld_keys_are_short(jsonld_export: dict[str, Any]) -> None:
+    ctx = jsonld_export["@context"]
+    keys = all_keys(jsonld_export)
+    assert not [k for k in keys if "://" in k or k.startswith("http")]
+    for key in keys:
+        if key.startswith("@"):
+            continue
+        if ":" in key:
+            assert key.split(":", 1)[0] in ctx, key  # a CURIE of a declared prefix
+    assert {"name", "actor", "character", "isBasedOn"} <= keys  # schema.org, bare
+    assert {"spinOffOf", "hasSpinOff", "castMember", "appearsIn"} <= keys  # bgraph, bare
+
+
+def test_jsonld_context_is_inline_and_shipped(jsonld_export: dict[str, Any]) -> None:
+    assert jsonld_export["@context"] == context()
+    assert context()["@vocab"] == "https://schema.org/"
+
+
+def test_jsonld_reads_like_schema_org(jsonld_export: dict[str, Any]) -> None:
+    inferred = next(g for g in jsonld_export["@graph"] if g["@id"] == "bgg:inferred")
+    ballard = next(n for n in inferred["@graph"] if n["@id"] == "id:ballard")
+    assert "TVSeries" in ballard["@type"]
+    assert {"@id": "id:maggie-q"} in ballard["actor"]
+    assert "id:maggie-q" in ballard["castMember"]  # bgraph object properties: plain IRIs
+    facts = next(g for g in jsonld_export["@graph"] if g["@id"] == "bgg:facts")
+    ballard_facts = next(n for n in facts["@graph"] if n["@id"] == "id:ballard")
+    assert ballard_facts["@type"] == "bg:TVSeries"  # schema.org's TVSeries keeps the bare name
+    assert ballard_facts["bg:numberOfEpisodes"] == 10  # a native number, prefixed (homonym)
+
+
+def test_context_in_sync_with_the_ontology(asserted: Dataset) -> None:
+    generated = build_context(asserted.graph(ONTOLOGY_GRAPH))
+    assert generated == context_document(), "regenerate: python -m bgraph.jsonld_context"
+
+
+def test_no_bgraph_key_shadows_a_schema_org_term(asserted: Dataset) -> None:
+    tbox = asserted.graph(ONTOLOGY_GRAPH)
+    taken = schema_names(tbox)
+    for key, value in context().items():
+        target = value["@id"] if isinstance(value, dict) and "@id" in value else value
+        if isinstance(target, str) and target.startswith("bg:") and ":" not in key:
+            assert key not in taken, f"{key} would read as schema.org's {key}"
+    assert "genre" not in context() and "bg:genre" in context()  # coerced, prefixed
+
+
+def test_every_ontology_term_compacts_to_a_short_key(asserted: Dataset) -> None:
+    from rdflib.namespace import OWL, RDF
+
+    tbox = asserted.graph(ONTOLOGY_GRAPH)
+    terms = set(tbox.subjects(RDF.type, OWL.ObjectProperty))
+    terms |= set(tbox.subjects(RDF.type, OWL.DatatypeProperty))
+    quads = [(ID["x"], term, ID["y"], None) for term in terms if str(term).startswith(str(BG))]
+    doc = json.loads(serialize_quads(quads, rdf_format("jsonld")))
+    keys = all_keys(doc) - {"@id", "@graph", "@type", "@value"}
+    assert len(keys) == len(quads)
+    assert not [k for k in keys if "/" in k]
+
+
+def test_jsonld_never_fetches(cli, tmp_path: Path, enriched: Dataset) -> None:
+    from bgraph.sparql_guard import no_network
+
+    path = export_to(cli, tmp_path, "jsonld")
+    back = Dataset()
+    with no_network():  # any socket or urlopen would raise here
+        back.parse(path, format="json-ld")
+    assert_same_dataset(back, enriched)
+
+
+def test_document_loader_refuses_remote_urls() -> None:
+    from pyld.jsonld import JsonLdError
+
+    with pytest.raises(JsonLdError):
+        no_fetch_loader("https://schema.org/")
+    own = no_fetch_loader("https://w3id.org/bgraph/context.jsonld")
+    assert own["document"] == context_document()
+
+
+def test_remote_context_in_input_is_refused(tmp_path: Path) -> None:
+    from bgraph.errors import InputError
+
+    doc = tmp_path / "remote.jsonld"
+    doc.write_text(json.dumps({"@context": "https://schema.org/", "name": "x"}))
+    with pytest.raises(InputError, match="not fetched"):
+        parse_into(Dataset(), doc)
+
+
+# --- one entity as schema.org markup ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ballard_markup() -> dict[str, Any]:
+    from click.testing import CliRunner
+
+    from bgraph.cli import main
+
+    result = CliRunner().invoke(main, ["export", "--format", "jsonld", "--entity", "ballard"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_entity_is_a_schema_org_tree(ballard_markup: dict[str, Any]) -> None:
+    doc = ballard_markup
+    assert doc["@context"] == {"@vocab": "https://schema.org/"}
+    assert doc["@id"] == "https://w3id.org/bgraph/id/ballard"
+    assert doc["@type"] == "TVSeries" and doc["name"] == "Ballard"
+    actors = doc["actor"]
+    assert all(a["@type"] == "Person" for a in actors) and len(actors) == 11
+    assert "Maggie Q" in {a["name"] for a in actors}
+    characters = {c["@id"].rsplit("/", 1)[1] for c in doc["character"]}
+    assert {"renee-ballard", "harry-bosch", "samira-parker"} <= characters
+    novels = doc["isBasedOn"]
+    assert {n["@type"] for n in novels} == {"Book"} and len(novels) == 2
+    connelly = "https://w3id.org/bgraph/id/michael-connelly"
+    assert novels[0]["author"] == {"@id": connelly}  # described nearer the root: as producer
+    (producer,) = [p for p in doc["producer"] if p["@id"] == connelly]
+    assert producer["name"] == "Michael Connelly" and producer["@type"] == "Person"
+    assert doc["startDate"] == "2025-07-09" and doc["numberOfEpisodes"] == 10
+    assert doc["isPartOf"]["@type"] == "CreativeWorkSeries"
+
+
+def test_entity_markup_uses_schema_org_only(ballard_markup: dict[str, Any]) -> None:
+    keys = all_keys(ballard_markup)
+    assert not [k for k in keys if ":" in k or "/" in k]
+
+
+def test_each_node_is_described_once_nearest_the_root(ballard_markup: dict[str, Any]) -> None:
+    described: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "@id" in node and len(node) > 1:
+                described.append(node["@id"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(ballard_markup)
+    assert len(described) == len(set(described))
+    renee = next(c for c in ballard_markup["character"] if c["@id"].endswith("renee-ballard"))
+    assert renee["name"] == "Renée Ballard"  # under Ballard's characters, not under an ally
+
+
+def test_entity_markup_states_only_facts_of_the_graph(
+    ballard_markup: dict[str, Any], enriched: Dataset
+) -> None:
+    parsed = Graph().parse(data=json.dumps(ballard_markup), format="json-ld")
+    assert len(parsed) > 100
+    served = union(enriched)
+    for s, p, o in parsed:
+        if isinstance(o, Literal):
+            values = {(str(v), v.language) for v in served.objects(s, p)}
+            assert (str(o), o.language) in values, (s, p, o)
+        else:
+            assert (s, p, o) in served, (s, p, o)
+
+
+def test_entity_in_one_language(cli) -> None:
+    result = cli("export", "-f", "jsonld", "--entity", "id:ballard", "--lang", "en")
+    doc = json.loads(result.stdout)
+    berchem = next(c for c in doc["character"] if c["@id"].endswith("captain-berchem"))
+    assert berchem["name"] == "Captain Berchem"
+    # a value with no English version is kept, in its own language
+    novel = doc["isBasedOn"][0]
+    assert novel["name"] == {"@language": "fr", "@value": "L'Étoile du désert"}
+
+
+def test_entity_by_full_iri_and_in_turtle(cli) -> None:
+    result = cli("export", "-f", "turtle", "--entity", "https://w3id.org/bgraph/id/maggie-q")
+    assert result.exit_code == 0
+    graph = Graph().parse(data=result.stdout, format="turtle")
+    assert (ID["maggie-q"], SCHEMA.name, Literal("Maggie Q")) in graph
+
+
+def test_entity_depth(cli) -> None:
+    shallow = json.loads(
+        cli("export", "-f", "jsonld", "--entity", "ballard", "--depth", "0").stdout
+    )
+    assert shallow["actor"][0] == {"@id": "https://w3id.org/bgraph/id/amy-hill"}  # link only
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args,code,message",
+    [
+        (("--format", "yaml"), 2, "valid formats: turtle, trig, nt, nquads, jsonld, xml"),
+        (("--entity", "balard"), 2, "did you mean: ballard"),
+        (("--entity", "nope:thing"), 2, "unknown prefix"),
+        (("--lang", "en"), 2, "--lang applies to --entity only"),
+        (("--entity", "ballard", "--lang", "en;rm"), 2, "not a language tag"),
+        (("-o", "/"), 2, "is a directory"),
+        (("-o", "out.unknown"), 2, "cannot tell the RDF format"),
+        (("--depth", "99", "--entity", "ballard"), 2, "Invalid value for '--depth'"),
+    ],
+)
+def test_export_bad_input(cli, args, code: int, message: str) -> None:
+    result = cli("export", *args)
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_export_to_unwritable_places(cli, tmp_path: Path) -> None:
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    for target in (a_file / "out.ttl", tmp_path / "missing-dir" / "out.ttl", Path("/proc/x.ttl")):
+        result = cli("export", "-o", str(target))
+        assert result.exit_code != 0, target
+        assert "cannot write" in result.output and "Traceback" not in result.output
+    assert a_file.read_text() == "x"

@@ -1,0 +1,368 @@
+"""``bgraph query`` / ``bgraph queries``: every way to give a query, every format, every refusal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, Namespace, URIRef, Variable
+from rdflib.compare import isomorphic
+from rdflib.query import Result
+
+from bgraph.errors import ExitCode
+from bgraph.query import named_queries
+
+ID = Namespace("https://w3id.org/bgraph/id/")
+CAST_QUERY = "SELECT ?name WHERE { id:ballard bg:castMember/schema:name ?name } ORDER BY ?name"
+ACTORS = [
+    "Amy Hill",
+    "Courtney Taylor",
+    "Hector Hugo",
+    "John Carroll Lynch",
+    "Maggie Q",
+    "Michael Cassidy",
+    "Michael Mosley",
+    "Noah Bean",
+    "Rebecca Field",
+    "Titus Welliver",
+    "Victoria Moroles",
+]  # article 001, "Quels acteurs au casting de Ballard ?"
+
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
+
+
+def names(output: str) -> list[str]:
+    data = json.loads(output)
+    return [row["name"]["value"] for row in data["results"]["bindings"]]
+
+
+def assert_usage_error(result, *fragments: str) -> None:
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert result.output.startswith("Error: ") or "Error: " in result.output
+    for fragment in fragments:
+        assert fragment in result.output
+    assert "Traceback" not in result.output
+
+
+# --- where the query comes from ---------------------------------------------------------------
+
+
+def test_inline_sparql_with_predeclared_prefixes(cli) -> None:
+    result = cli("query", CAST_QUERY)
+    assert result.exit_code == 0, result.output
+    assert names(result.output) == ACTORS  # ordered, json when not on a terminal
+
+
+@pytest.mark.parametrize("name", ["01", "1", "cast", "01-cast", "01-cast.rq"])
+def test_named_query_by_number_slug_or_name(cli, name: str) -> None:
+    result = cli("query", name)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["results"]["bindings"]
+    assert [r["actorName"]["value"] for r in rows] == ACTORS
+
+
+def test_query_file(cli, tmp_path: Path) -> None:
+    path = tmp_path / "mine.rq"
+    path.write_text(CAST_QUERY, encoding="utf-8")
+    result = cli("query", str(path))
+    assert result.exit_code == 0
+    assert names(result.output) == ACTORS
+
+
+def test_query_from_stdin(cli) -> None:
+    result = cli("query", "-", input=CAST_QUERY)
+    assert result.exit_code == 0
+    assert names(result.output) == ACTORS
+
+
+def test_unknown_query_name_lists_the_named_ones(cli) -> None:
+    result = cli("query", "castt")
+    assert_usage_error(result, "unknown query 'castt'")
+    for query in named_queries():
+        assert query.name in result.output
+
+
+def test_missing_query_file(cli) -> None:
+    assert_usage_error(cli("query", "nowhere/missing.rq"), "no such query file")
+
+
+def test_empty_query(cli) -> None:
+    assert_usage_error(cli("query", "-", input="  \n"), "empty query")
+
+
+# --- formats ----------------------------------------------------------------------------------
+
+
+def test_json_is_sparql_results_json(cli) -> None:
+    result = cli("query", CAST_QUERY, "--format", "json")
+    parsed = Result.parse(io.BytesIO(result.stdout_bytes), format="json")
+    assert [str(row[Variable("name")]) for row in parsed.bindings] == ACTORS
+    assert json.loads(result.output)["head"]["vars"] == ["name"]
+
+
+def test_xml_results(cli) -> None:
+    result = cli("query", CAST_QUERY, "--format", "xml")
+    assert result.exit_code == 0
+    parsed = Result.parse(io.BytesIO(result.stdout_bytes), format="xml")
+    assert sorted(str(row[Variable("name")]) for row in parsed.bindings) == ACTORS
+
+
+def test_csv_results(cli) -> None:
+    result = cli("query", "01", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(result.output)))
+    assert rows[0] == ["actor", "actorName", "character", "characterName"]
+    assert ["https://w3id.org/bgraph/id/maggie-q", "Maggie Q"] == rows[5][:2]
+    assert rows[5][3] == "Renée Ballard"
+    assert len(rows) == 12
+
+
+def test_tsv_results_are_rdf_terms(cli) -> None:
+    result = cli("query", "01", "--format", "tsv")
+    lines = result.output.splitlines()
+    assert lines[0] == "?actor\t?actorName\t?character\t?characterName"
+    assert '<https://w3id.org/bgraph/id/hector-hugo>\t"Hector Hugo"' in lines[3]
+    assert '"Captain Berchem"@en' in lines[3]
+
+
+def test_table_results(cli) -> None:
+    result = cli("query", "cast", "--format", "table")
+    assert result.exit_code == 0
+    assert "Who plays whom in Ballard?" in result.output  # the query's title
+    assert "│ id:maggie-q " in result.output and "Renée Ballard" in result.output
+    assert "11 rows" in result.output
+
+
+def test_ask_in_every_result_format(cli) -> None:
+    query = "ASK { id:bosch bg:hasSpinOff id:ballard }"
+    assert json.loads(cli("query", query).output) == {"head": {}, "boolean": True}
+    assert cli("query", query, "-f", "csv").output.strip() == "true"
+    assert "yes" in cli("query", query, "-f", "table").output
+    assert "<boolean>true</boolean>" in cli("query", query, "-f", "xml").output
+
+
+@pytest.mark.parametrize(
+    "fmt,rdflib_name", [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]
+)
+def test_construct_prints_rdf(cli, fmt: str, rdflib_name: str) -> None:
+    result = cli("query", "12-cast-card", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(data=result.output, format=rdflib_name)
+    expected = Graph().parse(Path(named_queries()[11].expected_path), format="turtle")
+    assert isomorphic(graph, expected)
+
+
+def test_construct_defaults_to_turtle(cli) -> None:
+    result = cli("query", "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 2")
+    assert result.exit_code == 0
+    assert len(Graph().parse(data=result.output, format="turtle")) == 2
+
+
+def test_describe(cli) -> None:
+    result = cli("query", "DESCRIBE id:maggie-q", "-f", "nt")
+    graph = Graph().parse(data=result.output, format="nt")
+    assert (ID["maggie-q"], URIRef("https://schema.org/name"), None) in graph
+
+
+def test_wrong_format_for_the_query_form(cli) -> None:
+    assert_usage_error(cli("query", "01", "-f", "turtle"), "json, xml, csv, tsv, table")
+    assert_usage_error(cli("query", "12", "-f", "table"), "turtle", "jsonld", "nt")
+
+
+def test_unknown_format(cli) -> None:
+    assert_usage_error(cli("query", "01", "-f", "yaml"), "unknown format 'yaml'", "json", "turtle")
+
+
+def test_output_file(cli, tmp_path: Path) -> None:
+    target = tmp_path / "cast.csv"
+    result = cli("query", "01", "-f", "csv", "-o", str(target))
+    assert result.exit_code == 0 and result.output == ""
+    assert "Maggie Q" in target.read_text("utf-8")
+    assert cli("query", "01", "-o", str(tmp_path)).exit_code != 0
+
+
+# --- inference on and off ---------------------------------------------------------------------
+
+
+def test_no_inference_answers_from_asserted_facts_only(cli) -> None:
+    assert names(cli("query", CAST_QUERY).output) == ACTORS
+    assert names(cli("query", CAST_QUERY, "--no-inference").output) == []
+    asserted = "SELECT ?name WHERE { ?p bg:inWork id:ballard ; bg:performer/schema:name ?name }"
+    assert sorted(names(cli("query", asserted, "--no-inference").output)) == ACTORS
+
+
+def test_query_other_files(cli, tmp_path: Path) -> None:
+    data = tmp_path / "mine.ttl"
+    data.write_text(
+        "@prefix bg: <https://w3id.org/bgraph/ontology/> .\n"
+        "@prefix schema: <https://schema.org/> .\n"
+        "<urn:ex:s> bg:spinOffOf <urn:ex:o> ; schema:name 'Spin' .\n"
+    )
+    query = "SELECT ?name WHERE { <urn:ex:o> bg:hasSpinOff/schema:name ?name }"
+    assert names(cli("query", query, str(data)).output) == ["Spin"]
+    assert names(cli("query", CAST_QUERY, str(data)).output) == []  # not the built-in graph
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+def test_syntax_error_gives_position_and_exit_2(cli) -> None:
+    result = cli("query", "SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER (?o = ) }")
+    assert_usage_error(result, "syntax error at line 3, column", "FILTER")
+
+
+def test_syntax_error_in_a_file_names_it(cli, tmp_path: Path) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_text("SELEC * WHERE { ?s ?p ?o }")
+    assert_usage_error(cli("query", str(path)), str(path), "line 1, column 1")
+
+
+def test_unknown_prefix(cli) -> None:
+    assert_usage_error(cli("query", "SELECT * WHERE { foo:x ?p ?o }"), "unknown prefix 'foo'")
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { id:ballard schema:name 'Hacked' }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://example.org/data.ttl>",
+        "CLEAR ALL",
+    ],
+)
+def test_updates_are_refused(cli, update: str) -> None:
+    assert_usage_error(cli("query", update), "not allowed", "read-only")
+    check = cli("query", "SELECT ?n WHERE { id:ballard schema:name ?n }")
+    assert names_of(check.output, "n") == ["Ballard"]
+
+
+def names_of(output: str, var: str) -> list[str]:
+    return [row[var]["value"] for row in json.loads(output)["results"]["bindings"]]
+
+
+# --- never online -----------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def listener() -> Iterator[tuple[str, list[object]]]:
+    """A local TCP server that records every connection it gets."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    hits: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            hits.append(conn)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}", hits
+    stop.set()
+    thread.join(2)
+    server.close()
+
+
+@pytest.mark.parametrize(
+    "template,message",
+    [
+        ("SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}", "SERVICE"),
+        ("SELECT * WHERE {{ OPTIONAL {{ SERVICE SILENT <{url}/> {{ ?s ?p ?o }} }} }}", "SERVICE"),
+        ("SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}", "FROM <"),
+        ("SELECT * FROM NAMED <{url}/g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", "FROM NAMED"),
+    ],
+)
+def test_queries_never_fetch(cli, listener, template: str, message: str) -> None:
+    url, hits = listener
+    result = cli("query", template.format(url=url))
+    assert_usage_error(result, message, "not")
+    assert hits == [], "bgraph opened a connection"
+
+
+def test_from_a_graph_of_the_dataset_is_allowed(cli, asserted: Dataset) -> None:
+    from bgraph.namespaces import FACTS_GRAPH
+
+    result = cli("query", "SELECT (COUNT(*) AS ?n) FROM bgg:facts WHERE { ?s ?p ?o }")
+    assert result.exit_code == 0, result.output
+    assert names_of(result.output, "n") == [str(len(asserted.graph(FACTS_GRAPH)))]
+
+
+def test_engine_guard_refuses_service_even_past_the_check(enriched: Dataset, listener) -> None:
+    """Second layer: rdflib's own evaluation refuses SERVICE once the guard is installed."""
+    from bgraph.sparql_guard import UnsafeQueryError, install
+
+    url, hits = listener
+    install()
+    with pytest.raises(UnsafeQueryError):
+        list(enriched.query(f"SELECT * WHERE {{ SERVICE <{url}/> {{ ?s ?p ?o }} }}"))
+    assert hits == []
+
+
+def test_no_network_fence_blocks_sockets(listener) -> None:
+    """Third layer: inside no_network(), a connection attempt raises before any packet."""
+    from bgraph.sparql_guard import NetworkRefusedError, no_network
+
+    url, hits = listener
+    port = int(url.rsplit(":", 1)[1])
+    with no_network(), pytest.raises(NetworkRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=1)
+    assert hits == []
+    socket.create_connection(("127.0.0.1", port), timeout=1).close()  # outside: allowed
+    for _ in range(20):
+        if hits:
+            break
+        threading.Event().wait(0.05)
+    assert len(hits) == 1  # the listener works, so the empty list above means something
+
+
+def test_check_query_is_reusable(enriched: Dataset) -> None:
+    from bgraph.errors import BgraphError
+    from bgraph.sparql_guard import UpdateRefusedError, check_query
+
+    parsed = check_query("ASK { ?s ?p ?o }")
+    assert parsed.algebra.name == "AskQuery"
+    with pytest.raises(UpdateRefusedError) as refused:
+        check_query("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert refused.value.http_status == 403 and isinstance(refused.value, BgraphError)
+
+
+# --- bgraph queries ---------------------------------------------------------------------------
+
+
+def test_queries_lists_names_and_titles(cli) -> None:
+    result = cli("queries")
+    assert result.exit_code == 0
+    for query in named_queries():
+        assert query.name in result.output
+        assert query.title in result.output
+
+
+def test_queries_json(cli) -> None:
+    rows = json.loads(cli("queries", "--json").output)
+    assert len(rows) == len(named_queries()) >= 15
+    cast = rows[0]
+    assert cast["name"] == "01-cast" and cast["form"] == "SELECT"
+    assert cast["needs_inference"] is False
+    assert {r["name"] for r in rows if r["needs_inference"]} >= {"02-spin-offs", "12-cast-card"}
+
+
+def test_queries_shows_one(cli) -> None:
+    result = cli("queries", "spin-offs")
+    assert result.exit_code == 0
+    assert "bg:hasSpinOff" in result.output and result.output.startswith("# title:")
+    assert_usage_error(cli("queries", "nope"), "unknown query 'nope'")

@@ -1,0 +1,268 @@
+"""The OWL 2 RL closure: richer than the asserted facts, cleaner than raw owlrl, cached."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL, RDF, RDFS
+
+from bgraph.namespaces import BG, FACTS_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from bgraph.reason import REASONERS, compute_closure, inference_stats
+
+# plain Namespaces: pytest's collection pokes module globals, and rdflib's closed
+# DefinedNamespaces (SDO, XSD) warn on every unknown attribute
+SDO = Namespace("https://schema.org/")
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+AXIOMATIC = (str(RDF), str(RDFS), str(OWL), XSD_NS)
+
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rich wraps tables to the terminal width; tests read whole cells."""
+    monkeypatch.setenv("COLUMNS", "250")
+
+
+@pytest.fixture(scope="module")
+def inferred(enriched: Dataset) -> Graph:
+    return enriched.graph(INFERRED_GRAPH)
+
+
+def asserted_triples(ds: Dataset) -> set:
+    return {
+        (s, p, o)
+        for s, p, o, g in ds.quads((None, None, None))
+        if g != INFERRED_GRAPH and g is not None
+    }
+
+
+# --- richer than the asserted facts -----------------------------------------------------------
+
+#: Each is an answer the asserted data alone does not give (checked below), and why it follows.
+EXPECTED_INFERENCES = [
+    # owl:inverseOf: the data only says that each spin-off is a spin-off of Bosch
+    (ID["bosch"], BG.hasSpinOff, ID["bosch-legacy"]),
+    (ID["bosch"], BG.hasSpinOff, ID["ballard"]),
+    (ID["les-tenebres-et-la-nuit"], BG.adaptedAs, ID["ballard"]),
+    # property chains: performer -> performance -> work
+    (ID["ballard"], BG.castMember, ID["maggie-q"]),
+    (ID["maggie-q"], BG.appearsIn, ID["ballard"]),
+    (ID["maggie-q"], BG.appearsIn, ID["nikita"]),
+    (ID["titus-welliver"], BG.appearsIn, ID["bosch"]),
+    (ID["maggie-q"], BG.plays, ID["renee-ballard"]),
+    (ID["renee-ballard"], BG.characterIn, ID["ballard"]),
+    # ... and their schema.org super-properties
+    (ID["ballard"], SDO.actor, ID["maggie-q"]),
+    (ID["ballard"], SDO.character, ID["renee-ballard"]),
+    # sub-property alignment to schema.org
+    (ID["ballard"], SDO.isBasedOn, ID["l-etoile-du-desert"]),
+    (ID["les-tenebres-et-la-nuit"], SDO.author, ID["michael-connelly"]),
+    (ID["ballard"], SDO.productionCompany, ID["fabel-entertainment"]),
+    # sub-class / equivalent-class alignment to schema.org
+    (ID["ballard"], RDF.type, SDO.TVSeries),
+    (ID["l-etoile-du-desert"], RDF.type, SDO.Book),
+    (ID["maggie-q"], RDF.type, SDO.Person),
+    (ID["fabel-entertainment"], RDF.type, SDO.Organization),
+    # symmetric property
+    (ID["harry-bosch"], BG.ally, ID["renee-ballard"]),
+]
+
+
+@pytest.mark.parametrize("triple", EXPECTED_INFERENCES, ids=lambda t: str(t[1]).rsplit("/")[-1])
+def test_inference_only_the_closure_gives(enriched: Dataset, inferred: Graph, triple) -> None:
+    assert triple not in asserted_triples(enriched), "asserted already: not an inference"
+    assert triple in inferred
+
+
+def test_inferred_graph_is_apart_from_the_asserted_facts(enriched: Dataset, inferred: Graph):
+    assert len(inferred) > 300
+    assert not set(inferred) & asserted_triples(enriched)
+    assert len(enriched.graph(FACTS_GRAPH)) == 415  # the facts graph is untouched
+
+
+def test_every_spin_off_has_its_inverse(enriched: Dataset) -> None:
+    for child, parent in enriched.subject_objects(BG.spinOffOf):
+        assert (parent, BG.hasSpinOff, child) in enriched
+
+
+# --- cleaner than raw owlrl -------------------------------------------------------------------
+
+
+def test_no_reflexive_same_as_or_equivalence(inferred: Graph) -> None:
+    for s, p, o in inferred:
+        if p in (OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf):
+            assert s != o, (s, p, o)
+
+
+def test_no_literal_subjects(inferred: Graph) -> None:
+    assert not [t for t in inferred if isinstance(t[0], Literal)]
+
+
+def test_no_trivial_types(inferred: Graph) -> None:
+    noise = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, OWL.Nothing}
+    assert not [t for t in inferred.triples((None, RDF.type, None)) if t[2] in noise]
+
+
+def test_no_axioms_about_rdf_owl_terms(inferred: Graph) -> None:
+    about_vocab = [t for t in inferred if str(t[0]).startswith(AXIOMATIC)]
+    assert not about_vocab
+
+
+def test_no_typing_of_vocabulary_or_list_noise(inferred: Graph) -> None:
+    assert not [t for t in inferred if t[1] in (RDF.first, RDF.rest)]
+    vocab_types = [
+        t for t in inferred.triples((None, RDF.type, None)) if str(t[2]).startswith(AXIOMATIC)
+    ]
+    assert not vocab_types  # owl:Class, rdf:Property, owl:ObjectProperty…
+    assert not [t for t in inferred if isinstance(t[0], BNode)]
+
+
+def test_no_widened_domain_range_copies(inferred: Graph) -> None:
+    assert not list(inferred.triples((None, RDFS.domain, None)))
+    assert not list(inferred.triples((None, RDFS.range, None)))
+
+
+# --- counted per property and class -----------------------------------------------------------
+
+
+def test_stats_count_every_inferred_triple(inferred: Graph) -> None:
+    stats = inference_stats(inferred)
+    assert sum(stats["properties"].values()) == len(inferred)
+    assert sum(stats["classes"].values()) == len(list(inferred.triples((None, RDF.type, None))))
+    # bosch has two spin-offs (Bosch: Legacy, Ballard): article 001
+    assert stats["properties"][BG.hasSpinOff] == 2
+    # 11 actors of Ballard + Titus Welliver in Bosch + Maggie Q in Nikita
+    assert stats["properties"][BG.appearsIn] == 13
+
+
+# --- cached, keyed by content -----------------------------------------------------------------
+
+
+def _tbox_abox(ds: Dataset) -> tuple[Graph, Graph]:
+    tbox, abox = Graph(), Graph()
+    for t in ds.graph(ONTOLOGY_GRAPH):
+        tbox.add(t)
+    for t in ds.graph(FACTS_GRAPH):
+        abox.add(t)
+    return tbox, abox
+
+
+def test_closure_is_cached_by_content(
+    asserted: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BGRAPH_CACHE_DIR", str(tmp_path))
+    tbox, abox = _tbox_abox(asserted)
+    first = compute_closure(tbox, abox)
+    assert not first.cached
+    assert list(tmp_path.glob("closure-*.nt")), "nothing written to the cache"
+    second = compute_closure(tbox, abox)
+    assert second.cached and second.key == first.key
+    assert isomorphic(first.inferred, second.inferred)
+    # a new fact changes the key: the closure is recomputed and includes its consequences
+    abox.add((ID["new-show"], BG.spinOffOf, ID["bosch"]))
+    third = compute_closure(tbox, abox)
+    assert not third.cached and third.key != first.key
+    assert (ID["bosch"], BG.hasSpinOff, ID["new-show"]) in third.inferred
+
+
+def test_damaged_cache_entry_is_recomputed(
+    asserted: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BGRAPH_CACHE_DIR", str(tmp_path))
+    tbox, abox = _tbox_abox(asserted)
+    first = compute_closure(tbox, abox)
+    for entry in tmp_path.glob("closure-*.nt"):
+        entry.write_text("this is not N-Triples <\n")
+    again = compute_closure(tbox, abox)
+    assert not again.cached
+    assert isomorphic(again.inferred, first.inferred)
+
+
+# --- bgraph reason ----------------------------------------------------------------------------
+
+
+def test_reason_prints_inferences_per_property_and_class(cli, inferred: Graph) -> None:
+    result = cli("reason")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"{len(inferred)} inferred triples" in out
+    assert "Inferred triples per property" in out and "Inferred rdf:type triples per class" in out
+    for name in ("bg:hasSpinOff", "bg:appearsIn", "schema:actor", "schema:TVSeries"):
+        assert name in out
+    assert "inverse of bg:spinOffOf" in out
+    assert "chain bg:hasPerformance / bg:performer" in out
+    assert " s " in out  # the time it took
+
+
+def test_reason_says_when_the_cache_was_used(cli, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("BGRAPH_CACHE_DIR", str(tmp_path))
+    first = cli("reason")
+    assert first.exit_code == 0
+    assert "cached (key" in first.output and "read from the cache" not in first.output
+    second = cli("reason")
+    assert "read from the cache" in second.output
+    forced = cli("reason", "--no-cache")
+    assert "read from the cache" not in forced.output
+
+
+def test_reason_json_report(cli, inferred: Graph) -> None:
+    result = cli("reason", "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.output)
+    assert report["inferred"] == len(inferred)
+    assert report["reasoner"] in REASONERS
+    counts = {row["name"]: row["count"] for row in report["properties"]}
+    assert counts["bg:hasSpinOff"] == 2
+    assert sum(counts.values()) == len(inferred)
+    classes = {row["name"]: row["count"] for row in report["classes"]}
+    assert classes["schema:TVSeries"] == 3  # Harry Bosch, Bosch: Legacy, Ballard
+
+
+@pytest.mark.parametrize("suffix,fmt", [(".ttl", "turtle"), (".nt", "nt"), (".jsonld", "json-ld")])
+def test_reason_writes_the_inferred_graph(cli, tmp_path: Path, inferred: Graph, suffix, fmt):
+    target = tmp_path / f"inferred{suffix}"
+    result = cli("reason", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"to {target}" in result.output
+    back = Graph().parse(target, format=fmt)
+    assert isomorphic(back, inferred)
+
+
+def test_reason_output_to_stdout_keeps_the_report_apart(cli, inferred: Graph) -> None:
+    result = cli("reason", "-o", "-")
+    assert result.exit_code == 0
+    assert isomorphic(Graph().parse(data=result.stdout, format="turtle"), inferred)
+    assert "inferred triples" in result.stderr
+
+
+def test_reason_on_other_files(cli, tmp_path: Path) -> None:
+    data = tmp_path / "mine.ttl"
+    data.write_text(
+        "@prefix bg: <https://w3id.org/bgraph/ontology/> .\n"
+        "<urn:ex:spin> a bg:TVSeries ; bg:spinOffOf <urn:ex:origin> .\n"
+    )
+    out = tmp_path / "closure.nt"
+    result = cli("reason", str(data), "-o", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    closure = Graph().parse(out, format="nt")
+    assert (URIRef("urn:ex:origin"), BG.hasSpinOff, URIRef("urn:ex:spin")) in closure
+    assert (URIRef("urn:ex:spin"), RDF.type, SDO.TVSeries) in closure
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("-o", "."), "is a directory"),
+        (("-o", "inferred.unknown"), "cannot tell the RDF format"),
+        (("--reasoner", "magic"), "Invalid value for '--reasoner'"),
+        (("no-such-file.ttl",), "no such file"),
+    ],
+)
+def test_reason_bad_input(cli, args, message) -> None:
+    result = cli("reason", *args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
