@@ -160,3 +160,54 @@ def test_unknown_literal_forms_round_trip(enriched) -> None:
     values = [r.v for r in res]
     assert values and all(isinstance(v.toPython(), (int, float, object)) for v in values)
     assert URIRef(str(INFERRED_GRAPH)) in {URIRef(g) for g in opened.graph_names()}
+
+
+ATTACKS = [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
+    "select * where { service <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
+    "SELECT * { { SELECT ?s { SeRvIcE SILENT <http://127.0.0.1:{port}/> { ?s ?p ?o } } } }",
+    "PREFIX x: <http://127.0.0.1:{port}/>\nSELECT * WHERE { SERVICE x: { ?s ?p ?o } }",
+    "LOAD <http://127.0.0.1:{port}/data.ttl>",
+    "INSERT DATA { <http://a> <http://b> <http://c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "SELECT * FROM <http://127.0.0.1:{port}/g> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <http://127.0.0.1:{port}/g> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "PREFIX x: <http://127.0.0.1:{port}/>\nSELECT * FROM x:g WHERE { ?s ?p ?o }",
+]
+
+
+def test_attacks_are_refused_and_nothing_connects(built: Path) -> None:
+    import socket
+
+    from bgraph.errors import UsageError as Refused
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    opened = open_store(built)
+    try:
+        for attack in ATTACKS:
+            with pytest.raises(Refused):
+                query_store(opened, attack.replace("{port}", str(port)))
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nobody knocked
+    finally:
+        listener.close()
+
+
+def test_the_lexical_vetting_has_no_false_positives(built: Path) -> None:
+    opened = open_store(built)
+    ok = [
+        'SELECT ?s WHERE { ?s schema:name "SERVICE LOAD INSERT" }',
+        "SELECT ?s WHERE { ?s ?p ?o # SERVICE in a comment\n } LIMIT 1",
+        "PREFIX ex: <http://example.org/>\nSELECT ?s WHERE { ?s ex:SERVICE ?o }",
+        "SELECT ?service WHERE { BIND(1 AS ?service) }",
+        f"SELECT (COUNT(*) AS ?n) FROM <{FACTS_GRAPH}> WHERE {{ ?s ?p ?o }}",
+        "SELECT (COUNT(*) AS ?n) FROM bgg:facts WHERE { ?s ?p ?o }",
+    ]
+    for text in ok:
+        query_store(opened, text)
+    res = query_store(opened, ok[-1])
+    assert int(next(iter(res))[0]) == 415  # FROM picks the graph, as in rdflib
