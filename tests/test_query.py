@@ -366,3 +366,17 @@ def test_queries_shows_one(cli) -> None:
     assert result.exit_code == 0
     assert "bg:hasSpinOff" in result.output and result.output.startswith("# title:")
     assert_usage_error(cli("queries", "nope"), "unknown query 'nope'")
+
+
+def test_no_inference_on_a_reasoning_query_says_so(cli) -> None:
+    result = cli("query", "spin-offs", "--no-inference")
+    assert result.exit_code == 0
+    assert "needs inference" in result.stderr
+    assert json.loads(result.stdout)["results"]["bindings"] == []
+    assert "needs inference" not in cli("query", "cast", "--no-inference").stderr
+
+
+def test_query_file_with_byte_order_mark(cli, tmp_path: Path) -> None:
+    path = tmp_path / "bom.rq"
+    path.write_bytes("\ufeff".encode() + CAST_QUERY.encode())
+    assert names(cli("query", str(path)).output) == ACTORS

@@ -185,7 +185,7 @@ def resolve_query(arg: str, stdin: Any = None) -> QuerySource:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text("utf-8")
+        return path.read_text("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not valid UTF-8") from None
     except OSError as exc:

@@ -86,6 +86,11 @@ def query(
     kind = parsed.algebra.name.removesuffix("Query").upper()
     to_terminal = output is None and sys.stdout.isatty()
     fmt = choose_format(kind, format_name, to_terminal)
+    if no_inference and source.named and source.named.needs_inference:
+        click.echo(
+            f"Note: {source.named.name} needs inference; without it the answer is incomplete.",
+            err=True,
+        )
     ds = load_dataset(list(paths) or None, inference=not no_inference)
     result = run_query(ds, source.text, source.label)
     if fmt.name == "table":
