@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> None:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out at once (no 40 ms stall)
 
         def log_message(self, *_args: object) -> None:
             pass
