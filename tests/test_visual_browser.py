@@ -146,8 +146,8 @@ def make_app(dataset):
 
 
 def server_app(port: int):
-    """The real ``bgraph serve`` application (pages, CSP, static files) with the pictures
-    mounted, plus the synthetic page; None while the server's files are not all there."""
+    """The real ``bgraph serve`` application (pages, CSP, static files, pictures), plus the
+    synthetic page; None when the server is not there."""
     try:
         import bgraph.server.app as appmod
         from bgraph.server.config import ServerConfig
@@ -163,16 +163,9 @@ def server_app(port: int):
 
     from bgraph.visual.fragments import graph_fragment
 
-    routers = tuple(appmod.ROUTERS)
-    if "visual" not in routers:  # until app.py lists it: mount it the way it will be
-        linked = routers.index("routes_linked")
-        appmod.ROUTERS = (*routers[:linked], "visual", *routers[linked:])
     served = load_served()
     ctx = ServerContext(ServerConfig(), served, Index(served), None, f"http://127.0.0.1:{port}/")
-    try:
-        app = appmod.create_app(ctx)  # SPARQL workers are not started: pages only
-    finally:
-        appmod.ROUTERS = routers
+    app = appmod.create_app(ctx)  # SPARQL workers are not started: pages only
     extra = APIRouter()
 
     @extra.get("/synthetic/{n}", response_class=HTMLResponse)

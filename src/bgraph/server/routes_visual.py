@@ -11,6 +11,7 @@ from .context import ServerContext, get_ctx
 
 def make_router(ctx: ServerContext) -> APIRouter:
     from ..visual.web import visual_router
+    from . import visual  # noqa: F401 - registers the home-page and entity-page pictures
 
     return visual_router(
         lambda request: get_ctx(request).served.dataset,

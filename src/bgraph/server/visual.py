@@ -1,29 +1,22 @@
-"""Pictures on the server's pages, and the ontology reference at the ontology's IRI.
+"""Pictures on the server's pages, through :mod:`bgraph.server.pages`' extension points.
 
 - home page: the franchise diagram (inline SVG, entities link to their pages) and a timeline;
 - every entity page: its neighbourhood as an interactive graph (pan, zoom, click a node to go to
-  its page), drawn by the vendored Cytoscape.js that bgraph serves itself (no CDN);
-- ``/ontology``: HTML reference for browsers, Turtle / JSON-LD / N-Triples / RDF/XML for machines;
-  ``/ontology/Term`` sends browsers to the term's section and machines its triples;
-- for scripts: ``/visual/graph/{id}.json``, ``/visual/timeline.json``, ``/visual/universe.svg``.
+  its page), drawn by the vendored Cytoscape.js that bgraph serves itself (no CDN).
 
-Mounted by listing ``"visual"`` in :data:`bgraph.server.app.ROUTERS` before ``routes_linked``
-(whose catch-all would otherwise answer ``/ontology``). Importing this module registers the
-page sections through :mod:`bgraph.server.pages`' extension points.
+Importing this module registers the sections; :mod:`.routes_visual` imports it when it mounts
+the pictures' routes (``/visual/...``, ``/ontology``) from :mod:`bgraph.visual.web`.
 """
 
 from __future__ import annotations
 
 import weakref
 
-from fastapi import Request
-from rdflib import Dataset
-
 from ..visual.fragments import franchise_fragment, graph_fragment, timeline_fragment
 from ..visual.model import View, neighbourhood
 from ..visual.style import GROUP_COLOURS
-from ..visual.web import _relations, visual_router
-from .context import ServerContext, get_ctx
+from ..visual.web import _relations
+from .context import ServerContext
 from .describe import ResourceView
 from .pages import register_head, register_home_section, register_resource_section
 
@@ -31,16 +24,6 @@ STATIC = "/visual/static"
 GRAPH_DEPTH = 1
 GRAPH_LIMIT = 1000
 
-
-def _dataset(request: Request) -> Dataset:
-    return get_ctx(request).served.dataset
-
-
-def _href(request: Request):
-    return get_ctx(request).href
-
-
-router = visual_router(_dataset, _href, static_prefix=STATIC)
 
 # -- page sections ------------------------------------------------------------------------------
 
