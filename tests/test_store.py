@@ -211,3 +211,28 @@ def test_the_lexical_vetting_has_no_false_positives(built: Path) -> None:
         query_store(opened, text)
     res = query_store(opened, ok[-1])
     assert int(next(iter(res))[0]) == 415  # FROM picks the graph, as in rdflib
+
+
+def test_query_cli_on_every_backend(cli, built: Path) -> None:
+    """`bgraph query --store memory|oxigraph|DIR` give the same JSON answer."""
+    answers = {}
+    for store in ("memory", "oxigraph", str(built)):
+        res = cli("query", "cast", "--store", store, "-f", "json")
+        assert res.exit_code == ExitCode.OK, (store, res.output)
+        rows = json.loads(res.stdout)["results"]["bindings"]
+        answers[store] = sorted(json.dumps(r, sort_keys=True) for r in rows)
+    assert answers["memory"] == answers["oxigraph"] == answers[str(built)]
+    assert answers["memory"]
+
+
+def test_query_cli_bad_backends(cli, built: Path, tmp_path: Path) -> None:
+    res = cli("query", "cast", "--store", "postgres")
+    assert res.exit_code == ExitCode.USAGE and "not memory, oxigraph" in res.stderr
+    res = cli("query", "cast", "--store", str(built), str(tmp_path / "x.ttl"))
+    assert res.exit_code == ExitCode.USAGE and "drop the PATHs" in res.stderr
+    res = cli("query", "cast", "--store", "oxigraph", "--endpoint", "http://127.0.0.1:9/q")
+    assert res.exit_code == ExitCode.USAGE
+    res = cli(
+        "query", "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "--store", str(built)
+    )
+    assert res.exit_code == ExitCode.USAGE and "SERVICE" in res.stderr

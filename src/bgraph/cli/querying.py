@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..backends import ENDPOINT_HELP, STORE_HELP, answer
 from ..errors import UsageError
 from . import main
 
@@ -32,12 +33,16 @@ _FORMAT_HELP = (
     type=click.Path(path_type=Path),
     help="Write the result to this file instead of stdout.",
 )
+@click.option("--store", default="memory", show_default=True, metavar="ENGINE|DIR", help=STORE_HELP)
+@click.option("--endpoint", default=None, metavar="URL", help=ENDPOINT_HELP)
 def query(
     query_arg: str,
     paths: tuple[Path, ...],
     format_name: str | None,
     no_inference: bool,
     output: Path | None,
+    store: str,
+    endpoint: str | None,
 ) -> None:
     """Run a SPARQL query against the knowledge graph.
 
@@ -56,8 +61,9 @@ def query(
         bgraph query 05 --format csv
         bgraph query 'SELECT ?name WHERE { id:ballard schema:actor/schema:name ?name }'
         echo 'ASK { id:bosch bg:hasSpinOff id:ballard }' | bgraph query - --no-inference
+        bgraph query cast --store universe.store
+        bgraph query cast --endpoint http://127.0.0.1:7878/query
     """
-    from ..dataset import load_dataset
     from ..export import write_output
     from ..namespaces import PREFIXES
     from ..query import (
@@ -66,7 +72,6 @@ def query(
         format_results,
         render_table,
         resolve_query,
-        run_query,
     )
     from ..sparql_guard import check_query
 
@@ -91,8 +96,7 @@ def query(
             f"Note: {source.named.name} needs inference; without it the answer is incomplete.",
             err=True,
         )
-    ds = load_dataset(list(paths) or None, inference=not no_inference)
-    result = run_query(ds, source.text, source.label)
+    result, ds = answer(source.text, source.label, paths, not no_inference, store, endpoint)
     if fmt.name == "table":
         title = source.named.title if source.named else None
         if output is None:
