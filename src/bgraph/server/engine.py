@@ -121,7 +121,7 @@ def choose_format(form: str, accept: str | None, format_name: str | None) -> tup
             if name == key:
                 return name, mt
         raise QueryError(
-            f"format={format_name!r} does not apply to a {form} query; use one of: "
+            f"format={format_name!r} does not apply to {form} queries; use one of: "
             + ", ".join(names)
         )
     media_type = negotiate(accept, [mt for mt, _name in offers])
