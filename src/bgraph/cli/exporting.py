@@ -71,14 +71,8 @@ def export(
         bgraph export --format jsonld --entity ballard --lang en
     """
     from ..dataset import load_dataset
-    from ..export import (
-        entity_jsonld,
-        entity_view,
-        resolve_entity,
-        serialize_dataset,
-        serialize_graph,
-        write_output,
-    )
+    from ..entity import entity_jsonld, entity_view, resolve_entity
+    from ..export import serialize_dataset, serialize_graph, write_output
     from ..formats import rdf_format, rdf_format_for_path
 
     if format_name is not None:

@@ -208,11 +208,10 @@ def render_report(report: dict[str, Any], err: bool = False) -> None:
     if report["cached"]:
         how = f"read from the cache (key {report['cache_key']}…, inputs unchanged)"
     else:
+        how = f"computed by {report['reasoner']} and cached (key {report['cache_key']}…)"
         dropped = (report["raw"] or 0) - report["inferred"]
-        how = (
-            f"computed by {report['reasoner']} and cached (key {report['cache_key']}…); "
-            f"{report['raw']} raw triples, {dropped} dropped as noise or already asserted"
-        )
+        if dropped > 0:
+            how += f"; of {report['raw']} raw triples, {dropped} dropped as noise or asserted"
     console.print(
         f"OWL 2 RL closure: [bold]{report['inferred']}[/bold] inferred triples "
         f"from {report['ontology_triples']} ontology + {report['data_triples']} data triples, "
