@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--store", type=Path, required=True)
     ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--memory", action="store_true", help="copy the store into RAM at start")
     args = ap.parse_args(argv)
 
     import pyoxigraph as ox
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> None:
     from bgraph.namespaces import PREFIXES
     from bgraph.store import open_store, vet_query
 
-    opened = open_store(args.store)
+    opened = open_store(args.store, memory=args.memory)
     known = opened.graph_names()
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
 

@@ -152,11 +152,8 @@ def build_store(
         materialise_union(store)
         store.flush()
         store.optimize()
-        graphs = {
-            g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g))
-            for g in store.named_graphs()
-        }
-        union = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        graphs = graph_sizes(store)
+        union = graphs.pop("", 0)
         timings["index"] = time.perf_counter() - t2
         info = StoreInfo(
             path=out,
@@ -311,8 +308,12 @@ def read_manifest(path: Path) -> StoreInfo:
     return StoreInfo(path=path, **{k: v for k, v in data.items() if k in fields and k != "path"})
 
 
-def open_store(path: Path) -> OpenStore:
-    """Open a built store read-only (milliseconds: nothing is parsed or reasoned)."""
+def open_store(path: Path, memory: bool = False) -> OpenStore:
+    """Open a built store read-only (milliseconds: nothing is parsed or reasoned).
+
+    ``memory=True`` copies it into an in-memory Oxigraph store first (about 8 µs a quad: a few
+    seconds at 100k triples): queries then run 2-10 times faster than on RocksDB.
+    """
     import pyoxigraph as ox
 
     if not path.exists():
@@ -324,7 +325,21 @@ def open_store(path: Path) -> OpenStore:
         store = ox.Store.read_only(str(path))
     except OSError as exc:
         raise StoreError(f"{path}: cannot open the store ({exc})") from None
+    if memory:
+        copy = ox.Store()
+        copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
+        store = copy
     return OpenStore(store, info)
+
+
+def graph_sizes(store: Any) -> dict[str, int]:
+    """Quads per named graph, and ``""`` for the default graph (counted by Oxigraph, in Rust)."""
+    sizes = {
+        row["g"].value: int(row["n"].value)
+        for row in store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
+    sizes[""] = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value)
+    return sizes
 
 
 def materialise_union(store: Any) -> None:
