@@ -25,6 +25,15 @@ DOC_FORMATS = ("turtle", "jsonld", "nt", "xml")
 DUMP_TIMEOUT_FACTOR = 6  #: a dump may take this many query timeouts to serialise
 
 
+def serialise_document(graph: Graph, fmt_name: str) -> bytes:
+    """A small metadata graph with its own prefixes (sd:, void:, dcat: ...) kept."""
+    fmt = formats.rdf_format(fmt_name)
+    if fmt.name == "jsonld":
+        context = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
+        return graph.serialize(format="json-ld", context=context, auto_compact=True).encode()
+    return graph.serialize(format=fmt.serialiser or fmt.rdflib, encoding="utf-8")
+
+
 def rdf_document(
     request: Request,
     key: str,
@@ -47,9 +56,7 @@ def rdf_document(
     fmt_name = dict(offers).get(choice, "turtle")
     cache_key = f"{key}.{fmt_name}"
     if cache_key not in ctx.cache:
-        from .engine import serialise_graph
-
-        ctx.cache[cache_key] = serialise_graph(build(ctx), fmt_name)
+        ctx.cache[cache_key] = serialise_document(build(ctx), fmt_name)
     headers = {"Vary": "Accept"}
     if choice == formats.HTML_TYPES[0]:
         alternates = [
@@ -79,9 +86,7 @@ def _forced(
         raise QueryError(str(exc)) from None
     cache_key = f"{key}.{fmt.name}"
     if cache_key not in ctx.cache:
-        from .engine import serialise_graph
-
-        ctx.cache[cache_key] = serialise_graph(build(ctx), fmt.name)
+        ctx.cache[cache_key] = serialise_document(build(ctx), fmt.name)
     return Response(ctx.cache[cache_key], media_type=content_type(fmt.media_type))
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from ..namespaces import INFERRED_GRAPH, bind_prefixes
 from .safety import ReadOnlyMemory
@@ -77,7 +78,11 @@ def load_served(
         source = _load_named(paths, named, inference)
         sources = [str(p) for p in paths] + [f"{p} as <{iri}>" for iri, p in named]
     ds = freeze(source)
-    sizes = {g.identifier: len(g) for g in ds.graphs() if len(g)}
+    sizes = {
+        g.identifier: len(g)
+        for g in ds.graphs()
+        if len(g) and g.identifier != DATASET_DEFAULT_GRAPH_ID  # not a named graph
+    }
     sizes = dict(sorted(sizes.items(), key=lambda kv: str(kv[0])))
     triples = len(set(ds.triples((None, None, None))))
     return Served(ds, builtin, inference, sources, sizes, triples)  # type: ignore[arg-type]
