@@ -19,7 +19,13 @@ from rdflib.namespace import OWL, RDF, RDFS, SDO, XSD
 from rdflib.term import Node
 
 from .errors import UsageError
-from .export import canonical_quads, expanded_jsonld, graph_quads, jsonld_options
+from .export import (
+    canonical_quads,
+    expanded_jsonld,
+    graph_quads,
+    jsonld_options,
+    readable_order,
+)
 from .namespaces import ID, INFERRED_GRAPH
 
 #: The context of an entity's markup: schema.org terms only, entity IRIs in full.
@@ -162,7 +168,8 @@ def entity_jsonld(
         jsonld_options(embed="@always", omitGraph=True, pruneBlankNodeIdentifiers=True),
     )
     framed.pop("@context", None)
-    return {"@context": ENTITY_CONTEXT, **_plain_values(_shallowest_embeds(framed), lang)}
+    tree = _plain_values(_shallowest_embeds(framed), lang)
+    return readable_order({"@context": ENTITY_CONTEXT, **tree})
 
 
 def _shallowest_embeds(root: dict[str, Any]) -> dict[str, Any]:

@@ -203,7 +203,23 @@ def jsonld_document(
             compacted = jsonld.compact(expanded, {"@context": used}, jsonld_options())
     except jsonld.JsonLdError as exc:  # pragma: no cover - our own input is well-formed
         raise BgraphError(f"JSON-LD compaction failed: {exc}") from None
-    return compacted
+    return readable_order(compacted)
+
+
+_FIRST_KEYS = ("@context", "@id", "@type", "@value", "@language", "name", "alternateName")
+
+
+def readable_order(node: Any) -> Any:
+    """Keys in reading order: identity and type, then the name, then the rest as they come
+    (pyld's order), ``@graph`` last. Key order carries no meaning in JSON-LD."""
+    if isinstance(node, list):
+        return [readable_order(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    first = [k for k in _FIRST_KEYS if k in node]
+    rest = [k for k in node if k not in _FIRST_KEYS and k != "@graph"]
+    last = ["@graph"] if "@graph" in node else []
+    return {k: readable_order(node[k]) for k in (*first, *rest, *last)}
 
 
 def _used_context(doc: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
