@@ -387,7 +387,7 @@ def render_table(
     from rich.table import Table
 
     columns, rows = table_rows(result, ds)
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
@@ -397,6 +397,8 @@ def render_table(
         table.caption_justify = "left"
     stream = file or sys.stdout
     console = Console(file=stream, width=width, highlight=False, soft_wrap=False)
+    if title:  # above the table, not as its title: a narrow table would wrap it
+        console.print(title, style="bold", markup=False)
     console.print(table)
 
 
