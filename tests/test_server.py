@@ -355,7 +355,7 @@ def test_load_200_requests_from_8_clients(server: RunningServer) -> None:
 
 
 TRIG = """@prefix ex: <http://example.org/> .
-ex:g1 { ex:thing1 a ex:Widget ; ex:name "one" . }
+ex:g1 { ex:thing1 a ex:Widget ; ex:name "one" ; ex:note "<script>alert(1)</script>" . }
 ex:g2 { ex:thing2 a ex:Widget ; ex:partOf ex:thing1 . }
 """
 
@@ -383,6 +383,9 @@ def test_serves_other_files_with_their_graphs(tmp_path: Path) -> None:
         assert r.status_code == 303 and r.headers["Location"] == "/thing1.ttl"
         doc = c.get("/thing1.ttl")
         assert "Widget" in doc.text and "thing2" in doc.text  # both directions
+        page = c.get("/thing1.html").text
+        assert "<script>alert(1)" not in page  # what the data says is escaped
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         sd = Graph().parse(data=c.get("/sparql", headers={"Accept": "text/turtle"}).text)
         svc = URIRef(srv.url + "sparql")
         assert (svc, SD.defaultEntailmentRegime, ENT.Simple) in sd

@@ -30,6 +30,7 @@ class RunningServer:
     log_path: Path  #: its stderr (access log)
     started_in: float  #: seconds from launch to ready
     lines: list[str] = field(default_factory=list)
+    reader: threading.Thread | None = None
 
     @property
     def port(self) -> int:
@@ -79,7 +80,7 @@ def start_server(*args: str, ready_timeout: float = 60.0) -> RunningServer:
     match = _ANNOUNCE.search(found[0])
     assert match is not None
     return RunningServer(
-        proc, match.group(1), found[0].strip(), log, time.perf_counter() - start, lines
+        proc, match.group(1), found[0].strip(), log, time.perf_counter() - start, lines, thread
     )
 
 
@@ -104,4 +105,13 @@ def running_server(*args: str) -> Iterator[RunningServer]:
     try:
         yield server
     finally:
-        stop_process(server.process)
+        stop(server)
+
+
+def stop(server: RunningServer) -> None:
+    stop_process(server.process)
+    if server.reader is not None:
+        server.reader.join(5)
+    if server.process.stdout is not None:
+        server.process.stdout.close()
+    server.log_path.unlink(missing_ok=True)

@@ -1,0 +1,88 @@
+"""The server's pure parts, in-process: content negotiation, protocol parsing, vendored files."""
+
+from __future__ import annotations
+
+import pytest
+
+from bgraph.server.conneg import negotiate
+from bgraph.server.protocol import ProtocolError, build_job
+
+
+@pytest.mark.parametrize(
+    ("accept", "offered", "chosen"),
+    [
+        (None, ["a/b", "c/d"], "a/b"),
+        ("", ["a/b", "c/d"], "a/b"),
+        ("c/d", ["a/b", "c/d"], "c/d"),
+        ("*/*", ["a/b", "c/d"], "a/b"),
+        ("c/*", ["a/b", "c/d"], "c/d"),
+        ("a/b;q=0.5, c/d", ["a/b", "c/d"], "c/d"),
+        ("text/html,*/*;q=0.8", ["application/json", "text/html"], "text/html"),
+        ("*/*;q=0.8, a/b;q=0", ["a/b", "c/d"], "c/d"),
+        ("x/y", ["a/b"], None),
+        ("a/b;q=0", ["a/b"], None),
+        ("garbage, ,;q=", ["a/b"], "a/b"),
+        ("A/B", ["a/b"], "a/b"),
+    ],
+)
+def test_negotiate(accept: str | None, offered: list[str], chosen: str | None) -> None:
+    assert negotiate(accept, offered) == chosen
+
+
+def job(method: str, qs: bytes = b"", ctype: str | None = None, body: bytes = b""):
+    return build_job(method, qs, ctype, body, None, 10, "http://x/sparql")
+
+
+def test_build_job_reads_the_protocol() -> None:
+    j = job(
+        "GET", b"query=ASK%7B%7D&default-graph-uri=http%3A%2F%2Fa&named-graph-uri=http%3A%2F%2Fb"
+    )
+    assert j is not None and j.text == "ASK{}"
+    assert j.default_graphs == ("http://a",) and j.named_graphs == ("http://b",)
+    assert job("GET") is None  # the service description
+    form = job("POST", b"default-graph-uri=http%3A%2F%2Fa", "application/x-www-form-urlencoded",
+               b"query=ASK+%7B%7D&format=xml")  # fmt: skip
+    assert form is not None and form.text == "ASK {}" and form.default_graphs == ("http://a",)
+    assert form.format == "xml"
+    direct = job("POST", b"", "application/sparql-query; charset=UTF-8", "ASK { 'é' }".encode())
+    assert direct is not None and direct.text == "ASK { 'é' }"
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (("GET", b"update=x"), 403),
+        (("GET", b"query=a&query=b"), 400),
+        (("GET", b"query=%C3"), 400),
+        (("GET", "query=é".encode()), 400),
+        (("POST", b"", None, b"ASK {}"), 400),
+        (("POST", b"", "application/sparql-update", b"CLEAR ALL"), 403),
+        (("POST", b"", "application/sparql-query; charset=latin-1", b"ASK {}"), 400),
+        (("POST", b"", "text/plain", b"ASK {}"), 400),
+        (("PATCH", b""), 405),
+    ],
+)
+def test_build_job_refuses(args: tuple, status: int) -> None:
+    with pytest.raises(ProtocolError) as info:
+        job(*args)
+    assert info.value.http_status == status
+    assert str(info.value)
+
+
+def test_vendored_yasgui_is_untouched() -> None:
+    from bgraph.server import vendor
+
+    assert vendor.check() == []
+    record = vendor.record()
+    assert record["package"] == "@triply/yasgui"
+    assert record["integrity"].startswith("sha512-")
+    assert record["tarball"].startswith("https://registry.npmjs.org/")
+
+
+def test_pages_escape_what_the_data_says() -> None:
+    from bgraph.server.pages import esc, page
+
+    html = page("<script>alert(1)</script>", esc("<img src=x onerror=alert(1)>"))
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
