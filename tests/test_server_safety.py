@@ -427,3 +427,29 @@ def test_overload_gets_503_with_retry_after_and_a_gone_client_frees_its_worker()
         assert health["killed"] == 1, health
         ok = httpx.get(srv.url + "sparql", params={"query": "ASK {}"}, timeout=5)
         assert ok.status_code == 200
+
+
+def _raw(port: int, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        try:
+            s.sendall(data)
+        except OSError:
+            pass  # the server may close before reading everything
+        out = b""
+        try:
+            while chunk := s.recv(65536):
+                out += chunk
+        except OSError:
+            pass
+    return out
+
+
+def test_oversized_request_line_and_headers_get_400(server: RunningServer) -> None:
+    long_query = b"GET /sparql?query=ASK%7B%7D%23" + b"x" * 2_000_000 + b" HTTP/1.1\r\n"
+    out = _raw(server.port, long_query + b"Host: a\r\nConnection: close\r\n\r\n")
+    assert out.startswith(b"HTTP/1.1 400")
+    big_header = b"GET / HTTP/1.1\r\nHost: a\r\nX: " + b"y" * 2_000_000 + b"\r\n\r\n"
+    assert _raw(server.port, big_header).startswith(b"HTTP/1.1 400")
+    assert _raw(server.port, b"NONSENSE\r\n\r\n").startswith(b"HTTP/1.1 400")
+    ok = httpx.get(server.url + "sparql", params={"query": "ASK {}"}, timeout=10)
+    assert ok.status_code == 200  # still serving

@@ -117,6 +117,10 @@ def serve(config: ServerConfig) -> None:
             timeout_keep_alive=5,
             limit_concurrency=1000,
             lifespan="off",
+            # h11 bounds the request line + headers (httptools does not): a GET query may be
+            # as long as a POST body, and no longer
+            http="h11",
+            h11_max_incomplete_event_size=config.max_body + 64 * 1024,
         )
         server = _Server(uv_config)
         listening = sock.getsockname()
