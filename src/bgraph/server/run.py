@@ -128,7 +128,7 @@ def serve(config: ServerConfig) -> None:
             f"bgraph: serving {served.triples} triples ({len(served.graph_sizes)} graphs"
             f"{', with inferences' if served.inference else ''}) on "
             f"http://{_show_host(listening[0])}:{listening[1]}/ -- SPARQL endpoint {ctx.endpoint}"
-            f", query UI {url}sparql -- ready in {time.perf_counter() - started:.1f} s "
+            f", query UI {url}sparql -- loaded in {time.perf_counter() - started:.1f} s "
             "(Ctrl-C to stop)"
         )
         server.run(sockets=[sock])
