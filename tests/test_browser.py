@@ -115,6 +115,9 @@ def test_query_ui_runs_an_example(
     for row in rows:
         assert row["actorName"] in shown
         assert row["characterName"] in shown
+    # the dataset's IRIs link to their pages on this server
+    link = page.locator(".yasr .dataTable tbody a", has_text="id:maggie-q").first
+    assert link.get_attribute("href") == "/id/maggie-q"
     page.screenshot(path=str(artifacts_dir / "serve-yasgui-01-cast.png"), full_page=True)
     assert watched.problems == []
     assert watched.foreign == [], "the UI must not reach any other host"

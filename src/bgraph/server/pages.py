@@ -474,6 +474,7 @@ def ui_page(ctx: ServerContext, examples: list[Example]) -> str:
             for e in examples
         ],
         "prefixes": {p: str(ns) for p, ns in PREFIXES.items()},
+        "baseIri": ctx.config.base_iri,
     }
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     body = (

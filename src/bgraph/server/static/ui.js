@@ -46,5 +46,20 @@
       yasgui.getTab(ids[0]).close();
     }
   }
+  // IRIs of this dataset link to their pages on this server (not to the public base IRI).
+  var base = cfg.baseIri;
+  function localise(root) {
+    var links = root.querySelectorAll ? root.querySelectorAll("a[href]") : [];
+    for (var i = 0; i < links.length; i++) {
+      var href = links[i].getAttribute("href");
+      if (base && href && href.indexOf(base) === 0 && href.length > base.length) {
+        links[i].setAttribute("href", "/" + href.slice(base.length));
+        links[i].removeAttribute("target");
+      }
+    }
+  }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (c) { c.addedNodes.forEach(localise); });
+  }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
   window.bgraphYasgui = yasgui;
 })();
