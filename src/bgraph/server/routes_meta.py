@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -34,7 +35,7 @@ def serialise_document(graph: Graph, fmt_name: str) -> bytes:
     return graph.serialize(format=fmt.serialiser or fmt.rdflib, encoding="utf-8")
 
 
-def rdf_document(
+async def rdf_document(
     request: Request,
     key: str,
     build: Callable[[ServerContext], Graph],
@@ -56,7 +57,10 @@ def rdf_document(
     fmt_name = dict(offers).get(choice, "turtle")
     cache_key = f"{key}.{fmt_name}"
     if cache_key not in ctx.cache:
-        ctx.cache[cache_key] = serialise_document(build(ctx), fmt_name)
+        # computed once, in a thread: counting a large dataset must not stall the event loop
+        ctx.cache[cache_key] = await asyncio.to_thread(
+            lambda: serialise_document(build(ctx), fmt_name)
+        )
     headers = {"Vary": "Accept"}
     if choice == formats.HTML_TYPES[0]:
         alternates = [
@@ -70,13 +74,13 @@ def rdf_document(
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"])
 async def void(request: Request, format: str | None = None) -> Response:
     if format:
-        return _forced(request, "void", void_description, format)
-    return rdf_document(
+        return await _forced(request, "void", void_description, format)
+    return await rdf_document(
         request, "void", void_description, DOC_FORMATS, title="VoID + DCAT description"
     )
 
 
-def _forced(
+async def _forced(
     request: Request, key: str, build: Callable[[ServerContext], Graph], name: str
 ) -> Response:
     ctx = get_ctx(request)
@@ -86,7 +90,9 @@ def _forced(
         raise QueryError(str(exc)) from None
     cache_key = f"{key}.{fmt.name}"
     if cache_key not in ctx.cache:
-        ctx.cache[cache_key] = serialise_document(build(ctx), fmt.name)
+        ctx.cache[cache_key] = await asyncio.to_thread(
+            lambda: serialise_document(build(ctx), fmt.name)
+        )
     return Response(ctx.cache[cache_key], media_type=content_type(fmt.media_type))
 
 

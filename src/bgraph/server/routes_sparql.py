@@ -96,7 +96,7 @@ async def sparql(request: Request) -> Response:
         sd_types = [formats.rdf_format(n).media_type for n in SD_FORMATS]
         if prefers_html(accept, sd_types):
             return HTMLResponse(ui_page(ctx, ctx.examples))
-        return rdf_document(request, "sparql-sd", service_description, SD_FORMATS, html=False)
+        return await rdf_document(request, "sparql-sd", service_description, SD_FORMATS, html=False)
     if method == "GET" and job.format is None and prefers_html(accept, _result_types()):
         return HTMLResponse(ui_page(ctx, ctx.examples))  # YASGUI reads ?query= from the URL
     try:
