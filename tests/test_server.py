@@ -416,3 +416,10 @@ def test_cli_errors(server: RunningServer, tmp_path: Path) -> None:
     assert parse.returncode == 1 and "broken.ttl" in parse.stderr
     helped = _bgraph("serve", "--help")
     assert "Example:" in helped.stdout and "--timeout" in helped.stdout
+
+
+def test_large_responses_are_gzipped(client: httpx.Client) -> None:
+    r = client.get("/dumps/bgraph.nt", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200
+    assert r.headers["Content-Encoding"] == "gzip"
+    assert "<https://w3id.org/bgraph/id/ballard>" in r.text

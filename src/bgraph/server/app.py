@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from .. import __version__
 from ..errors import BgraphError
@@ -51,6 +52,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     for entry in ROUTERS:
         app.include_router(_router(entry, ctx))
     _install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=2048)  # dumps and large results
     app.add_middleware(EdgeMiddleware, access_log=ctx.config.access_log)
     return app
 
