@@ -57,7 +57,11 @@ def fetch() -> None:
         if actual != expected:
             raise SystemExit(f"{tarball.name}: integrity mismatch (npm record {info['integrity']})")
         with tarfile.open(tarball) as tar:
-            tar.extractall(tmp, filter="data")
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(tmp, filter="data")
+            else:  # Python < 3.11.4: extract only the files we need, by name
+                for source in info["sources"].values():
+                    tar.extract(source, tmp)
         for name, source in info["sources"].items():
             shutil.copyfile(Path(tmp) / source, FOLDER / name)
     problems = check()
