@@ -266,3 +266,14 @@ def test_reason_bad_input(cli, args, message) -> None:
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_cache_key_changes_with_the_reasoning_code(asserted, monkeypatch) -> None:
+    """Entries computed by older cleaning rules are never reused (the key covers the code)."""
+    from bgraph import reason
+    from bgraph.namespaces import FACTS_GRAPH, ONTOLOGY_GRAPH
+
+    tbox, abox = asserted.graph(ONTOLOGY_GRAPH), asserted.graph(FACTS_GRAPH)
+    before = reason.content_key(tbox, abox, "fast")
+    monkeypatch.setattr(reason, "_code_fingerprint", lambda: b"other cleaning rules")
+    assert reason.content_key(tbox, abox, "fast") != before

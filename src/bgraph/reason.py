@@ -110,12 +110,24 @@ def cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "bgraph"
 
 
+def _code_fingerprint() -> bytes:
+    """The reasoning code is an input too: a changed cleaning rule must not reuse old entries."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in ("reason.py", "fastreason.py"):
+        path = here / name
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.digest()
+
+
 def content_key(
     tbox: Graph, abox: Graph, reasoner: str, sources: Sequence[Path] | None = None
 ) -> str:
     """A key for the closure's inputs: the bytes of their files when known, else the canonical
     form of the graphs (blank-node labels differ on every parse, so raw N-Triples won't do)."""
     h = hashlib.sha256()
+    h.update(_code_fingerprint())
     for part in (
         f"bgraph {__version__}",
         f"rdflib {version('rdflib')}",
