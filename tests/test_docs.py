@@ -175,3 +175,26 @@ def test_cli_reports_an_uncreatable_folder(cli):
     result = cli("docs", "-o", "/proc/bgraph-docs")
     assert result.exit_code == 1
     assert "cannot create /proc/bgraph-docs" in result.stderr
+
+
+def test_output_is_identical_across_processes(tmp_path):
+    """Different hash seeds and fresh parses (new blank-node labels) give the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for seed in ("1", "7"):
+        out = tmp_path / f"seed{seed}"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run(
+            [sys.executable, "-m", "bgraph", "docs", "-o", str(out)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        outs.append(out)
+    for name in ("index.html", "ontology.ttl", "ontology.jsonld"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name

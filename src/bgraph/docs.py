@@ -235,6 +235,13 @@ def _message(graph: Graph, node: Node) -> str | None:
     return msgs.get("en") or next(iter(msgs.values()), None)
 
 
+def _shape_key(shapes: Graph, ps: Node) -> tuple[str, str]:
+    """A total order on property shapes (blank nodes), independent of parse order."""
+    path = shapes.value(ps, sh("path"))
+    text = _path_text(shapes, path) if path is not None else ""
+    return text, str(sorted((str(p), str(o)) for p, o in shapes.predicate_objects(ps)))
+
+
 def read_shapes(shapes: Graph) -> list[Shape]:
     out = []
     node_shapes = set(shapes.subjects(RDF.type, sh("NodeShape")))
@@ -242,7 +249,7 @@ def read_shapes(shapes: Graph) -> list[Shape]:
         name = label(shapes, s) if isinstance(s, URIRef) else "shape"
         targets = _targets(shapes, s)
         constraints = []
-        for ps in shapes.objects(s, sh("property")):
+        for ps in sorted(shapes.objects(s, sh("property")), key=lambda p: _shape_key(shapes, p)):
             path = shapes.value(ps, sh("path"))
             if path is None:
                 continue
@@ -436,14 +443,14 @@ def _attach_examples(data: Graph, tbox: Graph, terms: list[Term]) -> None:
                 if isinstance(s, URIRef)
             }
             t.uses = len(members)
-            picks = sorted(members, key=lambda n: label(data, n).casefold())[:6]
+            picks = sorted(members, key=lambda n: (label(data, n).casefold(), str(n)))[:6]
             t.examples = [(str(n), label(data, n)) for n in picks]
         elif t.kind in ("object property", "datatype property", "annotation property"):
             subjects = {s for s, _o in data.subject_objects(URIRef(t.iri))}
             t.uses = sum(1 for _ in data.triples((None, URIRef(t.iri), None)))
             picks = sorted(
                 (s for s in subjects if isinstance(s, URIRef)),
-                key=lambda n: label(data, n).casefold(),
+                key=lambda n: (label(data, n).casefold(), str(n)),
             )[:4]
             t.examples = [(str(n), label(data, n)) for n in picks]
 
@@ -470,12 +477,12 @@ def ontology_graphs() -> tuple[Graph, Graph | None, Graph]:
 
 
 def serialise_ontology(fmt: str) -> str:
-    """The ontology (TBox only) as Turtle or JSON-LD text."""
+    """The ontology (TBox only) as Turtle or JSON-LD text, byte-identical from run to run."""
+    from .export import serialize_graph
     from .formats import rdf_format
 
     tbox, _shapes, _data = ontology_graphs()
-    f = rdf_format(fmt)
-    return tbox.serialize(format=f.serialiser or f.rdflib)
+    return serialize_graph(tbox, rdf_format(fmt))
 
 
 DOWNLOADS = {"ontology.ttl": "turtle", "ontology.jsonld": "jsonld"}
