@@ -1,0 +1,31 @@
+"""The README documents every command, and its quickstart keeps the two promised commands."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bgraph.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_is_in_the_readme(command: str) -> None:
+    assert re.search(rf"\bbgraph {command}\b", README), f"README never shows `bgraph {command}`"
+
+
+def test_every_command_has_an_example_in_its_help() -> None:
+    missing = [name for name, cmd in main.commands.items() if "Example" not in (cmd.help or "")]
+    assert not missing, f"commands whose --help has no Example: {missing}"
+
+
+def test_quickstart_has_the_serve_and_test_commands() -> None:
+    quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)\n```", quickstart, re.S)
+    assert blocks[0].startswith("python3 -m venv .venv") and blocks[0].endswith("bgraph serve")
+    assert blocks[1] == ".ci/run"
+    assert (ROOT / ".ci" / "run").stat().st_mode & 0o111, ".ci/run must be executable"
