@@ -9,7 +9,6 @@ from bgraph's own /static (no CDN, no prefix.cc), so the UI works offline. Scree
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
@@ -17,29 +16,13 @@ from urllib.parse import urlencode
 import pytest
 
 from bgraph.server.testing import RunningServer, running_server
+from browser_support import ARGS, CHROMIUM, require_browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+require_browser()
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402 - after the browser check
+
 ROOT = Path(__file__).resolve().parents[1]
-
-try:
-    from playwright.sync_api import Page, sync_playwright
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed (pip install -e '.[test]')", allow_module_level=True)
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium (.ci/setup.d/60-browser.sh installs it)")
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")

@@ -7,37 +7,17 @@ error and no console error. The pages are served on 127.0.0.1 by a uvicorn threa
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from browser_support import ARGS, CHROMIUM, require_browser
 
-try:
-    import playwright.sync_api  # noqa: F401
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed (pip install -e '.[test]')", allow_module_level=True)
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium (.ci/setup.d/60-browser.sh installs it)")
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+require_browser()
 
 
 CSP = (
