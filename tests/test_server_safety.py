@@ -1,6 +1,7 @@
 """``bgraph serve`` on the public internet: every bad input gets a status and a message (never a
 500 or a traceback); read-only; no outbound connection, ever; deadlines, bounded concurrency,
-row and body caps. Against real servers on 127.0.0.1."""
+row and body caps. Against real servers on 127.0.0.1, on both query engines (``--store memory``
+and ``--store oxigraph``)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,13 @@ CHEAP = "ASK { ?s a bg:TVSeries }"
 SPARQL_JSON = "application/sparql-results+json"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[RunningServer]:
-    with running_server("--timeout", "2", "--workers", "2", "--max-rows", "100") as srv:
+STORES = ("memory", "oxigraph")
+
+
+@pytest.fixture(scope="module", params=STORES)
+def server(request: pytest.FixtureRequest) -> Iterator[RunningServer]:
+    args = ("--timeout", "2", "--workers", "2", "--max-rows", "100", "--store", request.param)
+    with running_server(*args) as srv:
         yield srv
 
 
@@ -398,8 +403,10 @@ def test_html_pages_have_a_strict_csp(client: httpx.Client) -> None:
 # --- bounded concurrency, client gone ------------------------------------------------------------
 
 
-def test_overload_gets_503_with_retry_after_and_a_gone_client_frees_its_worker() -> None:
-    with running_server("--workers", "1", "--queue", "0", "--timeout", "20", "--quiet") as srv:
+@pytest.mark.parametrize("store", STORES)
+def test_overload_gets_503_with_retry_after_and_a_gone_client_frees_its_worker(store: str) -> None:
+    args = ("--workers", "1", "--queue", "0", "--timeout", "20", "--quiet", "--store", store)
+    with running_server(*args) as srv:
         done = threading.Event()
 
         def runaway() -> None:

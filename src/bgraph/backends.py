@@ -19,6 +19,29 @@ STORE_HELP = (
     "Query engine: memory (rdflib, the default), oxigraph (the same data in Oxigraph's engine), "
     "or the directory of a store written by `bgraph build`."
 )
+
+
+def resolve_store(value: str) -> str:
+    """``memory``, ``oxigraph``, or the directory of a built store (checked: a bgraph store).
+
+    Raises UsageError (exit 2) for neither an engine nor a directory, StoreError (exit 1) for a
+    directory that is not a bgraph store."""
+    from .store import STORE_KINDS, read_manifest
+
+    if value in STORE_KINDS:
+        return value
+    path = Path(value)
+    if not path.exists():
+        raise UsageError(
+            f"--store {value!r}: not memory, oxigraph, nor an existing directory; "
+            f"write a store there with `bgraph build -o {value}`"
+        )
+    if not path.is_dir():
+        raise UsageError(f"--store {value!r}: not a directory (nor memory or oxigraph)")
+    read_manifest(path)  # StoreError when it is not a bgraph store
+    return value
+
+
 ENDPOINT_HELP = "Run the query on this remote SPARQL endpoint instead (e.g. after `bgraph push`)."
 
 

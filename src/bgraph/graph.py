@@ -182,13 +182,15 @@ def load_into_oxigraph(store: Any, path: Path, graph_iri: str | None = None) -> 
 
         ds = Dataset()
         parse_into(ds, path, fmt)
-        default = ox.NamedNode(graph_iri or base)
+        # its default graph stays the default graph, as parse_files keeps it (and TriG's)
+        default = ox.NamedNode(graph_iri) if graph_iri else ox.DefaultGraph()
+        own = ds.default_graph.identifier
         store.extend(
             ox.Quad(
                 to_oxigraph(s),
                 to_oxigraph(p),
                 to_oxigraph(o),
-                default if g.identifier == ds.default_graph.identifier else to_oxigraph(g),
+                default if g is None or g == own else to_oxigraph(g),
             )
             for s, p, o, g in ds.quads()
         )

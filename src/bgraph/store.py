@@ -54,7 +54,7 @@ class StoreError(BgraphError):
 class StoreInfo:
     """What a manifest says about a built store."""
 
-    path: Path
+    path: Path | None  #: None for an in-memory store
     bgraph: str
     pyoxigraph: str
     built: str
@@ -66,6 +66,7 @@ class StoreInfo:
     union: int = 0  #: distinct triples of all graphs (the default graph)
     timings: dict[str, float] = field(default_factory=dict)
     note: str = ""
+    builtin: bool = False  #: built from bgraph's own data (no input files given)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +82,7 @@ class StoreInfo:
             "inferred": self.inferred,
             "timings": self.timings,
             "note": self.note,
+            "builtin": self.builtin,
         }
 
     def stale_inputs(self) -> list[str]:
@@ -124,51 +126,20 @@ def build_store(
     """
     import pyoxigraph as ox
 
-    from .reason import REASONERS
-
-    if reasoner not in REASONERS:
-        raise UsageError(f"unknown reasoner {reasoner!r}; valid: {', '.join(REASONERS)}")
+    _check_reasoner(reasoner)
     _check_target(out, force)
-    step = progress or (lambda _msg: None)
     out = out.resolve()
     tmp = out.with_name(f".{out.name}.building")
     if tmp.exists():
         shutil.rmtree(tmp)
-    timings: dict[str, float] = {}
     try:
         store = ox.Store(str(tmp))
+        info = fill_store(store, paths, reasoner=reasoner, progress=progress)
         t0 = time.perf_counter()
-        step("loading")
-        inputs = _load_inputs(store, paths)
-        timings["load"] = time.perf_counter() - t0
-
-        t1 = time.perf_counter()
-        step("reasoning")
-        inferred, used, note = _reason_into(store, paths is not None and len(paths) > 0, reasoner)
-        timings["reason"] = time.perf_counter() - t1
-
-        t2 = time.perf_counter()
-        step("indexing")
-        materialise_union(store)
         store.flush()
         store.optimize()
-        graphs = graph_sizes(store)
-        union = graphs.pop("", 0)
-        timings["index"] = time.perf_counter() - t2
-        info = StoreInfo(
-            path=out,
-            bgraph=__version__,
-            pyoxigraph=version("pyoxigraph"),
-            built=datetime.now(UTC).isoformat(timespec="seconds"),
-            reasoner=used,
-            inputs=inputs,
-            graphs=dict(sorted(graphs.items())),
-            quads=sum(graphs.values()),
-            union=union,
-            inferred=inferred,
-            timings={k: round(v, 3) for k, v in timings.items()},
-            note=note,
-        )
+        info.timings["index"] = round(info.timings["index"] + time.perf_counter() - t0, 3)
+        info.path = out
         del store
         (tmp / MANIFEST).write_text(json.dumps(info.as_dict(), indent=2) + "\n", encoding="utf-8")
         if out.exists():
@@ -178,6 +149,81 @@ def build_store(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def load_store(
+    paths: Sequence[Path] | None = None,
+    named: Sequence[tuple[str, Path]] = (),
+    inference: bool = True,
+    reasoner: str = "fast",
+    progress: Progress | None = None,
+) -> OpenStore:
+    """What :func:`build_store` writes, in an in-memory Oxigraph store (``--store oxigraph``).
+
+    Files are parsed by Oxigraph and closed by the fast reasoner, as ``bgraph build`` does; a
+    ``named`` pair (IRI, file) loads the file into that graph, as ``serve --graph`` does.
+    """
+    import pyoxigraph as ox
+
+    _check_reasoner(reasoner)
+    store = ox.Store()
+    info = fill_store(store, paths, named, inference, reasoner, progress)
+    return OpenStore(store, info)
+
+
+def fill_store(
+    store: Any,
+    paths: Sequence[Path] | None = None,
+    named: Sequence[tuple[str, Path]] = (),
+    inference: bool = True,
+    reasoner: str = "fast",
+    progress: Progress | None = None,
+) -> StoreInfo:
+    """Load, close and index into ``store``: the asserted graphs, ``bgg:inferred`` (unless
+    ``inference`` is off) and the distinct union of all graphs in the default graph."""
+    step = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    user = bool(paths) or bool(named)
+    t0 = time.perf_counter()
+    step("loading")
+    inputs = _load_inputs(store, paths, named)
+    timings["load"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    inferred, used, note = 0, "none", ""
+    if inference:
+        step("reasoning")
+        inferred, used, note = _reason_into(store, user, reasoner)
+    timings["reason"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    step("indexing")
+    materialise_union(store)
+    graphs = graph_sizes(store)
+    union = graphs.pop("", 0)
+    timings["index"] = time.perf_counter() - t2
+    return StoreInfo(
+        path=None,
+        bgraph=__version__,
+        pyoxigraph=version("pyoxigraph"),
+        built=datetime.now(UTC).isoformat(timespec="seconds"),
+        reasoner=used,
+        inputs=inputs,
+        graphs=dict(sorted(graphs.items())),
+        quads=sum(graphs.values()),
+        union=union,
+        inferred=inferred,
+        timings={k: round(v, 3) for k, v in timings.items()},
+        note=note,
+        builtin=not user,
+    )
+
+
+def _check_reasoner(reasoner: str) -> None:
+    from .reason import REASONERS
+
+    if reasoner not in REASONERS:
+        raise UsageError(f"unknown reasoner {reasoner!r}; valid: {', '.join(REASONERS)}")
 
 
 def _check_target(out: Path, force: bool) -> None:
@@ -194,20 +240,24 @@ def _check_target(out: Path, force: bool) -> None:
         raise UsageError(f"{out.parent}: no such directory")
 
 
-def _load_inputs(store: Any, paths: Sequence[Path] | None) -> list[dict[str, Any]]:
+def _load_inputs(
+    store: Any, paths: Sequence[Path] | None, named: Sequence[tuple[str, Path]] = ()
+) -> list[dict[str, Any]]:
     """The same layout as :func:`bgraph.dataset.load_dataset` gives in memory."""
     from .graph import load_into_oxigraph
 
-    if not paths:
+    if not paths and not named:
         res = resources()
         load_into_oxigraph(store, res.ontology, str(ONTOLOGY_GRAPH))
         load_into_oxigraph(store, res.data, str(FACTS_GRAPH))
         load_into_oxigraph(store, res.provenance, str(PROVENANCE_GRAPH))
         files = [res.ontology, res.data, res.provenance]
     else:
-        for path in paths:
+        for path in paths or ():
             load_into_oxigraph(store, path)
-        files = list(paths)
+        for iri, path in named:
+            load_into_oxigraph(store, path, iri)
+        files = [*(paths or ()), *(p for _iri, p in named)]
     return [
         {"path": str(p.resolve()), "sha256": _sha256(p), "bytes": p.stat().st_size} for p in files
     ]
@@ -305,7 +355,12 @@ def read_manifest(path: Path) -> StoreInfo:
             f"{path}: store format {data.get('format')!r} is not {FORMAT_VERSION}; rebuild it"
         )
     fields = StoreInfo.__dataclass_fields__
-    return StoreInfo(path=path, **{k: v for k, v in data.items() if k in fields and k != "path"})
+    info = StoreInfo(path=path, **{k: v for k, v in data.items() if k in fields and k != "path"})
+    if "builtin" not in data:  # written before the field existed: the built-in files' names
+        res = resources()
+        names = [Path(i.get("path", "")).name for i in info.inputs]
+        info.builtin = names == [res.ontology.name, res.data.name, res.provenance.name]
+    return info
 
 
 def open_store(path: Path, memory: bool = False) -> OpenStore:
@@ -384,49 +439,88 @@ _TOKEN = re.compile(
     re.S | re.X,
 )
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"}
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_OPEN, _CLOSE = "{([", "})]"
+#: Oxigraph's parser and planner recurse: a query nested deeper, or longer, than this is refused
+#: (past a few thousand levels they overflow the stack and the process dies). rdflib itself
+#: gives up at about 35 levels of nesting.
+MAX_DEPTH = 64
+MAX_TOKENS = 100_000
+#: Stack for threads that run Oxigraph queries (virtual memory: only what is used is touched).
+#: With it, the longest query under MAX_TOKENS parses; on the 8 MiB main stack some would not.
+QUERY_STACK = 256 * 1024 * 1024
 
 
-def vet_query(text: str, known_graphs: Sequence[str]) -> None:
-    """Refuse SERVICE, SPARQL Update and FROM of unknown graphs, in microseconds.
+def _tokens(text: str) -> list[tuple[str, str]]:
+    return [
+        (m.lastgroup or "", m.group())
+        for m in _TOKEN.finditer(text)
+        if m.lastgroup not in ("comment", "string")
+    ]
+
+
+def vet_query(text: str, known_graphs: Sequence[str] | None) -> str:
+    """Refuse SERVICE, SPARQL Update and FROM of unknown graphs, in microseconds; return the
+    query form (SELECT, ASK, CONSTRUCT or DESCRIBE; "" when there is none).
 
     A lexical check on the query's tokens (comments, strings and IRIs set aside): stricter than
     :func:`bgraph.sparql_guard.check_query` (a bare SERVICE or update keyword anywhere is
     refused) but without rdflib's parse, which costs tens of milliseconds per query and holds
-    the GIL. ``FROM`` with a prefixed name goes through the full check.
+    the GIL. ``FROM`` with a prefixed name goes through the full check. ``known_graphs=None``
+    skips the FROM check (the SPARQL protocol's dataset replaces the query's). Queries nested
+    deeper than :data:`MAX_DEPTH` or longer than :data:`MAX_TOKENS` tokens are refused too.
     """
     from .errors import QuerySyntaxError
     from .sparql_guard import UnsafeQueryError, UpdateRefusedError
 
     if not text.strip():
         raise QuerySyntaxError("empty query")
-    tokens = [
-        (m.lastgroup, m.group())
-        for m in _TOKEN.finditer(text)
-        if m.lastgroup not in ("comment", "string")
-    ]
-    known = set(known_graphs)
+    tokens = _tokens(text)
+    if len(tokens) > MAX_TOKENS:
+        raise QuerySyntaxError(
+            f"the query is too long: {len(tokens):,} tokens, at most {MAX_TOKENS:,} here"
+        )
+    known = set(known_graphs or ())
+    form = ""
+    depth = 0
     for i, (kind, value) in enumerate(tokens):
+        if kind == "other":
+            if value in _OPEN:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise QuerySyntaxError(
+                        f"the query is nested too deeply (more than {MAX_DEPTH} levels)"
+                    )
+            elif value in _CLOSE:
+                depth -= 1
+            continue
         if kind != "word" or ":" in value or value[0] in "?$":
             continue
         word = value.upper()
+        if not form and word in _FORMS:
+            form = word
         if word == "SERVICE":
+            target = _next(tokens, i + 1, skip="SILENT")
+            where = f" {target}" if target else ""
             raise UnsafeQueryError(
-                "SERVICE is not allowed: bgraph never sends queries to other endpoints"
+                f"SERVICE{where} is not allowed: bgraph never sends queries to other endpoints"
             )
         if word in _UPDATE_WORDS:
             raise UpdateRefusedError(
                 "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is not allowed: "
                 "bgraph's data is read-only"
             )
-        if word == "FROM":
+        if word == "FROM" and known_graphs is not None:
             j = i + 1
-            if j < len(tokens) and tokens[j][1].upper() == "NAMED":
-                j += 1
-            nxt = tokens[j] if j < len(tokens) else ("other", "")
+            named = j < len(tokens) and tokens[j][1].upper() == "NAMED"
+            nxt = tokens[j + named] if j + named < len(tokens) else ("other", "")
             if nxt[0] == "iri":
                 if nxt[1][1:-1] not in known:
+                    keyword = "FROM NAMED" if named else "FROM"
                     raise UnsafeQueryError(
-                        f"FROM {nxt[1]} is not a graph of this dataset: bgraph never fetches one"
+                        f"{keyword} {nxt[1]} is not a graph of this dataset, and bgraph never "
+                        "fetches graphs from elsewhere (query the named graphs it has, e.g. with "
+                        "GRAPH ?g)"
                     )
             else:
                 from rdflib import URIRef
@@ -434,6 +528,57 @@ def vet_query(text: str, known_graphs: Sequence[str]) -> None:
                 from .sparql_guard import check_query
 
                 check_query(text, init_ns=PREFIXES, known_graphs=[URIRef(g) for g in known])
+    return form
+
+
+def _next(tokens: list[tuple[str, str]], j: int, skip: str) -> str:
+    """The token at ``j`` (past an optional ``skip`` keyword) when it names something."""
+    if j < len(tokens) and tokens[j][1].upper() == skip:
+        j += 1
+    if j < len(tokens) and tokens[j][0] in ("iri", "word"):
+        return tokens[j][1]
+    return ""
+
+
+def syntax_error(text: str, exc: SyntaxError, base: str | None = None) -> BgraphError:
+    """The error to report for a query Oxigraph cannot parse: rdflib's message when rdflib
+    agrees (line, column and a caret, the same on every backend), else Oxigraph's. Only bad
+    queries pay for the second parse."""
+    from .errors import QuerySyntaxError
+    from .sparql_guard import check_query
+
+    try:
+        check_query(text, init_ns=PREFIXES, known_graphs=None, base=base)
+    except BgraphError as rdflib_says:
+        return rdflib_says
+    except Exception:  # rdflib failing its own way: Oxigraph's message then
+        pass
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid query"
+    return QuerySyntaxError(f"syntax error: {message}")
+
+
+def in_big_stack(fn: Callable[[], Any]) -> Any:
+    """``fn()`` run in a thread with a :data:`QUERY_STACK` stack; its result or exception."""
+    import threading
+
+    out: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            out["value"] = fn()
+        except BaseException as exc:  # handed to the caller
+            out["error"] = exc
+
+    previous = threading.stack_size(QUERY_STACK)
+    try:
+        thread = threading.Thread(target=target, name="bgraph-query", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
 
 
 def query_store(opened: OpenStore, text: str, vet: bool = True) -> Any:
@@ -446,18 +591,19 @@ def query_store(opened: OpenStore, text: str, vet: bool = True) -> Any:
     """
     import pyoxigraph as ox
 
-    from .errors import QuerySyntaxError
-
     if vet:
         vet_query(text, opened.graph_names())
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
+
+    def run() -> Any:
+        return to_rdflib_result(opened.store.query(text, prefixes=prefixes), ox)
+
     try:
-        answer = opened.store.query(text, prefixes=prefixes)
+        return in_big_stack(run)
     except SyntaxError as exc:
-        raise QuerySyntaxError(str(exc)) from None
+        raise syntax_error(text, exc) from None
     except (OSError, RuntimeError) as exc:
         raise BgraphError(f"query failed: {exc}") from None
-    return to_rdflib_result(answer, ox)
 
 
 def to_rdflib_result(answer: Any, ox: Any) -> Any:

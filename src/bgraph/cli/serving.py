@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..backends import STORE_HELP
 from ..namespaces import BASE
 from ..server import config as defaults
 from . import main
@@ -80,6 +81,7 @@ from . import main
     type=click.IntRange(0),
     help="Megabytes a worker may add while answering one query (0: no limit).",
 )
+@click.option("--store", default="memory", show_default=True, metavar="ENGINE|DIR", help=STORE_HELP)
 @click.option("--quiet", is_flag=True, help="No access log (one line per request otherwise).")
 def serve(
     paths: tuple[Path, ...],
@@ -94,6 +96,7 @@ def serve(
     queue: int,
     max_rows: int,
     worker_memory: int,
+    store: str,
     quiet: bool,
 ) -> None:
     """Serve the knowledge graph: SPARQL 1.1 endpoint, query UI and linked data.
@@ -103,6 +106,10 @@ def serve(
     in a graph named by its file IRI, quads files with their graphs; the default graph is the
     union. Read-only; never connects to other hosts.
 
+    --store oxigraph answers queries with Oxigraph's engine (the data loaded into RAM at
+    start); --store DIR serves a store written by `bgraph build` without parsing or
+    reasoning anything (it starts at once, whatever its size).
+
     \b
     Open http://127.0.0.1:8000/ (home), /sparql (query UI and endpoint), /id/ballard (a page).
     \b
@@ -110,7 +117,9 @@ def serve(
         bgraph serve
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a bg:TVSeries }' \\
             http://127.0.0.1:8000/sparql
+        bgraph build -o ballard.store && bgraph serve --store ballard.store
     """
+    from ..backends import resolve_store
     from ..errors import UsageError
     from ..server.config import ServerConfig
     from ..server.run import serve as run_server
@@ -125,6 +134,7 @@ def serve(
         graphs.append((iri, file))
     if base_url and not base_url.startswith(("http://", "https://")):
         raise UsageError(f"--base-url {base_url!r}: give an http:// or https:// URL")
+    store = resolve_store(store)
     config = ServerConfig(
         host=host,
         port=port,
@@ -139,5 +149,6 @@ def serve(
         base_iri=base_iri,
         base_url=base_url,
         access_log=not quiet,
+        store=store,
     )
     run_server(config)

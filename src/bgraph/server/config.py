@@ -31,3 +31,4 @@ class ServerConfig:
     base_iri: str = BASE  #: the IRI that this server's root path stands for
     base_url: str | None = None  #: public URL of this server; None: http://host:port/
     access_log: bool = True
+    store: str = "memory"  #: memory, oxigraph, or the directory of a built store

@@ -4,6 +4,10 @@ This runs inside a query worker process (:mod:`bgraph.server.workers`), so every
 be slow or fail on hostile input (parsing included) happens under the worker's deadline. It is a
 plain function of the dataset and a :class:`QueryJob`, and never raises: every outcome is a
 :class:`Reply` (an error is a status and a message the main process renders).
+
+Two engines: :func:`run` (rdflib, ``--store memory``) and :func:`run_oxigraph` (Oxigraph,
+``--store oxigraph`` or a built store). Both refuse the same queries before evaluating them,
+negotiate the same formats and cap, count and serialise results the same way.
 """
 
 from __future__ import annotations
@@ -193,6 +197,108 @@ def _evaluate(ds: Dataset, query: Query, form: str, fmt_name: str, max_rows: int
         result.bindings = rows
         return Reply(200, _serialise_result(result, fmt_name), headers=headers)
     graph: Graph = res["graph"]
+    if len(graph) > max_rows:
+        cut = Graph()
+        for triple in itertools.islice(graph, max_rows):
+            cut.add(triple)
+        graph = cut
+        headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
+    headers[ROWS_HEADER] = str(len(graph))
+    return Reply(200, serialise_graph(graph, fmt_name), headers=headers)
+
+
+# --- Oxigraph ------------------------------------------------------------------------------------
+
+
+def run_oxigraph(store: Any, job: QueryJob, known_graphs: list[str]) -> Reply:
+    """Answer one query with Oxigraph's engine. Never raises (except for BaseExceptions).
+
+    The query is vetted lexically first (:func:`bgraph.store.vet_query`: SERVICE, updates, FROM
+    of a graph not held here, too deep or too long), since Oxigraph would call out over HTTP for
+    SERVICE itself. The default graph is the store's, which holds the distinct union of the
+    graphs; the protocol's ``default-graph-uri`` / ``named-graph-uri`` replace the dataset.
+    """
+    form = ""
+    try:
+        import pyoxigraph as ox
+
+        from ..store import syntax_error, vet_query
+
+        protocol_dataset = bool(job.default_graphs or job.named_graphs)
+        form = vet_query(job.text, None if protocol_dataset else known_graphs)
+        fmt_name = media_type = ""
+        if form:  # negotiated before evaluation, as rdflib's path does
+            fmt_name, media_type = choose_format(form, job.accept, job.format)
+        kwargs: dict[str, Any] = {}
+        if protocol_dataset:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        try:
+            answer = store.query(job.text, prefixes=_OX_PREFIXES, base_iri=job.base, **kwargs)
+        except SyntaxError as exc:
+            raise syntax_error(job.text, exc, job.base) from None
+        actual = _ox_form(answer, ox, form)
+        if actual != form:
+            form = actual
+            fmt_name, media_type = choose_format(form, job.accept, job.format)
+        reply = _ox_reply(answer, ox, form, fmt_name, job.max_rows)
+        reply.media_type = media_type
+        reply.form = form
+        return reply
+    except BgraphError as exc:
+        return Reply(getattr(exc, "http_status", 400), message=str(exc), form=form)
+    except MemoryError:
+        return Reply(503, message="the query needed more memory than a query may use", form=form)
+    except Exception as exc:  # an engine failure: report it without a traceback
+        return Reply(
+            500, message=f"the query engine failed: {type(exc).__name__}: {_one_line(exc)}"
+        )
+
+
+_OX_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
+
+
+def _ox_form(answer: Any, ox: Any, lexical: str) -> str:
+    if isinstance(answer, ox.QueryBoolean):
+        return "ASK"
+    if isinstance(answer, ox.QuerySolutions):
+        return "SELECT"
+    return lexical if lexical in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT"
+
+
+def _ox_reply(answer: Any, ox: Any, form: str, fmt_name: str, max_rows: int) -> Reply:
+    from rdflib import Variable
+
+    from ..oxterms import from_oxigraph
+
+    headers: dict[str, str] = {}
+    if form == "ASK":
+        result = Result("ASK")
+        result.askAnswer = bool(answer)
+        return Reply(200, _serialise_result(result, fmt_name), headers=headers)
+    if form == "SELECT":
+        names = [v.value for v in answer.variables]
+        rows = []
+        for solution in itertools.islice(answer, max_rows + 1):
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[Variable(name)] = from_oxigraph(value)
+            rows.append(row)
+        if len(rows) > max_rows:
+            rows = rows[:max_rows]
+            headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
+        headers[ROWS_HEADER] = str(len(rows))
+        result = Result("SELECT")
+        result.vars = [Variable(n) for n in names]
+        result.bindings = rows
+        return Reply(200, _serialise_result(result, fmt_name), headers=headers)
+    graph = Graph()
+    for t in answer:
+        graph.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
+        if len(graph) > max_rows:
+            break
     if len(graph) > max_rows:
         cut = Graph()
         for triple in itertools.islice(graph, max_rows):

@@ -1,10 +1,13 @@
 """Start-up order of ``bgraph serve``, each step before the next for a reason:
 
-1. load and freeze the dataset, install the engine guards (the workers inherit both);
+1. load and freeze the dataset, install the engine guards (the workers inherit both); a built
+   store (``--store DIR``) is not opened yet, only its manifest read;
 2. bind the listening socket (a clear error if the port is taken);
 3. install the network audit hook (after the bind: binding may look the host name up);
-4. fork the worker zygote (before uvicorn starts its event loop or any thread);
-5. run uvicorn on the bound socket; on exit, kill the workers.
+4. fork the worker zygote (before uvicorn starts its event loop or any thread, and before a
+   RocksDB handle starts its threads); each worker opens a built store itself;
+5. index the dataset for the pages (this opens a built store in the main process);
+6. run uvicorn on the bound socket; on exit, kill the workers.
 """
 
 from __future__ import annotations
@@ -22,12 +25,15 @@ from .app import create_app
 from .config import ServerConfig
 from .context import ServerContext
 from .describe import Index
-from .engine import QueryJob, run
+from .engine import QueryJob, run, run_oxigraph
 from .examples import load_examples
 from .routes_meta import DumpJob, dump_handler
 from .safety import install_engine_guards, install_network_guard
 from .served import Served, load_served
 from .workers import WorkerPool
+
+#: Stack of the thread that answers queries in a worker (see bgraph.store.QUERY_STACK).
+WORKER_STACK_MB = 256
 
 
 class ListenError(BgraphError):
@@ -37,15 +43,27 @@ class ListenError(BgraphError):
 def make_handler(served: Served):
     """The function a worker applies to each job (it runs in the forked worker)."""
     known = served.graph_names
+    source = served.oxigraph
+    names = [str(g) for g in known]
 
     def handle(job: Any) -> Any:
         if isinstance(job, QueryJob):
+            if source is not None:
+                return run_oxigraph(source.store(), job, names)
             return run(served.dataset, job, known)
         if isinstance(job, DumpJob):
             return dump_handler(served.dataset, job)
         raise TypeError(f"unknown job {type(job).__name__}")
 
     return handle
+
+
+def make_init(served: Served):
+    """What a new worker does first: open a built store (its own handle, after the fork)."""
+    source = served.oxigraph
+    if source is None or not source.on_disk:
+        return None
+    return source.store
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -92,9 +110,8 @@ class _Server(uvicorn.Server):
 def serve(config: ServerConfig) -> None:
     started = time.perf_counter()
     _configure_logging(config.access_log)
-    served = load_served(config.paths, config.named, config.inference)
+    served = load_served(config.paths, config.named, config.inference, config.store)
     install_engine_guards()
-    index = Index(served)
     sock = bind(config.host, config.port)
     url = public_url(sock, config.host, config.base_url)
     install_network_guard()
@@ -104,9 +121,12 @@ def serve(config: ServerConfig) -> None:
         max_waiting=config.queue,
         timeout=config.timeout,
         memory_mb=config.worker_memory_mb,
+        init=make_init(served),
+        stack_mb=WORKER_STACK_MB,
     )
     pool.start(close_in_children=[sock.fileno()])
     try:
+        index = Index(served)  # after the fork: a store handle opened here stays here
         ctx = ServerContext(config, served, index, pool, url, load_examples())
         app = create_app(ctx)
         uv_config = uvicorn.Config(
@@ -124,9 +144,10 @@ def serve(config: ServerConfig) -> None:
         )
         server = _Server(uv_config)
         listening = sock.getsockname()
+        store = "" if served.store_label == "memory" else f", store {served.store_label}"
         server.announce = (
             f"bgraph: serving {served.triples} triples ({len(served.graph_sizes)} graphs"
-            f"{', with inferences' if served.inference else ''}) on "
+            f"{', with inferences' if served.inference else ''}{store}) on "
             f"http://{_show_host(listening[0])}:{listening[1]}/ -- SPARQL endpoint {ctx.endpoint}"
             f", query UI {url}sparql -- loaded in {time.perf_counter() - started:.1f} s "
             "(Ctrl-C to stop)"

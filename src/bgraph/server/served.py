@@ -1,4 +1,12 @@
-"""The dataset a server serves: loaded once (before the query workers fork), then frozen."""
+"""The dataset a server serves: loaded once (before the query workers fork), then frozen.
+
+Three stores (``--store``): ``memory``, an rdflib Dataset frozen read-only (queries by rdflib's
+engine); ``oxigraph``, the same files loaded into an in-memory Oxigraph store (queries by
+Oxigraph's engine); a directory written by ``bgraph build``, opened read-only where it is used
+(nothing parsed or reasoned at start). With Oxigraph, :attr:`Served.dataset` is a read-only
+rdflib view of the store (:mod:`bgraph.oxview`), so pages, dumps and metadata read it as they
+read the rdflib one, and :attr:`Served.oxigraph` gives each process its own store handle.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +17,9 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from ..errors import UsageError
 from ..namespaces import INFERRED_GRAPH, bind_prefixes
+from ..oxview import OxigraphSource
 from .safety import ReadOnlyMemory
 
 
@@ -23,6 +33,12 @@ class Served:
     sources: list[str] = field(default_factory=list)  #: files, for the home page and VoID
     graph_sizes: dict[URIRef, int] = field(default_factory=dict)
     triples: int = 0  #: distinct triples of the default (union) graph
+    oxigraph: OxigraphSource | None = None  #: the Oxigraph store, when queries run there
+    store_label: str = "memory"  #: memory, oxigraph or the store's directory (for the logs)
+
+    @property
+    def engine(self) -> str:
+        return "rdflib" if self.oxigraph is None else "oxigraph"
 
     @property
     def graph_names(self) -> list[URIRef]:
@@ -58,13 +74,19 @@ def load_served(
     paths: Sequence[Path] = (),
     named: Sequence[tuple[str, Path]] = (),
     inference: bool = True,
+    store: str = "memory",
 ) -> Served:
     """Load the Ballard dataset, or the given files, and freeze it.
 
     ``paths`` are read as :func:`bgraph.graph.parse_files` does (each triples file is a graph
     named by its file IRI; quads files keep their graphs); ``named`` pairs load a file into the
-    graph of the given IRI, as Fuseki's and Oxigraph's ``--graph`` do.
+    graph of the given IRI, as Fuseki's and Oxigraph's ``--graph`` do. ``store``: memory,
+    oxigraph, or the directory of a built store (then no paths: it holds its data).
     """
+    if store == "oxigraph":
+        return _load_oxigraph(paths, named, inference)
+    if store != "memory":
+        return _open_built(Path(store), paths, named, inference)
     from ..dataset import load_dataset
 
     builtin = not paths and not named
@@ -111,3 +133,78 @@ def _load_named(
         for t in closure.inferred:
             target.add(t)
     return ds
+
+
+def _sources(paths: Sequence[Path], named: Sequence[tuple[str, Path]]) -> list[str]:
+    if not paths and not named:
+        return ["the bgraph knowledge graph (ontology, facts, provenance)"]
+    return [str(p) for p in paths] + [f"{p} as <{iri}>" for iri, p in named]
+
+
+def _served_oxigraph(
+    source: OxigraphSource, graphs: dict[str, int], union: int, **kwargs: object
+) -> Served:
+    from ..namespaces import PREFIXES
+    from ..oxview import view_dataset
+
+    ds = view_dataset(source, ((k, str(v)) for k, v in PREFIXES.items()))
+    sizes = {URIRef(g): n for g, n in sorted(graphs.items()) if n}
+    return Served(ds, graph_sizes=sizes, triples=union, oxigraph=source, **kwargs)  # type: ignore[arg-type]
+
+
+def _load_oxigraph(
+    paths: Sequence[Path], named: Sequence[tuple[str, Path]], inference: bool
+) -> Served:
+    """The files (or the Ballard dataset) parsed and closed into an in-memory Oxigraph store,
+    as ``bgraph build`` does on disk."""
+    from ..store import load_store
+
+    opened = load_store(list(paths) or None, named, inference)
+    info = opened.info
+    assert info is not None
+    return _served_oxigraph(
+        OxigraphSource(memory=opened.store),
+        info.graphs,
+        info.union,
+        builtin=not paths and not named,
+        inference=inference,
+        sources=_sources(paths, named),
+        store_label="oxigraph",
+    )
+
+
+def _open_built(
+    directory: Path, paths: Sequence[Path], named: Sequence[tuple[str, Path]], inference: bool
+) -> Served:
+    """A store written by ``bgraph build``: its manifest is read here; the store itself is opened
+    by each process that uses it (a RocksDB handle must not cross a fork)."""
+    from ..store import StoreError, read_manifest
+
+    if paths or named:
+        raise UsageError(
+            f"--store {directory}: a built store already holds its data; drop the PATHs "
+            "and --graph, or rebuild the store with them (bgraph build PATH... -o DIR)"
+        )
+    if not inference:
+        raise UsageError(
+            f"--store {directory}: a built store holds its inferences; --no-inference applies "
+            "to --store memory and oxigraph (or query the asserted graphs by name)"
+        )
+    if not directory.exists():
+        raise StoreError(
+            f"--store {directory}: no such directory; build a store there with "
+            f"`bgraph build -o {directory}`"
+        )
+    if not directory.is_dir():
+        raise StoreError(f"--store {directory}: not a directory (nor memory or oxigraph)")
+    info = read_manifest(directory)
+    sources = _sources((), ()) if info.builtin else [str(i.get("path", "?")) for i in info.inputs]
+    return _served_oxigraph(
+        OxigraphSource(path=directory.resolve()),
+        info.graphs,
+        info.union,
+        builtin=info.builtin,
+        inference=info.reasoner != "none",
+        sources=[f"{s} (built {info.built} into {directory})" for s in sources],
+        store_label=str(directory),
+    )

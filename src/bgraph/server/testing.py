@@ -2,6 +2,10 @@
 
 with running_server("--timeout", "2") as srv:
     httpx.get(srv.url + "sparql", params={"query": "ASK {}"})
+
+``BGRAPH_SERVE_STORE=oxigraph`` (or a built store's directory) in the environment adds
+``--store ...`` to every server started here that gives no ``--store`` of its own: the whole
+server test suite then runs on that store (``.ci/run`` runs it on ``oxigraph`` too).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+STORE_ENV = "BGRAPH_SERVE_STORE"
 _ANNOUNCE = re.compile(r"on (http://127\.0\.0\.1:(\d+)/)")
 
 
@@ -43,6 +48,9 @@ class RunningServer:
 def start_server(*args: str, ready_timeout: float = 60.0) -> RunningServer:
     """Launch ``bgraph serve --port 0 ARGS`` and wait until it says where it listens."""
     log = Path(tempfile.mkstemp(prefix="bgraph-serve-", suffix=".log")[1])
+    store = os.environ.get(STORE_ENV)
+    if store and "--store" not in args:
+        args = (*args, "--store", store)
     cmd = [sys.executable, "-m", "bgraph", "serve", "--host", "127.0.0.1", "--port", "0", *args]
     start = time.perf_counter()
     err = log.open("w", encoding="utf-8")

@@ -15,6 +15,11 @@ forked from a clean single-threaded process that already holds the dataset (cold
 worker: a fork, a few milliseconds). The zygote passes each new worker's end of its socketpair to
 the main process with ``SCM_RIGHTS``. A worker also arms ``SIGALRM`` (default action: terminate)
 for its own deadline plus a grace period, so it dies even if the main process is gone.
+
+A worker first runs the pool's ``init`` (e.g. opening an on-disk store: a RocksDB handle and its
+threads must be made after the fork, never inherited), then answers jobs in a thread with a large
+stack (``stack_mb``): Oxigraph's query parser recurses, and a long query must not overflow the
+8 MiB main stack and kill the worker.
 """
 
 from __future__ import annotations
@@ -109,10 +114,38 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _worker_main(sock: socket.socket, handler: Callable[[Any], Any], memory_mb: int) -> None:
+def _worker_main(
+    sock: socket.socket,
+    handler: Callable[[Any], Any],
+    memory_mb: int,
+    init: Callable[[], None] | None = None,
+    stack_mb: int = 0,
+) -> None:
+    import threading
+
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # default action: terminate the process
-    _limit_memory(memory_mb)
+    if init is not None:
+        init()
+    if stack_mb <= 0:
+        _limit_memory(memory_mb)
+        _serve_jobs(sock, handler)
+        return
+    go = threading.Event()
+
+    def jobs() -> None:
+        go.wait()
+        _serve_jobs(sock, handler)
+
+    threading.stack_size(stack_mb * 1024 * 1024)
+    thread = threading.Thread(target=jobs, name="bgraph-worker")
+    thread.start()
+    _limit_memory(memory_mb)  # counted from here: the thread's stack is already mapped
+    go.set()
+    thread.join()
+
+
+def _serve_jobs(sock: socket.socket, handler: Callable[[Any], Any]) -> None:
     while True:
         try:
             deadline, job = _recv_obj(sock)
@@ -133,7 +166,12 @@ def _worker_main(sock: socket.socket, handler: Callable[[Any], Any], memory_mb: 
 
 
 def _zygote_main(
-    ctl: socket.socket, handler: Callable[[Any], Any], memory_mb: int, parent: int
+    ctl: socket.socket,
+    handler: Callable[[Any], Any],
+    memory_mb: int,
+    parent: int,
+    init: Callable[[], None] | None = None,
+    stack_mb: int = 0,
 ) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
     while True:
@@ -155,7 +193,7 @@ def _zygote_main(
                 ctl.close()
                 ours.close()
                 try:
-                    _worker_main(theirs, handler, memory_mb)
+                    _worker_main(theirs, handler, memory_mb, init, stack_mb)
                 finally:
                     os._exit(0)
             theirs.close()
@@ -183,10 +221,14 @@ class WorkerPool:
         max_waiting: int = 32,
         timeout: float = 10.0,
         memory_mb: int = 1024,
+        init: Callable[[], None] | None = None,
+        stack_mb: int = 0,
     ) -> None:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.handler = handler
+        self.init = init
+        self.stack_mb = stack_mb
         self.size = size
         self.max_waiting = max_waiting
         self.timeout = timeout
@@ -216,7 +258,7 @@ class WorkerPool:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's job
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:
-                _zygote_main(theirs, self.handler, self.memory_mb, parent)
+                _zygote_main(theirs, self.handler, self.memory_mb, parent, self.init, self.stack_mb)
             finally:
                 os._exit(0)
         theirs.close()
