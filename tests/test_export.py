@@ -406,3 +406,101 @@ def test_export_to_unwritable_places(cli, tmp_path: Path) -> None:
         assert result.exit_code != 0, target
         assert "cannot write" in result.output and "Traceback" not in result.output
     assert a_file.read_text() == "x"
+
+
+# --- from a store (--store oxigraph | DIR) -----------------------------------------------------
+
+#: Named graphs, blank nodes, languages, numbers and dates in canonical form, a default graph
+#: (JSON-LD's top level), and facts the ontology closes (inverse, sub-property, domain).
+STORE_TRIG = """@prefix bg: <https://w3id.org/bgraph/ontology/> .
+@prefix schema: <https://schema.org/> .
+@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:g1 { ex:s1 a bg:TVSeries ; schema:name "Un"@fr, "One"@en ; bg:hasSpinOff ex:s2 ;
+          bg:startDate "2020-01-31"^^xsd:date ; ex:note [ ex:text "a blank node" ] . }
+ex:g2 { ex:s2 a bg:TVSeries ; schema:name "Two" ; ex:rank 2 ; ex:share "0.5"^^xsd:decimal ;
+          ex:seen true ; ex:list ( "a" "b" ) . }
+"""
+STORE_JSONLD = '{"@id": "http://example.org/s3", "http://example.org/name": "three"}'
+FILE_FORMATS = (("nt", "nt"), ("nquads", "nq"), ("turtle", "ttl"), ("trig", "trig"))
+
+
+def _store_inputs(tmp_path: Path) -> list[Path]:
+    trig = tmp_path / "in.trig"
+    trig.write_text(STORE_TRIG, encoding="utf-8")
+    jsonld = tmp_path / "in.jsonld"
+    jsonld.write_text(STORE_JSONLD, encoding="utf-8")
+    return [trig, jsonld]
+
+
+def _export(cli, tmp_path: Path, name: str, *args: str) -> dict[str, bytes]:
+    out = {}
+    for fmt, suffix in FILE_FORMATS:
+        target = tmp_path / f"{name}.{suffix}"
+        result = cli("export", "-f", fmt, "-o", str(target), *args)
+        assert result.exit_code == 0, result.output
+        out[fmt] = target.read_bytes()
+    return out
+
+
+def test_export_is_byte_identical_from_every_store(cli, tmp_path: Path) -> None:
+    from bgraph.store import build_store
+
+    paths = [str(p) for p in _store_inputs(tmp_path)]
+    build_store(tmp_path / "in.store", [Path(p) for p in paths])
+    memory = _export(cli, tmp_path, "memory", *paths)
+    in_ram = _export(cli, tmp_path, "oxigraph", "--store", "oxigraph", *paths)
+    built = _export(cli, tmp_path, "built", "--store", str(tmp_path / "in.store"))
+    for fmt, _suffix in FILE_FORMATS:
+        assert in_ram[fmt] == memory[fmt], f"--store oxigraph, {fmt}"
+        assert built[fmt] == memory[fmt], f"--store DIR, {fmt}"
+    nquads = memory["nquads"].decode()
+    assert "<http://example.org/g1>" in nquads and "_:b0" in nquads  # graphs and blank nodes
+    assert "spinOffOf" in nquads and '"three"' in nquads  # inferred; JSON-LD's default graph
+    asserted = _export(cli, tmp_path, "asserted", "--no-inference", *paths)
+    build_asserted = _export(
+        cli, tmp_path, "built-asserted", "--no-inference", "--store", str(tmp_path / "in.store")
+    )
+    assert build_asserted == asserted
+    assert "spinOffOf" not in asserted["nquads"].decode()
+
+
+def test_ballard_from_a_built_store_differs_only_by_number_spelling(cli, tmp_path: Path) -> None:
+    """Oxigraph stores numbers by value: the one non-canonical literal of the Ballard data,
+    "14840000.00"^^xsd:decimal, comes back as "14840000"; every other byte is the same."""
+    from bgraph.store import build_store
+
+    build_store(tmp_path / "b.store")
+    for fmt, suffix in (("nt", "nt"), ("nquads", "nq")):
+        memory = _export_one(cli, tmp_path / f"m.{suffix}", fmt)
+        built = _export_one(
+            cli, tmp_path / f"b.{suffix}", fmt, "--store", str(tmp_path / "b.store")
+        )
+        spelled = '"14840000.00"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+        canonical = '"14840000"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+        changed = [line for line in memory.splitlines() if spelled in line]
+        assert 2 <= len(changed) <= 4, changed
+        assert built != memory
+        assert built == memory.replace(spelled, canonical)
+
+
+def _export_one(cli, target: Path, fmt: str, *args: str) -> str:
+    result = cli("export", "-f", fmt, "-o", str(target), *args)
+    assert result.exit_code == 0, result.output
+    return target.read_text("utf-8")
+
+
+def test_export_bad_stores(cli, tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    data = tmp_path / "x.ttl"
+    data.write_text("<http://a> <http://b> <http://c> .\n")
+    cases = [
+        (("--store", str(tmp_path / "missing")), 2, "not memory, oxigraph, nor an existing"),
+        (("--store", str(plain)), 1, "not a bgraph store"),
+        (("--store", str(data)), 2, "not a directory"),
+    ]
+    for args, code, message in cases:
+        result = cli("export", *args)
+        assert result.exit_code == code, result.output
+        assert message in result.output and "Traceback" not in result.output

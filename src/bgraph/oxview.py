@@ -86,9 +86,12 @@ class OxigraphView(Store):
     transaction_aware = False
     graph_aware = True
 
-    def __init__(self, source: OxigraphSource) -> None:
+    def __init__(self, source: OxigraphSource, default_only: int | None = None) -> None:
+        """``default_only``: how many triples only the default graph holds, when known (a
+        built store's manifest says); then a default graph known to be empty costs nothing."""
         super().__init__()
         self.source = source
+        self.default_only = default_only
         self._graphs: dict[Node, Graph] = {}
         self._names: frozenset[URIRef] | None = None
         self._lengths: dict[Node | None, int] = {}
@@ -117,12 +120,12 @@ class OxigraphView(Store):
         import pyoxigraph as ox
 
         gid = getattr(context, "identifier", context)
+        if gid == DATASET_DEFAULT_GRAPH_ID:
+            yield from self._default_only(triple_pattern)
+            return
         try:
             s, p, o = (_ox(t) for t in triple_pattern)
-            if gid is None or gid == DATASET_DEFAULT_GRAPH_ID:
-                graph = ox.DefaultGraph()
-            else:
-                graph = to_oxigraph(gid)
+            graph = ox.DefaultGraph() if gid is None else to_oxigraph(gid)
             quads = self.source.store().quads_for_pattern(s, p, o, graph)
         except (TypeError, ValueError):
             return  # a term Oxigraph cannot hold (a literal subject, an invalid IRI): no match
@@ -131,20 +134,33 @@ class OxigraphView(Store):
             triple = (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object))
             if gid is None:
                 yield triple, self._contexts_of(store, q)
-            elif gid == DATASET_DEFAULT_GRAPH_ID:
-                if not self._in_named_graph(store, q):
-                    yield triple, iter((self._graph(DATASET_DEFAULT_GRAPH_ID),))
             else:
                 yield triple, iter((self._graph(gid),))
 
-    @staticmethod
-    def _in_named_graph(store: Any, q: Any) -> bool:
+    def _default_only(
+        self, triple_pattern: tuple[Any, Any, Any]
+    ) -> Iterator[tuple[tuple[Node, Node, Node], Iterator[Graph]]]:
+        """The default graph proper: triples stated there, which no named graph holds."""
         import pyoxigraph as ox
 
-        return any(
-            not isinstance(other.graph_name, ox.DefaultGraph)
-            for other in store.quads_for_pattern(q.subject, q.predicate, q.object, None)
-        )
+        from .store import DEFAULT_ONLY
+
+        if self.default_only == 0:
+            return
+        try:
+            bound = {
+                ox.Variable(name): to_oxigraph(term)
+                for name, term in zip("spo", triple_pattern, strict=True)
+                if term is not None
+            }
+        except (TypeError, ValueError):
+            return
+        for row in self.source.store().query(DEFAULT_ONLY, substitutions=bound):
+            triple = tuple(
+                from_oxigraph(row[n]) if row[n] is not None else t
+                for n, t in zip("spo", triple_pattern, strict=True)
+            )
+            yield triple, iter((self._graph(DATASET_DEFAULT_GRAPH_ID),))  # type: ignore[misc]
 
     def _contexts_of(self, store: Any, q: Any) -> Iterator[Graph]:
         import pyoxigraph as ox
@@ -223,11 +239,15 @@ class OxigraphView(Store):
         self._refuse()
 
 
-def view_dataset(source: OxigraphSource, prefixes: Iterable[tuple[str, str]] = ()) -> Dataset:
+def view_dataset(
+    source: OxigraphSource,
+    prefixes: Iterable[tuple[str, str]] = (),
+    default_only: int | None = None,
+) -> Dataset:
     """A read-only rdflib Dataset over ``source`` (default graph = union of the graphs)."""
     from .namespaces import bind_prefixes
 
-    ds = Dataset(store=OxigraphView(source), default_union=True)
+    ds = Dataset(store=OxigraphView(source, default_only), default_union=True)
     bind_prefixes(ds)
     for prefix, ns in prefixes:
         ds.bind(prefix, ns)

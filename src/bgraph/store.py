@@ -67,6 +67,8 @@ class StoreInfo:
     timings: dict[str, float] = field(default_factory=dict)
     note: str = ""
     builtin: bool = False  #: built from bgraph's own data (no input files given)
+    #: triples stated in the default graph and in no named graph (None: not counted at build)
+    default_only: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,7 @@ class StoreInfo:
             "timings": self.timings,
             "note": self.note,
             "builtin": self.builtin,
+            "default_only": self.default_only,
         }
 
     def stale_inputs(self) -> list[str]:
@@ -198,6 +201,9 @@ def fill_store(
 
     t2 = time.perf_counter()
     step("indexing")
+    default_only = _count(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    if default_only:  # usually none: every input file is a graph of its own
+        default_only = _count(store, DEFAULT_ONLY_COUNT)
     materialise_union(store)
     graphs = graph_sizes(store)
     union = graphs.pop("", 0)
@@ -216,6 +222,7 @@ def fill_store(
         timings={k: round(v, 3) for k, v in timings.items()},
         note=note,
         builtin=not user,
+        default_only=default_only,
     )
 
 
@@ -385,6 +392,17 @@ def open_store(path: Path, memory: bool = False) -> OpenStore:
         copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
         store = copy
     return OpenStore(store, info)
+
+
+#: Triples of the default graph that no named graph holds (stated there, not the union's copy).
+DEFAULT_ONLY = "SELECT ?s ?p ?o { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+DEFAULT_ONLY_COUNT = (
+    "SELECT (COUNT(*) AS ?n) { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+)
+
+
+def _count(store: Any, text: str) -> int:
+    return int(next(iter(store.query(text)))["n"].value)
 
 
 def graph_sizes(store: Any) -> dict[str, int]:

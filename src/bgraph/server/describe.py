@@ -7,6 +7,7 @@ Built once in the main process (:class:`Index`), after the dataset is frozen. Pa
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -89,8 +90,8 @@ class Index:
         self._sources: dict[URIRef, Source] = {}
         self._by_triple: dict[Triple, list[URIRef]] = defaultdict(list)
         self._build_claims()
-        self._search: list[tuple[str, str, URIRef]] = []
-        self._build_search()
+        self._search: list[tuple[str, str, URIRef]] | None = None  # built on first search
+        self._search_lock = threading.Lock()
 
     # claims and sources
 
@@ -128,22 +129,29 @@ class Index:
 
     # search
 
-    def _build_search(self) -> None:
-        seen: set[tuple[str, URIRef]] = set()
-        for prop in SEARCH_PROPS:
-            for s, o in self.ds.subject_objects(prop):
-                if isinstance(s, URIRef) and isinstance(o, Literal):
-                    key = (str(o), s)
-                    if key not in seen:
-                        seen.add(key)
-                        self._search.append((fold(str(o)), str(o), s))
+    def _search_index(self) -> list[tuple[str, str, URIRef]]:
+        """(folded label, label, IRI) of every name, built once, on the first search (not at
+        start-up: on a large store it takes seconds)."""
+        with self._search_lock:
+            if self._search is None:
+                entries: list[tuple[str, str, URIRef]] = []
+                seen: set[tuple[str, URIRef]] = set()
+                for prop in SEARCH_PROPS:
+                    for s, o in self.ds.subject_objects(prop):
+                        if isinstance(s, URIRef) and isinstance(o, Literal):
+                            key = (str(o), s)
+                            if key not in seen:
+                                seen.add(key)
+                                entries.append((fold(str(o)), str(o), s))
+                self._search = entries
+            return self._search
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         q = fold(query.strip())
         if not q:
             return []
         ranked: dict[URIRef, tuple[int, str]] = {}
-        for folded, text, node in self._search:
+        for folded, text, node in self._search_index():
             if folded == q:
                 rank = 0
             elif folded.startswith(q):

@@ -9,6 +9,7 @@ are shown at ``/resource?iri=...``.
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -51,13 +52,17 @@ def _not_found(ctx: ServerContext, request: Request, iri: str | None) -> Respons
     raise QueryError(f"nothing is known about <{iri}>" if iri else "not found", 404)
 
 
-def _document(ctx: ServerContext, request: Request, iri: URIRef, fmt_name: str, doc: str):
-    view = ctx.index.view(iri)
+async def _document(ctx: ServerContext, request: Request, iri: URIRef, fmt_name: str, doc: str):
+    """The page or RDF document about ``iri``, built in a thread (a well-linked entity of a large
+    store takes a while; the event loop keeps serving meanwhile)."""
+    view = await asyncio.to_thread(ctx.index.view, iri)
     if view is None:
         return _not_found(ctx, request, str(iri))
     if fmt_name == "html":
-        return HTMLResponse(resource_page(ctx, view, doc))
-    body = serialise_dataset(ctx.index.description_dataset(iri), fmt_name)
+        return HTMLResponse(await asyncio.to_thread(resource_page, ctx, view, doc))
+    body = await asyncio.to_thread(
+        lambda: serialise_dataset(ctx.index.description_dataset(iri), fmt_name)
+    )
     return rdf_response(body, fmt_name, {"Link": f'<{iri}>; rel="describes"'})
 
 
@@ -80,7 +85,7 @@ async def resource(request: Request, iri: str = "", format: str = "") -> Respons
             raise QueryError("none of the accepted media types is available", 406)
         name = _suffixes()[dict(_offers())[choice]]
     doc = "/resource?iri=" + quote(iri, safe="")
-    return _document(ctx, request, URIRef(iri), name, doc)
+    return await _document(ctx, request, URIRef(iri), name, doc)
 
 
 @router.api_route("/{path:path}", methods=["GET", "HEAD"])
@@ -93,7 +98,7 @@ async def dereference(request: Request, path: str) -> Response:
     if dot and "/" not in ext and f".{ext}" in suffixes:
         iri = ctx.iri_for_path(stem)
         if ctx.index.knows(iri) or not ctx.index.knows(ctx.iri_for_path(full)):
-            return _document(ctx, request, iri, suffixes[f".{ext}"], stem)
+            return await _document(ctx, request, iri, suffixes[f".{ext}"], stem)
     # the thing itself: 303 to the document the client prefers
     iri = ctx.iri_for_path(full)
     if not path or not ctx.index.knows(iri):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -21,6 +22,9 @@ from ..errors import UsageError
 from ..namespaces import INFERRED_GRAPH, bind_prefixes
 from ..oxview import OxigraphSource
 from .safety import ReadOnlyMemory
+
+if TYPE_CHECKING:
+    from ..store import StoreInfo
 
 
 @dataclass
@@ -141,15 +145,14 @@ def _sources(paths: Sequence[Path], named: Sequence[tuple[str, Path]]) -> list[s
     return [str(p) for p in paths] + [f"{p} as <{iri}>" for iri, p in named]
 
 
-def _served_oxigraph(
-    source: OxigraphSource, graphs: dict[str, int], union: int, **kwargs: object
-) -> Served:
+def _served_oxigraph(source: OxigraphSource, info: StoreInfo, **kwargs: object) -> Served:
     from ..namespaces import PREFIXES
     from ..oxview import view_dataset
 
-    ds = view_dataset(source, ((k, str(v)) for k, v in PREFIXES.items()))
-    sizes = {URIRef(g): n for g, n in sorted(graphs.items()) if n}
-    return Served(ds, graph_sizes=sizes, triples=union, oxigraph=source, **kwargs)  # type: ignore[arg-type]
+    prefixes = ((k, str(v)) for k, v in PREFIXES.items())
+    ds = view_dataset(source, prefixes, info.default_only)
+    sizes = {URIRef(g): n for g, n in sorted(info.graphs.items()) if n}
+    return Served(ds, graph_sizes=sizes, triples=info.union, oxigraph=source, **kwargs)  # type: ignore[arg-type]
 
 
 def _load_oxigraph(
@@ -164,8 +167,7 @@ def _load_oxigraph(
     assert info is not None
     return _served_oxigraph(
         OxigraphSource(memory=opened.store),
-        info.graphs,
-        info.union,
+        info,
         builtin=not paths and not named,
         inference=inference,
         sources=_sources(paths, named),
@@ -201,8 +203,7 @@ def _open_built(
     sources = _sources((), ()) if info.builtin else [str(i.get("path", "?")) for i in info.inputs]
     return _served_oxigraph(
         OxigraphSource(path=directory.resolve()),
-        info.graphs,
-        info.union,
+        info,
         builtin=info.builtin,
         inference=info.reasoner != "none",
         sources=[f"{s} (built {info.built} into {directory})" for s in sources],
