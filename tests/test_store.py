@@ -10,7 +10,13 @@ import pytest
 from rdflib import URIRef
 
 from bgraph.errors import ExitCode, QuerySyntaxError, UsageError
-from bgraph.namespaces import FACTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+from bgraph.namespaces import (
+    FACTS_GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    PROVENANCE_GRAPH,
+)
 from bgraph.sparql_guard import UnsafeQueryError
 from bgraph.store import (
     MANIFEST,
@@ -303,3 +309,21 @@ def test_rdflib_view_of_a_store_reads_like_the_dataset(enriched, built: Path) ->
 
 def _norm_or_none(term):
     return None if term is None else _norm(term)
+
+
+def test_the_quick_vetting_path_agrees_with_the_tokens() -> None:
+    """Queries with no keyword the vetting checks skip tokenising: same form either way."""
+    from bgraph.store import _quick_form, vet_query
+
+    prefix = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    quick_ones = 0
+    for path in competency_queries():
+        for text in (path.read_text(encoding="utf-8"), prefix + path.read_text(encoding="utf-8")):
+            slow = vet_query(text + "\n# FROM forces the tokens", None)
+            quick = _quick_form(text)
+            assert quick in (None, slow), path.name
+            quick_ones += quick is not None
+    assert quick_ones > 10
+    for attack in ("ASK { SERVICE <http://x/> {} }", "ASK {} # FROM", "sElEcT * { ?s ?p ?o }"):
+        assert _quick_form(attack) in (None, "SELECT")
+    assert _quick_form("ASK {" + "{" * 70 + "}" * 71) is None  # brackets: counted by the tokens

@@ -469,6 +469,30 @@ MAX_TOKENS = 100_000
 QUERY_STACK = 256 * 1024 * 1024
 
 
+#: Every keyword the vetting looks at, as a substring anywhere (comments, strings and IRIs too):
+#: a query with none of them, few brackets and few characters needs no tokenising.
+_TRIGGERS = (*sorted(_UPDATE_WORDS), "SERVICE", "FROM")
+_FORM_AHEAD = re.compile(
+    r"""(?:\s+|\#[^\n]*|(?:PREFIX\s*[A-Za-z_]?[\w\-.]*:\s*|BASE\s*)<[^<>"{}|^`\\\s]*>)*
+        (SELECT|ASK|CONSTRUCT|DESCRIBE)\b""",
+    re.I | re.X,
+)
+
+
+def _quick_form(text: str) -> str | None:
+    """The query form when the query is plainly harmless (no keyword the vetting refuses or
+    checks, brackets and length far from the limits), else None: tokenise it."""
+    if len(text) > MAX_TOKENS:
+        return None
+    upper = text.upper()  # "ſervice".upper() is "SERVICE" too: more matches, never fewer
+    if any(word in upper for word in _TRIGGERS):
+        return None
+    if text.count("{") + text.count("(") + text.count("[") > MAX_DEPTH:
+        return None
+    match = _FORM_AHEAD.match(text)
+    return match.group(1).upper() if match else None
+
+
 def _tokens(text: str) -> list[tuple[str, str]]:
     return [
         (m.lastgroup or "", m.group())
@@ -493,6 +517,9 @@ def vet_query(text: str, known_graphs: Sequence[str] | None) -> str:
 
     if not text.strip():
         raise QuerySyntaxError("empty query")
+    quick = _quick_form(text)
+    if quick is not None:
+        return quick
     tokens = _tokens(text)
     if len(tokens) > MAX_TOKENS:
         raise QuerySyntaxError(

@@ -267,9 +267,10 @@ def _ox_form(answer: Any, ox: Any, lexical: str) -> str:
 
 
 def _ox_reply(answer: Any, ox: Any, form: str, fmt_name: str, max_rows: int) -> Reply:
-    from rdflib import Variable
-
-    from ..oxterms import from_oxigraph
+    """Cap, count and serialise an Oxigraph answer: JSON results and N-Triples, Turtle and
+    RDF/XML graphs straight from Oxigraph's terms (:mod:`.oxresults`), the rest as rdflib's
+    path writes them."""
+    from .oxresults import GRAPH_WRITERS, graph_bytes, select_json
 
     headers: dict[str, str] = {}
     if form == "ASK":
@@ -278,35 +279,45 @@ def _ox_reply(answer: Any, ox: Any, form: str, fmt_name: str, max_rows: int) -> 
         return Reply(200, _serialise_result(result, fmt_name), headers=headers)
     if form == "SELECT":
         names = [v.value for v in answer.variables]
-        rows = []
-        for solution in itertools.islice(answer, max_rows + 1):
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[Variable(name)] = from_oxigraph(value)
-            rows.append(row)
+        rows = list(itertools.islice(answer, max_rows + 1))
         if len(rows) > max_rows:
             rows = rows[:max_rows]
             headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
         headers[ROWS_HEADER] = str(len(rows))
-        result = Result("SELECT")
-        result.vars = [Variable(n) for n in names]
-        result.bindings = rows
-        return Reply(200, _serialise_result(result, fmt_name), headers=headers)
-    graph = Graph()
+        if fmt_name == "json":
+            return Reply(200, select_json(names, rows), headers=headers)
+        return Reply(200, _serialise_result(_rdflib_rows(names, rows), fmt_name), headers=headers)
+    triples: dict[Any, None] = {}  # distinct, in order
     for t in answer:
-        graph.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
-        if len(graph) > max_rows:
+        triples[t] = None
+        if len(triples) > max_rows:
             break
-    if len(graph) > max_rows:
-        cut = Graph()
-        for triple in itertools.islice(graph, max_rows):
-            cut.add(triple)
-        graph = cut
+    kept = list(triples)
+    if len(kept) > max_rows:
+        kept = kept[:max_rows]
         headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
-    headers[ROWS_HEADER] = str(len(graph))
+    headers[ROWS_HEADER] = str(len(kept))
+    if fmt_name in GRAPH_WRITERS:
+        return Reply(200, graph_bytes(kept, fmt_name), headers=headers)
+    from ..oxterms import from_oxigraph
+
+    graph = Graph()
+    for t in kept:
+        graph.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
     return Reply(200, serialise_graph(graph, fmt_name), headers=headers)
+
+
+def _rdflib_rows(names: list[str], rows: list[Any]) -> Result:
+    from rdflib import Variable
+
+    from ..oxterms import from_oxigraph
+
+    result = Result("SELECT")
+    result.vars = [Variable(n) for n in names]
+    result.bindings = [
+        {Variable(n): from_oxigraph(row[n]) for n in names if row[n] is not None} for row in rows
+    ]
+    return result
 
 
 # --- serialisation -------------------------------------------------------------------------------

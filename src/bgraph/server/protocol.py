@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
 
 from .. import formats
 from ..errors import BgraphError
@@ -54,17 +53,35 @@ def media_type(header: str | None) -> MediaType | None:
 def parse_params(raw: bytes, where: str) -> list[tuple[str, str]]:
     """URL-encoded parameters, strictly: percent-escapes must decode to UTF-8."""
     try:
-        text = raw.decode("ascii")
+        raw.decode("ascii")
     except UnicodeDecodeError:
         raise ProtocolError(400, f"the {where} is not URL-encoded (non-ASCII bytes)") from None
+    pairs = []
     try:
-        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        for field in raw.split(b"&"):
+            if field:
+                name, _, value = field.partition(b"=")
+                pairs.append((_unquote(name), _unquote(value)))
     except UnicodeDecodeError as exc:
         raise ProtocolError(
             400, f"the {where} is not valid UTF-8 once percent-decoded ({exc.reason})"
         ) from None
-    except ValueError as exc:
-        raise ProtocolError(400, f"the {where} is malformed: {exc}") from None
+    return pairs
+
+
+def _unquote(raw: bytes) -> str:
+    """``urllib.parse.unquote_plus``, strict UTF-8, at C speed: a query with its PREFIX lines has
+    hundreds of escapes, which urllib decodes one by one in Python (~0.1 ms a query)."""
+    import codecs
+    from urllib.parse import unquote_to_bytes
+
+    raw = raw.replace(b"+", b" ")
+    if b"%" in raw:
+        try:  # %41 -> \x41 -> "A" (existing backslashes kept as they are)
+            raw = codecs.escape_decode(raw.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0]
+        except ValueError:  # a malformed escape (%zz): urllib leaves it as it is
+            raw = unquote_to_bytes(raw)
+    return raw.decode("utf-8")
 
 
 def _utf8(body: bytes, charset: str | None) -> str:

@@ -60,9 +60,17 @@ async def _watch_disconnect(request: Request) -> None:
             return
 
 
+#: Seconds a query runs before the server starts watching for its client going away (most
+#: queries are done long before: they skip the watcher's cost).
+WATCH_AFTER = 0.05
+
+
 async def run_query(ctx: ServerContext, request: Request, job: QueryJob) -> Reply:
     """Run ``job`` in a worker; kill the worker if the client goes away first."""
     task = asyncio.ensure_future(ctx.pool.run(job))
+    done, _ = await asyncio.wait({task}, timeout=WATCH_AFTER)
+    if done:
+        return task.result()
     watcher = asyncio.ensure_future(_watch_disconnect(request))
     try:
         done, _ = await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
@@ -76,8 +84,6 @@ async def run_query(ctx: ServerContext, request: Request, job: QueryJob) -> Repl
     raise ClientGone
 
 
-@router.api_route("/sparql", methods=["GET", "HEAD", "POST"])
-@router.api_route("/sparql/", methods=["GET", "HEAD", "POST"], include_in_schema=False)
 async def sparql(request: Request) -> Response:
     ctx = get_ctx(request)
     method = "GET" if request.method == "HEAD" else request.method
@@ -107,6 +113,12 @@ async def sparql(request: Request) -> Response:
         raise QueryError(reply.message, reply.status)
     headers = {**reply.headers, "Vary": "Accept"}
     return Response(reply.body, media_type=content_type(reply.media_type), headers=headers)
+
+
+# Plain Starlette routes: the endpoint takes the Request itself, so FastAPI's per-request
+# dependency resolution is skipped on the busiest path (about 50 µs a query).
+for _path in ("/sparql", "/sparql/"):
+    router.add_route(_path, sparql, methods=["GET", "HEAD", "POST"], include_in_schema=False)
 
 
 def _result_types() -> list[str]:

@@ -344,7 +344,8 @@ class WorkerPool:
         try:
             loop = asyncio.get_running_loop()
             await loop.sock_sendall(worker.sock, _pack((timeout, job)))
-            reply = await asyncio.wait_for(self._receive(worker), timeout)
+            async with asyncio.timeout(timeout):
+                reply = await self._receive(worker)
         except TimeoutError:
             self._replace(worker)
             raise DeadlineExceeded(
@@ -394,17 +395,16 @@ class WorkerPool:
             self._waiting -= 1
 
     async def _receive(self, worker: Worker) -> Any:
+        """One reply: a worker sends nothing else, so whatever arrives belongs to it (header and
+        body usually in one read)."""
         loop = asyncio.get_running_loop()
-        header = await self._read(loop, worker.sock, _HEADER.size)
-        (size,) = _HEADER.unpack(header)
-        return pickle.loads(await self._read(loop, worker.sock, size))
-
-    @staticmethod
-    async def _read(loop: asyncio.AbstractEventLoop, sock: socket.socket, n: int) -> bytes:
         buf = bytearray()
-        while len(buf) < n:
-            chunk = await loop.sock_recv(sock, min(n - len(buf), 1 << 20))
+        while True:
+            chunk = await loop.sock_recv(worker.sock, 1 << 20)
             if not chunk:
                 raise EOFError("worker closed its socket")
             buf += chunk
-        return bytes(buf)
+            if len(buf) >= _HEADER.size:
+                (size,) = _HEADER.unpack_from(buf)
+                if len(buf) >= _HEADER.size + size:
+                    return pickle.loads(memoryview(buf)[_HEADER.size : _HEADER.size + size])
