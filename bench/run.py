@@ -9,13 +9,17 @@ Measures, side by side:
    and on synthetic universes (``bgraph synth``) of 10k, 100k and 1M triples. Each measurement runs
    in its own child process, so peak memory is that run's alone. owlrl, the slow reference, runs
    only up to ``--owlrl-max`` triples (its time grows faster than the data).
-2. **build**: ``bgraph build`` (load + fast closure + on-disk Oxigraph store), and the cold start of
-   an endpoint on the built store up to its first answer.
+2. **build and start**: ``bgraph build`` (load + fast closure + on-disk Oxigraph store), then the
+   cold start of the product server on it, ``bgraph serve --store DIR``: process launch to its
+   first answer (median of ``--cold-runs`` launches), up to 1M triples.
 3. **queries**: latency p50/p95 of each bench query (bench/queries/*.rq) and throughput at
-   concurrency 8 of the whole mix, bgraph's store endpoint (bench/endpoint.py: guard + Oxigraph on
-   the built store) against ``oxigraph serve`` loaded by ``bgraph push`` with the same data, A/B
-   interleaved (alternating order every round, alternating throughput windows), with ratios.
-   Both answer every query identically (checked before timing).
+   concurrency 8 of the whole mix, the product server ``bgraph serve`` (every safety layer on:
+   worker processes with deadlines, vetting, row cap) against ``oxigraph serve``, on the same data,
+   A/B interleaved (alternating order every round, alternating throughput windows), with ratios.
+   Two pairs: on disk, ``bgraph serve --store DIR`` against ``oxigraph serve-read-only`` on the
+   same RocksDB directory; in RAM, ``bgraph serve --store oxigraph FILE`` against ``oxigraph
+   serve`` (in memory) loaded by ``bgraph push`` with the same quads in the same order. Both
+   servers answer every query identically (checked before timing).
 
 Writes bench/results/latest.json, latest.md (the README table) and latest.png (log-log chart).
 """
@@ -246,95 +250,154 @@ class Bench:
                 self.out["closure"].append(row)
                 bar.advance(task)
 
-    # 3. build + queries
+    # 3. build, cold start, queries
     def queries(self) -> None:
-        import httpx
-
         from bgraph.namespaces import PREFIXES
-        from bgraph.push import PushOptions, push_dataset, quads_from_store
-        from bgraph.store import build_store, open_store
+        from bgraph.store import build_store
 
         prefix = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
         mix = {q.stem: prefix + q.read_text(encoding="utf-8") for q in sorted(QUERIES.glob("*.rq"))}
-        for size in self.args.query_sizes:
+        sizes = list(dict.fromkeys([*self.args.query_sizes, *self.args.cold_sizes]))
+        for size in sizes:
             name = label(size)
             store_dir = DATA / f"store-{size}"
+            inputs = [] if size == "ballard" else [DATA / f"synth-{size}-seed0.nt"]
             with self.step(f"build {name}") as bar:
                 task = bar.add_task("", total=None)
-                paths = None if size == "ballard" else [DATA / f"synth-{size}-seed0.nt"]
-                if paths and not paths[0].exists():
+                if inputs and not inputs[0].exists():
                     from bgraph.synth import write_synthetic
 
-                    write_synthetic(paths[0], int(size), seed=0)
+                    write_synthetic(inputs[0], int(size), seed=0)
                 t0 = time.perf_counter()
                 info = build_store(
                     store_dir,
-                    paths,
+                    inputs or None,
                     force=True,
                     progress=lambda m, task=task: bar.update(task, description=m),
                 )
                 build_s = time.perf_counter() - t0
-            ox_port, bg_port = free_port(), free_port()
-            oxi = subprocess.Popen(
-                [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{ox_port}"],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+            cold = self._cold_starts(store_dir, name)
+            self.out["build"].append(
+                {
+                    "size": size,
+                    "quads": info.quads,
+                    "union": info.union,
+                    "inferred": info.inferred,
+                    "build_s": round(build_s, 3),
+                    "build_timings": info.timings,
+                    "store_mb": round(_du(store_dir) / 1e6, 1),
+                    **cold,
+                }
             )
-            ours_url = f"http://127.0.0.1:{bg_port}/query"
-            ox_url = f"http://127.0.0.1:{ox_port}/query"
-            cold = {}
-            ours = None
-            try:
-                for mode in ("disk", "memory"):  # cold start of each; the A/B runs in memory
-                    if ours is not None:
-                        stop(ours)
-                    ours = subprocess.Popen(
-                        [
-                            sys.executable,
-                            str(HERE / "endpoint.py"),
-                            "--store",
-                            str(store_dir),
-                            "--port",
-                            str(bg_port),
-                            *(["--memory"] if mode == "memory" else []),
-                        ],
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                    )
-                    cold[mode] = wait_ready(ours_url, ours, timeout=300)
-                wait_ready(ox_url, oxi)
-                with self.step(f"push {name} to oxigraph serve") as bar:
-                    task = bar.add_task("", total=info.quads + info.union)
-                    t0 = time.perf_counter()
-                    push_dataset(
-                        quads_from_store(open_store(store_dir)),
-                        PushOptions(f"http://127.0.0.1:{ox_port}/store"),
-                        progress=lambda done, total, what, task=task: bar.update(
-                            task, completed=done, description=what[:40]
-                        ),
-                    )
-                    push_s = time.perf_counter() - t0
-                self.out["build"].append(
-                    {
-                        "size": size,
-                        "quads": info.quads,
-                        "inferred": info.inferred,
-                        "build_s": round(build_s, 3),
-                        "build_timings": info.timings,
-                        "cold_start_disk_s": round(cold["disk"], 3),
-                        "cold_start_memory_s": round(cold["memory"], 3),
-                        "push_s": round(push_s, 3),
-                    }
+            if size in self.args.query_sizes:
+                self._pair_on_disk(size, store_dir, mix)
+                self._pair_in_ram(size, inputs, mix)
+
+    def _cold_starts(self, store_dir: Path, name: str) -> dict[str, Any]:
+        """``bgraph serve --store DIR``, launched ``--cold-runs`` times: launch to listening, and
+        launch to the first answer of a query."""
+        import httpx
+
+        from bgraph.server import testing
+
+        ready, first = [], []
+        with self.step(f"cold start {name}") as bar:
+            task = bar.add_task("", total=self.args.cold_runs)
+            for _ in range(self.args.cold_runs):
+                launched = time.perf_counter()
+                srv = testing.start_server("--quiet", "--store", str(store_dir), ready_timeout=120)
+                try:
+                    query = {"query": "ASK { ?s ?p ?o }"}
+                    r = httpx.post(srv.url + "sparql", data=query, timeout=60)
+                    r.raise_for_status()
+                    first.append(time.perf_counter() - launched)
+                    ready.append(srv.started_in)
+                finally:
+                    testing.stop(srv)
+                bar.advance(task)
+        return {
+            "serve_ready_s": round(statistics.median(ready), 3),
+            "serve_first_answer_s": round(statistics.median(first), 3),
+            "serve_first_answer_runs_s": [round(x, 3) for x in first],
+        }
+
+    def _pair_on_disk(self, size: Any, store_dir: Path, mix: dict[str, str]) -> None:
+        """bgraph serve --store DIR against oxigraph serve-read-only on the same directory."""
+        from bgraph.server import testing
+
+        port = free_port()
+        oxi = subprocess.Popen(
+            [oxigraph_binary(), "serve-read-only", "--location", str(store_dir), "--bind",
+             f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        ours = None
+        try:
+            ours = testing.start_server("--quiet", "--store", str(store_dir), ready_timeout=120)
+            ox_url = f"http://127.0.0.1:{port}/query"
+            wait_ready(ox_url, oxi)
+            urls = {"bgraph": ours.url + "sparql", "oxigraph": ox_url}
+            self._compare_and_time(size, "disk", mix, urls)
+        finally:
+            if ours is not None:
+                testing.stop(ours)
+            stop(oxi)
+
+    def _pair_in_ram(self, size: Any, inputs: list[Path], mix: dict[str, str]) -> None:
+        """bgraph serve --store oxigraph FILE against oxigraph serve (in memory) given the same
+        quads, in the same order, by bgraph push."""
+        from bgraph.push import PushOptions, push_dataset, quads_from_store
+        from bgraph.server import testing
+        from bgraph.store import load_store
+
+        port = free_port()
+        oxi = subprocess.Popen(
+            [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        ours = None
+        try:
+            launched = time.perf_counter()
+            ours = testing.start_server(
+                "--quiet", "--store", "oxigraph", *map(str, inputs), ready_timeout=600
+            )
+            start_s = time.perf_counter() - launched
+            ox_url = f"http://127.0.0.1:{port}/query"
+            wait_ready(ox_url, oxi)
+            opened = load_store(inputs or None)  # what bgraph serve loaded, in its order
+            assert opened.info is not None
+            with self.step(f"push {label(size)} to oxigraph serve") as bar:
+                task = bar.add_task("", total=opened.info.quads + opened.info.union)
+                t0 = time.perf_counter()
+                push_dataset(
+                    quads_from_store(opened),
+                    PushOptions(f"http://127.0.0.1:{port}/store"),
+                    progress=lambda done, total, what, task=task: bar.update(
+                        task, completed=done, description=what[:40]
+                    ),
                 )
-                self._compare_and_time(size, mix, {"bgraph": ours_url, "oxigraph": ox_url}, httpx)
-            finally:
-                if ours is not None:
-                    stop(ours)
-                stop(oxi)
+                push_s = time.perf_counter() - t0
+            del opened
+            urls = {"bgraph": ours.url + "sparql", "oxigraph": ox_url}
+            extra = {"bgraph_start_s": round(start_s, 3), "push_s": round(push_s, 3)}
+            self._compare_and_time(size, "ram", mix, urls, extra)
+        finally:
+            if ours is not None:
+                testing.stop(ours)
+            stop(oxi)
 
     def _compare_and_time(
-        self, size: Any, mix: dict[str, str], urls: dict[str, str], httpx: Any
+        self,
+        size: Any,
+        where: str,
+        mix: dict[str, str],
+        urls: dict[str, str],
+        extra: dict[str, Any] | None = None,
     ) -> None:
+        import httpx
+
         from bgraph.push import query_endpoint
 
         sys.path.insert(0, str(HERE.parent / "tests"))
@@ -348,7 +411,7 @@ class Bench:
             equal[qname] = a == b
         rounds = self.args.rounds
         per_query = []
-        with self.step(f"latency {label(size)}") as bar:
+        with self.step(f"latency {label(size)} {where}") as bar:
             task = bar.add_task("", total=len(mix) * rounds)
             for qname, text in mix.items():
                 times: dict[str, list[float]] = {k: [] for k in urls}
@@ -366,20 +429,32 @@ class Bench:
                             )
                         times[who].append(elapsed * 1000)
                     bar.advance(task)
-                row = {"size": size, "query": qname, "same_answers": equal[qname]}
+                row = {"size": size, "store": where, "query": qname, "same_answers": equal[qname]}
                 for who in urls:
                     row[f"{who}_p50_ms"] = round(statistics.median(times[who]), 3)
                     row[f"{who}_p95_ms"] = round(pct(times[who], 0.95), 3)
                 row["p50_ratio"] = round(row["bgraph_p50_ms"] / row["oxigraph_p50_ms"], 2)
                 row["p95_ratio"] = round(row["bgraph_p95_ms"] / row["oxigraph_p95_ms"], 2)
                 per_query.append(row)
-        throughput = self._throughput(size, mix, urls, httpx)
+        throughput = self._throughput(size, where, mix, urls, httpx)
         for c in clients.values():
             c.close()
-        self.out["queries"].append({"size": size, "per_query": per_query, "throughput": throughput})
+        p50 = [r["p50_ratio"] for r in per_query]
+        self.out["queries"].append(
+            {
+                "size": size,
+                "store": where,
+                "pair": PAIRS[where],
+                "per_query": per_query,
+                "p50_ratio_median": round(statistics.median(p50), 2),
+                "p50_ratio_max": max(p50),
+                "throughput": throughput,
+                **(extra or {}),
+            }
+        )
 
     def _throughput(
-        self, size: Any, mix: dict[str, str], urls: dict[str, str], httpx: Any
+        self, size: Any, where: str, mix: dict[str, str], urls: dict[str, str], httpx: Any
     ) -> dict[str, Any]:
         texts = list(mix.values())
         windows = self.args.windows
@@ -387,7 +462,7 @@ class Bench:
         done: dict[str, int] = {k: 0 for k in urls}
         spent: dict[str, float] = {k: 0.0 for k in urls}
         errors: dict[str, int] = {k: 0 for k in urls}
-        with self.step(f"throughput {label(size)} at concurrency 8") as bar:
+        with self.step(f"throughput {label(size)} {where} at concurrency 8") as bar:
             task = bar.add_task("", total=windows * len(urls))
             for w in range(windows):
                 order = list(urls) if w % 2 == 0 else list(reversed(urls))
@@ -439,13 +514,31 @@ class Bench:
 
     # 4. report
     def write(self) -> None:
-        RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "latest.json").write_text(json.dumps(self.out, indent=2) + "\n")
-        (RESULTS / "latest.md").write_text(markdown(self.out))
+        results = self.args.results
+        results.mkdir(exist_ok=True)
+        (results / "latest.json").write_text(json.dumps(self.out, indent=2) + "\n")
+        (results / "latest.md").write_text(markdown(self.out))
         try:
-            chart(self.out, RESULTS / "latest.png")
+            chart(self.out, results / "latest.png")
         except ImportError:
             self.console.print("matplotlib missing (pip install -e '.[bench]'): no chart")
+
+
+#: The two A/B pairs: what runs on each side.
+PAIRS = {
+    "disk": {
+        "bgraph": "bgraph serve --store DIR (RocksDB, read-only)",
+        "oxigraph": "oxigraph serve-read-only --location DIR (the same files)",
+    },
+    "ram": {
+        "bgraph": "bgraph serve --store oxigraph FILE (in memory)",
+        "oxigraph": "oxigraph serve (in memory), loaded by bgraph push with the same quads",
+    },
+}
+
+
+def _du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
 def _accept(text: str) -> dict[str, str]:
@@ -477,23 +570,33 @@ def markdown(out: dict[str, Any]) -> str:
         lines += [
             "",
             "**Build and start** (`bgraph build`: load + fast closure + on-disk Oxigraph store; "
-            "start: endpoint process spawn to first answer on the built store, read from RocksDB "
-            "or first copied into RAM):",
+            "start: `bgraph serve --store DIR` launched, to listening and to its first answer, "
+            "median of several launches; nothing is parsed or reasoned):",
             "",
-            "| input | quads | build (s) | start to first answer, on disk (s) | same, copied to RAM (s) | push to oxigraph serve (s) |",  # noqa: E501
+            "| input | quads (+ union) | build (s) | store (MB) | serve: listening (s) | serve: first answer (s) |",  # noqa: E501
             "|---|---:|---:|---:|---:|---:|",
         ]
         for b in out["build"]:
             lines.append(
-                f"| {label(b['size'])} | {b['quads']:,} | {b['build_s']:.2f} | "
-                f"{b['cold_start_disk_s']:.2f} | {b['cold_start_memory_s']:.2f} | {b['push_s']:.2f} |"  # noqa: E501
+                f"| {label(b['size'])} | {b['quads']:,} (+ {b.get('union', 0):,}) | "
+                f"{b['build_s']:.2f} | {b.get('store_mb', 0):,.0f} | {b['serve_ready_s']:.2f} | "
+                f"{b['serve_first_answer_s']:.2f} |"
             )
     for q in out["queries"]:
         t = q["throughput"]
+        pair = q["pair"]
+        start = ""
+        if "bgraph_start_s" in q:
+            start = (
+                f" bgraph started in {q['bgraph_start_s']:.1f} s (parse + closure + load); "
+                f"the push to Oxigraph took {q['push_s']:.1f} s."
+            )
         lines += [
             "",
-            f"**Queries, {label(q['size'])}**: bgraph store endpoint (store copied to RAM) vs "
-            "`oxigraph serve` (in memory), same data, A/B interleaved (ms; ratio = bgraph / Oxigraph):",  # noqa: E501
+            f"**Queries, {label(q['size'])}, {'on disk' if q['store'] == 'disk' else 'in RAM'}**: "
+            f"`{pair['bgraph']}` vs `{pair['oxigraph']}`, A/B interleaved (ms; ratio = bgraph / "
+            f"Oxigraph; p50 ratio median {q['p50_ratio_median']:.2f}, "
+            f"max {q['p50_ratio_max']:.2f})." + start,
             "",
             "| query | same answers | bgraph p50 | Oxigraph p50 | p50 ratio | bgraph p95 | Oxigraph p95 | p95 ratio |",  # noqa: E501
             "|---|:---:|---:|---:|---:|---:|---:|---:|",
@@ -517,7 +620,7 @@ def chart(out: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(16, 4.4))
     for reasoner, style in (("fast", "o-"), ("owlrl", "s--")):
         pts = sorted(
             (r["input_triples"], r["closure_s"], r["peak_mb"])
@@ -541,14 +644,46 @@ def chart(out: dict[str, Any], path: Path) -> None:
         ylabel="peak RSS (MB)",
         title="peak memory (load + closure)",
     )
-    for ax in (ax1, ax2):
+    _serve_panel(ax3, out)
+    for ax in (ax1, ax2, ax3):
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
+        ax.legend(fontsize=8)
     ax1.axhline(60, color="grey", lw=0.8, ls=":")
     ax1.axhline(10, color="grey", lw=0.8, ls=":")
     fig.suptitle(f"bgraph bench, {out['when'][:10]}, {out['machine']['cpus']} CPUs")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
+
+
+def _serve_panel(ax: Any, out: dict[str, Any]) -> None:
+    """Query latency (median over the mix of each query's p50) and cold start, against size."""
+    triples = {b["size"]: b.get("union") or b["quads"] for b in out["build"]}
+    series = {
+        ("disk", "bgraph"): ("o-", "bgraph serve --store DIR"),
+        ("disk", "oxigraph"): ("o--", "oxigraph serve-read-only (same DIR)"),
+        ("ram", "bgraph"): ("s-", "bgraph serve --store oxigraph"),
+        ("ram", "oxigraph"): ("s--", "oxigraph serve (in memory)"),
+    }
+    for (where, who), (style, name) in series.items():
+        pts = sorted(
+            (triples[q["size"]], statistics.median(r[f"{who}_p50_ms"] for r in q["per_query"]))
+            for q in out["queries"]
+            if q["store"] == where and q["size"] in triples
+        )
+        if pts:
+            ax.plot([x for x, _ in pts], [y for _, y in pts], style, label=f"{name}: query p50")
+    cold = sorted((triples[b["size"]], b["serve_first_answer_s"] * 1000) for b in out["build"])
+    if cold:
+        ax.plot([x for x, _ in cold], [y for _, y in cold], "^:", color="black",
+                label="bgraph serve --store DIR: launch to first answer")  # fmt: skip
+    ax.axhline(1000, color="grey", lw=0.8, ls=":")
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="triples served (union of the graphs)",
+        ylabel="milliseconds",
+        title="serving: query latency and cold start",
+    )
 
 
 def main() -> None:
@@ -563,6 +698,12 @@ def main() -> None:
     )
     ap.add_argument("--owlrl-max", type=int, default=10_000, help="largest input owlrl is run on")
     ap.add_argument("--query-sizes", default="ballard,100000", help="inputs for the query bench")
+    ap.add_argument(
+        "--cold-sizes", default="1000000", help="more inputs built for the cold start only"
+    )
+    ap.add_argument("--cold-runs", type=int, default=5, help="launches per cold-start measure")
+    ap.add_argument("--only-queries", action="store_true", help="skip the closure measures")
+    ap.add_argument("--results", type=Path, default=RESULTS, help="where latest.json/.md/.png go")
     ap.add_argument("--rounds", type=int, default=40, help="latency rounds per query and server")
     ap.add_argument("--seconds", type=float, default=3.0, help="length of one throughput window")
     ap.add_argument("--windows", type=int, default=4, help="throughput windows (alternating A/B)")
@@ -577,14 +718,18 @@ def main() -> None:
             0.5,
             2,
         )
-        args.owlrl_max = 2000
+        args.owlrl_max, args.cold_sizes, args.cold_runs = 2000, "", 2
     args.sizes = [int(s) for s in str(args.sizes).split(",") if s]
     args.query_sizes = [
         s if s == "ballard" else int(s) for s in str(args.query_sizes).split(",") if s
     ]
+    args.cold_sizes = [
+        s if s == "ballard" else int(s) for s in str(args.cold_sizes).split(",") if s
+    ]
     bench = Bench(args)
-    files = bench.data()
-    bench.closures(files)
+    if not args.only_queries:
+        files = bench.data()
+        bench.closures(files)
     bench.queries()
     bench.write()
     bench.console.print(markdown(bench.out))
