@@ -52,7 +52,8 @@ def create_app(ctx: ServerContext) -> FastAPI:
     for entry in ROUTERS:
         app.include_router(_router(entry, ctx))
     _install_error_handlers(app)
-    app.add_middleware(GZipMiddleware, minimum_size=2048)  # dumps and large results
+    # dumps and large results; level 3: 400 KB of N-Triples in 1.4 ms (level 9: 12 ms, 25% smaller)
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=3)
     app.add_middleware(EdgeMiddleware, access_log=ctx.config.access_log)
     return app
 

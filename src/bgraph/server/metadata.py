@@ -89,9 +89,14 @@ def service_description(ctx: ServerContext) -> Graph:
     g.add((default, VOID.triples, Literal(served.triples)))
     comment = "The union of all the named graphs"
     if served.inference:
+        when = (
+            "when the store was built"
+            if served.oxigraph is not None and served.oxigraph.on_disk
+            else "when the server started"
+        )
         comment += (
-            f", the inferred one <{INFERRED_GRAPH}> included: the OWL 2 RL closure computed by "
-            "owlrl when the server started, without its noise (reflexive owl:sameAs, "
+            f", the inferred one <{INFERRED_GRAPH}> included: the OWL 2 RL closure (owlrl's, "
+            f"computed by bgraph's reasoner {when}), without its noise (reflexive owl:sameAs, "
             "owl:Thing types, axiomatic triples)"
         )
     g.add((default, RDFS.comment, Literal(comment + ".", lang="en")))

@@ -51,11 +51,11 @@ def select_json(names: Sequence[str], rows: Iterable[Any]) -> bytes:
 
 
 def graph_bytes(triples: Sequence[Any], fmt_name: str) -> bytes:
-    """A graph (distinct Oxigraph triples) in one of :data:`GRAPH_WRITERS`: sorted, so the same
-    answer gives the same bytes; Turtle with the bgraph prefixes it uses."""
+    """A graph (distinct Oxigraph triples, in Oxigraph's order) in one of :data:`GRAPH_WRITERS`;
+    Turtle with the bgraph prefixes it uses."""
     import pyoxigraph as ox
 
-    ordered = sorted(triples, key=str)
+    ordered = triples
     fmt = getattr(ox.RdfFormat, GRAPH_WRITERS[fmt_name])
     if fmt_name != "turtle":
         return ox.serialize(ordered, format=fmt)

@@ -150,6 +150,8 @@ async def health(request: Request) -> Response:
         "version": __version__,
         "uptime_s": round(time.time() - ctx.started, 1),
         "triples": ctx.served.triples,
+        "store": ctx.served.store_label,
+        "engine": ctx.served.engine,
         "workers": {
             "size": pool.size,
             "alive": pool.alive,
