@@ -184,8 +184,8 @@ def _open_built(
 
     if paths or named:
         raise UsageError(
-            f"--store {directory}: a built store already holds its data; drop the PATHs "
-            "and --graph, or rebuild the store with them (bgraph build PATH... -o DIR)"
+            f"--store {directory}: a built store already holds its data; drop the PATHs and "
+            "--graph (or build a store of those files: bgraph build PATH... -o DIR)"
         )
     if not inference:
         raise UsageError(
