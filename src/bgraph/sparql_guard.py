@@ -173,8 +173,8 @@ def _check_dataset_clause(query: Query, known_graphs: Collection[URIRef]) -> Non
             )
 
 
-def _find(node: Any, name: str) -> CompValue | None:
-    """The first algebra or parse-tree node called ``name`` below ``node``."""
+def walk(node: Any) -> Iterator[CompValue]:
+    """Every CompValue of an algebra or parse tree (expressions and sub-queries included)."""
     stack = [node]
     seen: set[int] = set()
     while stack:
@@ -183,14 +183,17 @@ def _find(node: Any, name: str) -> CompValue | None:
             continue
         seen.add(id(item))
         if isinstance(item, CompValue):
-            if item.name == name:
-                return item
+            yield item
             stack.extend(item.values())
         elif isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, list | tuple | set):
             stack.extend(item)
-    return None
+
+
+def _find(node: Any, name: str) -> CompValue | None:
+    """The first algebra or parse-tree node called ``name`` below ``node``."""
+    return next((item for item in walk(node) if item.name == name), None)
 
 
 # --- third layer: no sockets while a query runs ------------------------------------------------

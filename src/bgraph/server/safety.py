@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import socket
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import rdflib.plugins.sparql
@@ -28,6 +28,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.stores.memory import Memory
 
 from ..errors import BgraphError
+from ..sparql_guard import walk
 
 _ENGINE_HOOK = "bgraph.server.no-service"
 
@@ -49,24 +50,6 @@ class OutboundBlocked(PermissionError):
 
 
 # --- layer 1: refuse before evaluation ---------------------------------------------------------
-
-
-def walk(node: Any) -> Iterator[CompValue]:
-    """Every CompValue in an algebra tree (expressions and sub-queries included)."""
-    stack = [node]
-    seen: set[int] = set()
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, CompValue):
-            yield item
-            stack.extend(item.values())
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | set):
-            stack.extend(item)
 
 
 def service_message(iri: object) -> str:
