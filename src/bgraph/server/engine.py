@@ -96,6 +96,18 @@ def parse(text: str, base: str | None, known_graphs: list[URIRef] | None) -> Que
         raise QueryError("the query is nested too deeply") from None
 
 
+def failure_reply(exc: Exception, form: str) -> Reply:
+    """The one mapping from an exception raised while answering to an HTTP reply."""
+    if isinstance(exc, BgraphError):
+        return Reply(getattr(exc, "http_status", 400), message=str(exc), form=form)
+    if isinstance(exc, RecursionError):
+        return Reply(400, message="the query is nested too deeply to evaluate", form=form)
+    if isinstance(exc, MemoryError):
+        return Reply(503, message="the query needed more memory than a query may use", form=form)
+    # an engine failure: report it without a traceback
+    return Reply(500, message=f"the query engine failed: {type(exc).__name__}: {_one_line(exc)}")
+
+
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
@@ -167,16 +179,8 @@ def run(ds: Dataset, job: QueryJob, known_graphs: list[URIRef]) -> Reply:
         reply.media_type = media_type
         reply.form = form
         return reply
-    except BgraphError as exc:
-        return Reply(getattr(exc, "http_status", 400), message=str(exc), form=form)
-    except RecursionError:
-        return Reply(400, message="the query is nested too deeply to evaluate", form=form)
-    except MemoryError:
-        return Reply(503, message="the query needed more memory than a query may use", form=form)
-    except Exception as exc:  # an engine failure: report it without a traceback
-        return Reply(
-            500, message=f"the query engine failed: {type(exc).__name__}: {_one_line(exc)}"
-        )
+    except Exception as exc:  # every failure becomes a status and a message, never a traceback
+        return failure_reply(exc, form)
 
 
 def _evaluate(ds: Dataset, query: Query, form: str, fmt_name: str, max_rows: int) -> Reply:
@@ -245,14 +249,8 @@ def run_oxigraph(store: Any, job: QueryJob, known_graphs: list[str]) -> Reply:
         reply.media_type = media_type
         reply.form = form
         return reply
-    except BgraphError as exc:
-        return Reply(getattr(exc, "http_status", 400), message=str(exc), form=form)
-    except MemoryError:
-        return Reply(503, message="the query needed more memory than a query may use", form=form)
-    except Exception as exc:  # an engine failure: report it without a traceback
-        return Reply(
-            500, message=f"the query engine failed: {type(exc).__name__}: {_one_line(exc)}"
-        )
+    except Exception as exc:  # every failure becomes a status and a message, never a traceback
+        return failure_reply(exc, form)
 
 
 _OX_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
