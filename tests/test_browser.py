@@ -16,11 +16,11 @@ from urllib.parse import urlencode
 import pytest
 
 from bgraph.server.testing import RunningServer, running_server
-from browser_support import ARGS, CHROMIUM, require_browser
+from browser_support import require_browser
 
 require_browser()
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402 - after the browser check
+from playwright.sync_api import Page  # noqa: E402 - after the browser check
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,14 +29,6 @@ ROOT = Path(__file__).resolve().parents[1]
 def server() -> Iterator[RunningServer]:
     with running_server("--quiet") as srv:
         yield srv
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Watched:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from browser_support import ARGS, CHROMIUM, require_browser
+from browser_support import require_browser
 
 require_browser()
 
@@ -182,16 +182,6 @@ def base_url(asserted) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Watched:
