@@ -1,23 +1,24 @@
-"""The Oxigraph store: build the enriched dataset once on disk, open it in milliseconds, query it.
+"""The one store: Oxigraph, in RAM (the default) or built on disk; every command works on it.
 
-``--store memory`` (the default of ``query``/``export``/``serve``) parses and reasons in rdflib at
-every start; fine for the Ballard graph. ``--store oxigraph`` answers the same queries with
-Oxigraph's engine (Rust, join reordering, indexes), and ``bgraph build -o DIR`` writes the
-enriched dataset (asserted graphs + ``bgg:inferred``) to a RocksDB directory that
-``serve --store DIR`` / ``query --store DIR`` open read-only without re-parsing or re-reasoning.
+Files are parsed by Oxigraph's parsers (:mod:`bgraph.graph`), closed by the fast reasoner
+(:mod:`bgraph.fastreason`, inferences written to ``bgg:inferred``), and the distinct union of
+all graphs is materialised in the default graph. :func:`open_dataset` is the one dispatcher:
+``--store memory`` (default) does this in RAM at start; ``bgraph build -o DIR`` writes it to a
+RocksDB directory that ``--store DIR`` opens read-only without re-parsing or re-reasoning.
 
 A built store holds a manifest (``bgraph-store.json``): bgraph and pyoxigraph versions, the inputs
 with their SHA-256, the reasoner, counts per graph and timings. :func:`open_store` refuses a
 directory that is not one, and tells when the store is older than its inputs.
 
-Queries are vetted by :mod:`bgraph.sparql_guard` first (no SERVICE, no update, no remote FROM):
-pyoxigraph would otherwise call out over HTTP itself.
+rdflib sees the same store through oxrdflib (:meth:`OpenStore.rdflib_dataset`), for pyshacl,
+owlrl and Python users; nothing copies the dataset into rdflib.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import time
@@ -39,7 +40,7 @@ from .namespaces import (
 )
 from .resources import resources
 
-STORE_KINDS = ("memory", "oxigraph")
+STORE_KINDS = ("memory",)
 MANIFEST = "bgraph-store.json"
 FORMAT_VERSION = 1
 
@@ -171,7 +172,7 @@ def load_store(
     _check_reasoner(reasoner)
     store = ox.Store()
     info = fill_store(store, paths, named, inference, reasoner, progress)
-    return OpenStore(_clustered(store), info)
+    return OpenStore(memory=_clustered(store), info=info)
 
 
 def _clustered(store: Any) -> Any:
@@ -352,18 +353,69 @@ def _reason_into(store: Any, user_paths: bool, reasoner: str) -> tuple[int, str,
 # -- open -----------------------------------------------------------------------------------------
 
 
-@dataclass
 class OpenStore:
-    """A read-only Oxigraph store and what its manifest says."""
+    """The one store every command works on: an Oxigraph store and what its manifest says.
 
-    store: Any
-    info: StoreInfo | None = None
+    In RAM (``memory``: what :func:`load_store` fills) the store is one object, inherited
+    copy-on-write by forked workers. A built store on disk (``path``) is opened read-only by each
+    process that uses it, on first use: a RocksDB handle starts threads, and neither survives a
+    ``fork``.
+    """
+
+    def __init__(
+        self, memory: Any = None, path: Path | None = None, info: StoreInfo | None = None
+    ) -> None:
+        if (memory is None) == (path is None):
+            raise ValueError("give an in-memory store or the path of a built one")
+        self.memory = memory
+        self.path = path
+        self.info = info
+        self._handle: Any = None
+        self._pid = 0
+
+    @property
+    def on_disk(self) -> bool:
+        return self.path is not None
+
+    @property
+    def label(self) -> str:
+        """``memory`` or the built store's directory (for logs and /health)."""
+        return "memory" if self.path is None else str(self.path)
+
+    @property
+    def store(self) -> Any:
+        """This process's handle on the Oxigraph store."""
+        if self.memory is not None:
+            return self.memory
+        if self._pid != os.getpid():
+            import pyoxigraph as ox
+
+            try:
+                self._handle = ox.Store.read_only(str(self.path))
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
+            self._pid = os.getpid()
+        return self._handle
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs())
 
     def __len__(self) -> int:
         return len(self.store)
+
+    def rdflib_dataset(self) -> Any:
+        """An rdflib ``Dataset`` over this same store (oxrdflib: nothing is copied).
+
+        Its default graph is bgraph's default graph: the distinct union of the named graphs.
+        For libraries that speak rdflib (pyshacl, owlrl, pyld) and for Python users."""
+        from oxrdflib import OxigraphStore
+        from rdflib import Dataset
+
+        from .namespaces import bind_prefixes
+
+        ds = Dataset(store=OxigraphStore(store=self.store))
+        bind_prefixes(ds)
+        return ds
 
 
 def read_manifest(path: Path) -> StoreInfo:
@@ -402,15 +454,69 @@ def open_store(path: Path, memory: bool = False) -> OpenStore:
     if not path.is_dir():
         raise StoreError(f"{path}: not a directory")
     info = read_manifest(path)
-    try:
-        store = ox.Store.read_only(str(path))
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot open the store ({exc})") from None
+    opened = OpenStore(path=path.resolve(), info=info)
+    opened.store  # noqa: B018 - opens it now: a store that cannot be opened fails here
     if memory:
         copy = ox.Store()
-        copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
-        store = copy
-    return OpenStore(store, info)
+        copy.bulk_extend(opened.store.quads_for_pattern(None, None, None, None))
+        return OpenStore(memory=copy, info=info)
+    return opened
+
+
+def open_dataset(
+    paths: Sequence[Path] = (),
+    named: Sequence[tuple[str, Path]] = (),
+    store: str = "memory",
+    inference: bool = True,
+    reasoner: str = "fast",
+    progress: Progress | None = None,
+) -> OpenStore:
+    """The one way every command gets its data.
+
+    ``store="memory"`` (the default): the files (or bgraph's own data) parsed by Oxigraph and
+    closed by the fast reasoner into an in-RAM Oxigraph store. Otherwise ``store`` is the
+    directory of a store written by ``bgraph build``, opened read-only (nothing parsed or
+    reasoned; it holds its inferences, so no paths and no ``inference=False``).
+    """
+    if store == "memory":
+        return load_store(list(paths) or None, named, inference, reasoner, progress)
+    directory = Path(store)
+    if paths or named:
+        raise UsageError(
+            f"--store {store}: a built store already holds its data; drop the PATHs and "
+            "--graph (or build a store of those files: bgraph build PATH... -o DIR)"
+        )
+    if not inference:
+        raise UsageError(
+            f"--store {store}: a built store holds its inferences; query its asserted graphs "
+            "by name instead of --no-inference"
+        )
+    return open_store(directory)
+
+
+def resolve_store(value: str) -> str:
+    """``memory`` or the directory of a built store (checked: a bgraph store).
+
+    Raises UsageError (exit 2) for neither, StoreError (exit 1) for a directory that is not a
+    bgraph store."""
+    if value in STORE_KINDS:
+        return value
+    path = Path(value)
+    if not path.exists():
+        raise UsageError(
+            f"--store {value!r}: not memory nor an existing directory; "
+            f"write a store there with `bgraph build -o {value}`"
+        )
+    if not path.is_dir():
+        raise UsageError(f"--store {value!r}: not a directory (nor memory)")
+    read_manifest(path)  # StoreError when it is not a bgraph store
+    return value
+
+
+STORE_HELP = (
+    "Where the data is: memory (the files, or bgraph's own data, loaded and reasoned into an "
+    "in-RAM Oxigraph store: the default), or the directory of a store written by `bgraph build`."
+)
 
 
 #: Triples of the default graph that no named graph holds (stated there, not the union's copy).
@@ -443,23 +549,6 @@ def materialise_union(store: Any) -> None:
     materialised union gives the same answers as rdflib, and as any SPARQL server it is pushed to.
     """
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-
-
-def dataset_to_oxigraph(ds: Any) -> OpenStore:
-    """An in-memory Oxigraph copy of an rdflib Dataset (``--store oxigraph`` without a build)."""
-    import pyoxigraph as ox
-
-    from .oxterms import to_oxigraph
-
-    store = ox.Store()
-    store.bulk_extend(
-        ox.Quad(
-            to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(getattr(g, "identifier", g))
-        )
-        for s, p, o, g in ds.quads((None, None, None, None))
-    )
-    materialise_union(store)
-    return OpenStore(store)
 
 
 # -- query ----------------------------------------------------------------------------------------
