@@ -44,3 +44,24 @@ class QuerySyntaxError(UsageError):
 
 class UnknownFormatError(UsageError):
     """A format name that the format table does not know."""
+
+
+class UnsafeQueryError(UsageError):
+    """A query that would reach outside the dataset (SERVICE, a FROM naming a graph not held):
+    refused before any evaluation (400, like the rest of the query's client errors)."""
+
+    http_status = 400
+
+
+class UpdateRefusedError(UnsafeQueryError):
+    """SPARQL Update (INSERT, DELETE, LOAD, CLEAR…): bgraph's data is read-only (403)."""
+
+    http_status = 403
+
+
+class ServiceRefusedError(UnsafeQueryError):
+    """A query with SERVICE: bgraph never sends queries to other endpoints (400)."""
+
+
+class ForeignGraphError(UnsafeQueryError):
+    """FROM / FROM NAMED of a graph this dataset does not hold; bgraph never fetches one (400)."""

@@ -28,7 +28,7 @@ from rdflib import URIRef
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
-from .errors import QuerySyntaxError, UsageError
+from .errors import QuerySyntaxError, UnsafeQueryError, UpdateRefusedError
 
 _HOOK_NAME = "bgraph_no_service"
 _UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix\s*:\s*(\S*)")
@@ -49,18 +49,6 @@ _network_blocked: contextvars.ContextVar[bool] = contextvars.ContextVar(
 )
 _process_blocked = False
 _audit_hook_added = False
-
-
-class UnsafeQueryError(UsageError):
-    """A query that would reach outside the dataset (SERVICE, remote FROM): refused."""
-
-    http_status = 400
-
-
-class UpdateRefusedError(UnsafeQueryError):
-    """SPARQL Update (INSERT, DELETE, LOAD, CLEAR…): bgraph is read-only."""
-
-    http_status = 403
 
 
 class NetworkRefusedError(UnsafeQueryError):
