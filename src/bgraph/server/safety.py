@@ -6,16 +6,15 @@
 2. **In the engine** (:func:`install_engine_guards`): rdflib's ``SPARQL_LOAD_GRAPHS`` is off and a
    ``CUSTOM_EVALS`` hook raises on any ``ServiceGraphPattern`` that reaches evaluation; issue 3's
    :mod:`bgraph.sparql_guard` is installed too when present.
-3. **In the process** (:func:`install_network_guard`): a ``sys.addaudithook`` hook refuses every
-   outbound socket connection, name lookup, URL open and subprocess in the server and its query
-   workers, whatever code asks for it.
+3. **In the process** (:func:`install_network_guard`): the kernel refuses every network socket
+   (:func:`bgraph.sandbox.deny_network`: seccomp filter or network namespace), whatever code
+   asks for it, Oxigraph's Rust included; an audit hook refuses subprocesses.
 4. **In the store** (:class:`ReadOnlyMemory`): the served store raises on any write.
 """
 
 from __future__ import annotations
 
 import importlib
-import socket
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -28,6 +27,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.stores.memory import Memory
 
 from ..errors import BgraphError
+from ..sandbox import deny_network
 from ..sparql_guard import walk
 
 _ENGINE_HOOK = "bgraph.server.no-service"
@@ -113,49 +113,30 @@ def install_engine_guards() -> None:
 
 
 # --- layer 3: the process ------------------------------------------------------------------------
+# The network: bgraph.sandbox.deny_network (kernel-enforced; the query workers install it again
+# in their zygote). Subprocesses: an audit hook.
 
-_NETWORK_EVENTS = {
-    "socket.getaddrinfo",
-    "socket.gethostbyname",
-    "socket.gethostbyname_ex",
-    "socket.gethostbyaddr",
-    "socket.getnameinfo",
-    "urllib.Request",
-    "http.client.connect",
-    "ftplib.connect",
-    "smtplib.connect",
-    "poplib.connect",
-    "imaplib.open",
-    "nntplib.connect",
-    "telnetlib.Telnet.open",
-    "webbrowser.open",
-}
 _PROCESS_EVENTS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn"}
-_INET = (socket.AF_INET, socket.AF_INET6)
 _installed = False
 
 
-def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if event in ("socket.connect", "socket.connect_ex", "socket.sendto", "socket.sendmsg"):
-        sock = args[0]
-        if getattr(sock, "family", None) in _INET:
-            raise OutboundBlocked(f"bgraph: outbound connection to {args[1]!r} refused")
-    elif event in _NETWORK_EVENTS:
-        raise OutboundBlocked(f"bgraph: {event} refused (this server never goes online)")
-    elif event in _PROCESS_EVENTS:
+def _audit(event: str, _args: tuple[Any, ...]) -> None:
+    if event in _PROCESS_EVENTS:
         raise OutboundBlocked(f"bgraph: {event} refused in the server")
 
 
-def install_network_guard() -> None:
-    """From now on this process (and its forks) can open no outbound connection.
+def install_network_guard() -> str:
+    """From now on this process (and its forks) can open no network socket; return the
+    mechanism that holds (``"seccomp"``, ``"netns"`` or ``"none"``: see :mod:`bgraph.sandbox`).
 
-    Call it after the listening socket is bound. Audit hooks cannot be removed, so never call
-    it in a process that needs the network afterwards (a test runner, for instance).
+    Call it after the listening socket is bound. Neither the filter nor the audit hook can be
+    removed, so never call it in a process that needs the network afterwards (a test runner).
     """
     global _installed
     if not _installed:
         sys.addaudithook(_audit)
         _installed = True
+    return deny_network()
 
 
 # --- layer 4: the store --------------------------------------------------------------------------

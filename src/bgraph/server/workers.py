@@ -20,6 +20,11 @@ A worker first runs the pool's ``init`` (e.g. opening an on-disk store: a RocksD
 threads must be made after the fork, never inherited), then answers jobs in a thread with a large
 stack (``stack_mb``): Oxigraph's query parser recurses, and a long query must not overflow the
 8 MiB main stack and kill the worker.
+
+Before it forks any worker, the zygote takes the network away from itself and so from every
+worker (:func:`bgraph.sandbox.deny_network`: a seccomp filter or a network namespace, enforced
+by the kernel, inherited across fork and irrevocable) and tells the pool which mechanism holds
+(:attr:`WorkerPool.sandbox`: ``"seccomp"``, ``"netns"`` or ``"none"``), for startup and /health.
 """
 
 from __future__ import annotations
@@ -40,10 +45,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BgraphError
+from ..sandbox import deny_network
 
 _HEADER = struct.Struct("!I")
 _SPAWN = b"S"
 _GRACE = 2.0  #: seconds a worker gives itself past the deadline before SIGALRM ends it
+_SANDBOX = struct.Struct("16s")  #: the zygote's first message: the network ban that holds
 
 
 class Overloaded(BgraphError):
@@ -242,6 +249,8 @@ class WorkerPool:
         self.busy = 0
         self.killed = 0
         self.started_at = 0.0
+        #: how the workers are kept off the network (bgraph.sandbox), known once started
+        self.sandbox = "none"
 
     # lifecycle
 
@@ -258,12 +267,19 @@ class WorkerPool:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's job
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:
+                # before any worker exists: every worker inherits the ban
+                theirs.sendall(_SANDBOX.pack(deny_network().encode("ascii")))
                 _zygote_main(theirs, self.handler, self.memory_mb, parent, self.init, self.stack_mb)
             finally:
                 os._exit(0)
         theirs.close()
         ours.settimeout(10.0)
         self._ctl, self._zygote = ours, pid
+        try:
+            (mechanism,) = _SANDBOX.unpack(_recv_exact(ours, _SANDBOX.size))
+        except (EOFError, OSError):
+            raise WorkerDied("the worker factory (zygote) ended while starting") from None
+        self.sandbox = mechanism.rstrip(b"\0").decode("ascii")
         self.started_at = time.monotonic()
         for _ in range(self.size):
             self._pending_idle.append(self._spawn())
