@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
 from rdflib.namespace import RDF
 
 from bgraph.diagram import render_diagram
@@ -55,8 +54,26 @@ def overlapping(boxes: list[tuple[str, Box]]) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def universe_svg(asserted) -> ET.Element:
-    return parse(render_diagram(asserted))
+def opened():
+    """bgraph's own data in the one store (what `bgraph diagram` draws from)."""
+    from bgraph.store import open_dataset
+
+    return open_dataset()
+
+
+@pytest.fixture(scope="module")
+def asserted(opened):
+    """The asserted facts, as rdflib sees them through oxrdflib: the expected values."""
+    from rdflib import Graph
+
+    from bgraph.namespaces import FACTS_GRAPH
+
+    return Graph(store=opened.rdflib_dataset().store, identifier=FACTS_GRAPH)
+
+
+@pytest.fixture(scope="module")
+def universe_svg(opened) -> ET.Element:
+    return parse(render_diagram(opened))
 
 
 # -- content: drawn from the graph --------------------------------------------------------------
@@ -131,21 +148,21 @@ def test_franchise_labels_do_not_overlap(universe_svg):
 
 
 @pytest.mark.parametrize(("focus", "depth"), [("ballard", 1), ("bosch", 2), ("maggie-q", 2)])
-def test_neighbourhood_labels_do_not_overlap(asserted, focus, depth):
-    root = parse(render_diagram(asserted, focus=focus, depth=depth))
+def test_neighbourhood_labels_do_not_overlap(opened, focus, depth):
+    root = parse(render_diagram(opened, focus=focus, depth=depth))
     assert overlapping(label_boxes(root)) == []
     assert groups(root, "focus")[0].get("data-iri") == f"https://w3id.org/bgraph/id/{focus}"
 
 
-def test_synthetic_universe_labels_do_not_overlap():
+def test_synthetic_universe_labels_do_not_overlap(tmp_path):
     """A bigger, made-up universe (10 series, dated novels, 90 roles) stays legible."""
+    from bgraph.store import open_dataset
     from bgraph.synth import synthesize
 
     nt = "".join(f"{s} {p} {o} .\n" for s, p, o, _g in synthesize(2500, 3, provenance=False))
-    g = Graph()
-    g.parse(data=nt, format="nt")
-    g.parse(resources().ontology)
-    root = parse(render_diagram(g))
+    data = tmp_path / "synth.nt"
+    data.write_text(nt, encoding="utf-8")
+    root = parse(render_diagram(open_dataset([data, resources().ontology], inference=False)))
     assert len(groups(root, "series")) >= 5
     assert overlapping(label_boxes(root)) == []
 
@@ -162,16 +179,37 @@ def test_committed_universe_svg_is_up_to_date(cli, tmp_path):
     )
 
 
-def test_output_is_deterministic(asserted):
-    assert render_diagram(asserted) == render_diagram(asserted)
+def test_output_is_deterministic(opened):
+    assert render_diagram(opened) == render_diagram(opened)
+
+
+def test_same_picture_from_a_built_store(opened, tmp_path):
+    """RAM or a store on disk, with or without the closure: the same bytes."""
+    from bgraph.store import build_store, open_dataset
+
+    build_store(tmp_path / "store")
+    built = open_dataset(store=str(tmp_path / "store"))
+    bare = open_dataset(inference=False)
+    for focus in (None, "ballard"):
+        assert render_diagram(built, focus=focus) == render_diagram(opened, focus=focus)
+        assert render_diagram(bare, focus=focus) == render_diagram(opened, focus=focus)
+
+
+def test_a_performance_as_focus_shows_its_three_parts(opened, asserted):
+    perf = sorted(asserted.subjects(BG.performer, None))[0]
+    root = parse(render_diagram(opened, focus=str(perf)))
+    drawn = {g.get("data-iri") for g in groups(root, "node")}
+    for prop in (BG.performer, BG.character, BG.inWork):
+        for value in asserted.objects(perf, prop):
+            assert str(value) in drawn
 
 
 # -- formats ------------------------------------------------------------------------------------
 
 
-def test_svg_needs_no_graphviz(asserted, monkeypatch):
+def test_svg_needs_no_graphviz(opened, monkeypatch):
     monkeypatch.setenv("PATH", "")
-    parse(render_diagram(asserted, "svg"))
+    parse(render_diagram(opened, "svg"))
 
 
 def test_dot_output_has_the_spin_offs(cli):
@@ -185,7 +223,7 @@ def test_dot_output_has_the_spin_offs(cli):
         )
 
 
-def test_dot_output_is_accepted_by_graphviz_when_installed(asserted, tmp_path):
+def test_dot_output_is_accepted_by_graphviz_when_installed(opened, tmp_path):
     import shutil
     import subprocess
 
@@ -195,7 +233,7 @@ def test_dot_output_is_accepted_by_graphviz_when_installed(asserted, tmp_path):
             pytest.fail("CI needs Graphviz (.ci/setup.d/70-graphviz-cairo.sh installs it)")
         pytest.skip("Graphviz is not installed (bgraph does not need it)")
     for focus in (None, "ballard"):
-        src = render_diagram(asserted, "dot", focus=focus)
+        src = render_diagram(opened, "dot", focus=focus)
         done = subprocess.run([dot, "-Tsvg"], input=src, capture_output=True, check=False)
         assert done.returncode == 0, done.stderr.decode()
 
@@ -223,8 +261,8 @@ def test_focus_accepts_ids_prefixed_ids_and_iris(cli):
         assert "Neighbourhood of Ballard" in result.output
 
 
-def test_depth_zero_draws_the_entity_alone(asserted):
-    root = parse(render_diagram(asserted, focus="ballard", depth=0))
+def test_depth_zero_draws_the_entity_alone(opened):
+    root = parse(render_diagram(opened, focus="ballard", depth=0))
     assert len(groups(root, "node")) == 1
 
 

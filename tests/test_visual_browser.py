@@ -163,13 +163,15 @@ def server_app(port: int):
 
 
 @pytest.fixture(scope="module")
-def base_url(asserted) -> Iterator[str]:
+def base_url() -> Iterator[str]:
     import uvicorn
+
+    from bgraph.store import open_dataset
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = server_app(port) or make_app(asserted)
+    app = server_app(port) or make_app(open_dataset())
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

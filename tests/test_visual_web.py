@@ -10,14 +10,16 @@ from bgraph.resources import resources
 
 
 @pytest.fixture(scope="module")
-def client(asserted):
+def client():
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
+    from bgraph.store import open_dataset
     from bgraph.visual.web import visual_router
 
+    opened = open_dataset()
     app = FastAPI()
-    app.include_router(visual_router(lambda _request: asserted))
+    app.include_router(visual_router(lambda _request: opened))
     return TestClient(app)
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from pathlib import Path
-
-from rdflib import Dataset, Graph
+from typing import Any
 
 from .errors import BgraphError, UnknownFormatError, UsageError
-from .visual.model import View, neighbourhood, relations, resolve
+from .visual.model import View, entity_names, neighbourhood, resolve
 from .visual.universe import read_universe
 
 FORMATS: tuple[str, ...] = ("svg", "png", "dot")
@@ -44,28 +43,26 @@ def diagram_format(name: str | None, output: Path | None) -> str:
 
 
 def _suggest(view: View, ident: str) -> str:
-    names: dict[str, str] = {}
-    for rel in relations(view):
-        for node in (rel.source, rel.target):
-            local = str(node).rsplit("/", 1)[-1]
-            names.setdefault(local, local)
-            names.setdefault(view.label(node).casefold(), local)
+    names = entity_names(view)
     close = difflib.get_close_matches(ident.casefold().removeprefix("id:"), list(names), n=3)
     picks = sorted({names[c] for c in close})
     return f"; did you mean {', '.join(picks)}?" if picks else ""
 
 
 def render_diagram(
-    graph: Graph | Dataset,
+    source: Any,
     fmt: str = "svg",
     focus: str | None = None,
     depth: int | None = None,
     link_for: LinkFor | None = None,
     lang: str = "en",
 ) -> bytes:
-    """The picture as bytes: the franchise, or ``focus``'s neighbourhood up to ``depth`` hops."""
+    """The picture as bytes: the franchise, or ``focus``'s neighbourhood up to ``depth`` hops.
+
+    ``source`` is an OpenStore (:func:`bgraph.store.open_dataset`), a ``pyoxigraph.Store``
+    or a :class:`~bgraph.visual.model.View`; the picture is read by targeted lookups."""
     fmt = diagram_format(fmt, None)
-    view = View.of(graph, lang)
+    view = View.of(source, lang)
     links: LinkFor = link_for or (lambda iri: iri)
     if depth is not None and focus is None:
         raise UsageError("--depth needs --focus: it is the number of hops around that entity")

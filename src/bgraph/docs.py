@@ -1,26 +1,28 @@
-"""``bgraph docs``'s library: reference documentation of the ontology, read from the graph.
+"""``bgraph docs``'s library: reference documentation of the ontology, read from the store.
 
-:func:`read_ontology` turns the TBox (and the SHACL shapes, and optionally the data for
-examples) into plain :class:`Term` records; :mod:`bgraph.docs_html` renders them as one
-self-contained HTML page; :func:`build_docs` writes that page and the ontology's own files
-(Turtle, JSON-LD, shapes) into a folder.
+:func:`read_ontology` turns the TBox (the store's ``bgg:ontology`` graph, small, read whole into
+an rdflib graph), the SHACL shapes and optionally the store's facts (for examples and counts,
+asked by targeted lookups and COUNT queries) into plain :class:`Term` records;
+:mod:`bgraph.docs_html` renders them as one self-contained HTML page; :func:`build_docs` writes
+that page and the ontology's own files (Turtle, JSON-LD, shapes) into a folder.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SDO, SKOS
 from rdflib.term import Node
 
 from .errors import BgraphError
 from .labels import label
-from .namespaces import BG, ONTOLOGY, PREFIXES, WD, bind_prefixes
+from .namespaces import BG, FACTS_GRAPH, ONTOLOGY, ONTOLOGY_GRAPH, PREFIXES, WD, bind_prefixes
 
 SH = URIRef("http://www.w3.org/ns/shacl#")
 SHAPES_PREFIX = "https://w3id.org/bgraph/shapes/"
@@ -282,14 +284,18 @@ def read_shapes(shapes: Graph) -> list[Shape]:
     return out
 
 
+def _name_order(iri: str) -> tuple[str, str]:
+    return (iri.rsplit("/", 1)[-1].casefold(), iri)
+
+
 def _in_namespace(node: Node) -> bool:
     return isinstance(node, URIRef) and str(node).startswith(str(BG))
 
 
-def read_ontology(
-    tbox: Graph, shapes: Graph | None = None, data: Graph | None = None
-) -> OntologyDoc:
-    """Every term of the bg: namespace with what a reader needs to use it."""
+def read_ontology(tbox: Graph, shapes: Graph | None = None, data: Any = None) -> OntologyDoc:
+    """Every term of the bg: namespace with what a reader needs to use it; ``data`` (an
+    OpenStore, a ``pyoxigraph.Store`` or a :class:`bgraph.visual.model.View`) gives each term
+    its examples and count of uses."""
     shape_list = read_shapes(shapes) if shapes is not None else []
     terms: list[Term] = []
     kinds: dict[URIRef, str] = {}
@@ -343,7 +349,7 @@ def read_ontology(
             characteristics=sorted(
                 name for cls, name in _CHARACTERISTICS.items() if (t, RDF.type, cls) in tbox
             ),
-            types=[str(c) for c in tbox.objects(t, RDF.type) if c != OWL.NamedIndividual]
+            types=sorted(str(c) for c in tbox.objects(t, RDF.type) if c != OWL.NamedIndividual)
             if kind == "individual"
             else [],
         )
@@ -357,6 +363,9 @@ def read_ontology(
             for r in t.range:
                 if r in by_iri:
                     by_iri[r].in_range_of.append(t.iri)
+    for t in terms:  # the store's order is not the file's: in order of name
+        t.in_domain_of.sort(key=_name_order)
+        t.in_range_of.sort(key=_name_order)
     _attach_constraints(tbox, terms, by_iri, shape_list)
     if data is not None:
         _attach_examples(data, tbox, terms)
@@ -427,69 +436,166 @@ def _attach_constraints(
                         t.constraints.append(c)
 
 
-def _attach_examples(data: Graph, tbox: Graph, terms: list[Term]) -> None:
-    subclasses: dict[str, set[Node]] = {}
+#: Instances (or subjects) a term's examples are picked from: the first this many in the
+#: store's order, by label. Exact on graphs where no term has more; bounded on big ones.
+EXAMPLE_POOL = 2_000
+
+
+def _attach_examples(data: Any, tbox: Graph, terms: list[Term]) -> None:
+    """Examples (by label) and counts of use, from the store's facts: one COUNT query and one
+    bounded lookup per term."""
+    import pyoxigraph as ox
+
+    from .visual.model import RDF_TYPE, View
+
+    view = View.of(data)
+    facts = ox.NamedNode(str(FACTS_GRAPH))
+    if facts in view.facts_graphs:  # bgraph's own data: the facts, not the sources
+        view = replace(view, facts_graphs=[facts])
+    graphs = " ".join(f"<{g.value}>" for g in view.facts_graphs)
+
+    def pick(nodes: Iterable[Any], n: int) -> list[tuple[str, str]]:
+        ranked = sorted(nodes, key=lambda x: (view.label(x).casefold(), x.value))[:n]
+        return [(x.value, view.label(x)) for x in ranked]
+
     for t in terms:
         if t.kind == "class":
             cls = URIRef(t.iri)
-            family = {cls} | {s for s in tbox.transitive_subjects(RDFS.subClassOf, cls)}
-            subclasses[t.iri] = family
-    for t in terms:
-        if t.kind == "class":
-            members = {
-                s
-                for c in subclasses[t.iri]
-                for s in data.subjects(RDF.type, c)
-                if isinstance(s, URIRef)
-            }
-            t.uses = len(members)
-            picks = sorted(members, key=lambda n: (label(data, n).casefold(), str(n)))[:6]
-            t.examples = [(str(n), label(data, n)) for n in picks]
+            family = sorted({cls} | set(tbox.transitive_subjects(RDFS.subClassOf, cls)), key=str)
+            values = " ".join(f"<{c}>" for c in family if isinstance(c, URIRef))
+            t.uses = _number(
+                view,
+                f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?g {{ {graphs} }} "
+                f"VALUES ?c {{ {values} }} GRAPH ?g {{ ?s a ?c }} FILTER(isIRI(?s)) }}",
+            )
+            members = _first(
+                (
+                    q.subject
+                    for c in family
+                    for q in view.facts(None, RDF_TYPE, ox.NamedNode(str(c)))
+                    if isinstance(q.subject, ox.NamedNode)
+                ),
+            )
+            t.examples = pick(members, 6)
         elif t.kind in ("object property", "datatype property", "annotation property"):
-            subjects = {s for s, _o in data.subject_objects(URIRef(t.iri))}
-            t.uses = sum(1 for _ in data.triples((None, URIRef(t.iri), None)))
-            picks = sorted(
-                (s for s in subjects if isinstance(s, URIRef)),
-                key=lambda n: (label(data, n).casefold(), str(n)),
-            )[:4]
-            t.examples = [(str(n), label(data, n)) for n in picks]
+            prop = ox.NamedNode(t.iri)
+            t.uses = _number(
+                view,
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{view.facts_graphs[0].value}> "
+                f"{{ ?s <{t.iri}> ?o }} }}"
+                if len(view.facts_graphs) == 1
+                else f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ "
+                f"VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s <{t.iri}> ?o }} }} }}",
+            )
+            subjects = _first(
+                q.subject
+                for q in view.facts(None, prop, None)
+                if isinstance(q.subject, ox.NamedNode)
+            )
+            t.examples = pick(subjects, 4)
+
+
+def _first(nodes: Iterable[Any], limit: int = EXAMPLE_POOL) -> set[Any]:
+    """The first ``limit`` distinct nodes."""
+    out: set[Any] = set()
+    for node in nodes:
+        out.add(node)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _number(view: Any, query: str) -> int:
+    if not view.facts_graphs:
+        return 0
+    return int(next(iter(view.store.query(query)))["n"].value)
 
 
 # ------------------------------------------------------------------------------------------------
 
 
-def ontology_graphs() -> tuple[Graph, Graph | None, Graph]:
-    """(TBox, shapes or None, facts) of the built-in knowledge graph."""
-    from .graph import parse_into
+def _rdflib_term(term: Any) -> Any:
+    """An Oxigraph term as rdflib's (plain strings stay plain, as the Turtle file says)."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _graph_of(quads: Iterable[Any]) -> Graph:
+    graph = Graph()
+    bind_prefixes(graph)
+    for q in quads:
+        graph.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
+    return graph
+
+
+def ontology_graph(source: Any = None) -> Graph:
+    """The TBox: the store's ``bgg:ontology`` graph (small: read whole), or, for a store of
+    user files that has none, bgraph's ontology (the one their closure was computed with),
+    parsed by Oxigraph."""
+    import pyoxigraph as ox
+
+    if source is not None:
+        from .visual.model import store_of
+
+        store = store_of(source)
+        name = ox.NamedNode(str(ONTOLOGY_GRAPH))
+        if any(g == name for g in store.named_graphs()):
+            return _graph_of(store.quads_for_pattern(None, None, None, name))
     from .resources import resources
 
-    res = resources()
-    tbox = Graph()
-    bind_prefixes(tbox)
-    parse_into(tbox, res.ontology)
-    shapes: Graph | None = None
-    if res.shapes.is_file():
-        shapes = Graph()
-        parse_into(shapes, res.shapes)
-    data = Graph()
-    parse_into(data, res.data)
-    return tbox, shapes, data
+    return _parsed(resources().ontology)
 
 
-def serialise_ontology(fmt: str) -> str:
+def _parsed(path: Path) -> Graph:
+    import pyoxigraph as ox
+
+    return _graph_of(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.as_uri()))
+
+
+def shapes_graph() -> Graph | None:
+    """bgraph's SHACL shapes (``ontology/shapes.ttl``; not in the store), parsed by Oxigraph."""
+    from .resources import resources
+
+    path = resources().shapes
+    return _parsed(path) if path.is_file() else None
+
+
+def ontology_graphs(source: Any = None) -> tuple[Graph, Graph | None, Any]:
+    """(TBox, shapes or None, the store for examples) of ``source`` (an OpenStore; default:
+    bgraph's own data, opened by :func:`bgraph.store.open_dataset`)."""
+    if source is None:
+        from .store import open_dataset
+
+        source = open_dataset()
+    return ontology_graph(source), shapes_graph(), source
+
+
+def serialise_ontology(fmt: str, tbox: Graph | None = None) -> str:
     """The ontology (TBox only) as Turtle or JSON-LD text, byte-identical from run to run."""
     from .export import serialize_graph
     from .formats import rdf_format
 
-    tbox, _shapes, _data = ontology_graphs()
-    return serialize_graph(tbox, rdf_format(fmt))
+    return serialize_graph(tbox if tbox is not None else ontology_graph(), rdf_format(fmt))
 
 
 DOWNLOADS = {"ontology.ttl": "turtle", "ontology.jsonld": "jsonld"}
 
 
-def build_docs(out_dir: Path, base_href: str = "") -> list[Path]:
-    """Write index.html, ontology.ttl, ontology.jsonld and shapes.ttl into ``out_dir``."""
+def build_docs(out_dir: Path, base_href: str = "", source: Any = None) -> list[Path]:
+    """Write index.html, ontology.ttl, ontology.jsonld and shapes.ttl into ``out_dir``, from
+    ``source`` (an OpenStore; default: bgraph's own data, opened by ``open_dataset``)."""
     from .docs_html import render_html
     from .resources import resources
 
@@ -499,7 +605,7 @@ def build_docs(out_dir: Path, base_href: str = "") -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BgraphError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
-    tbox, shapes, data = ontology_graphs()
+    tbox, shapes, data = ontology_graphs(source)
     doc = read_ontology(tbox, shapes, data)
     written: list[Path] = []
     try:
@@ -508,7 +614,7 @@ def build_docs(out_dir: Path, base_href: str = "") -> list[Path]:
         written.append(index)
         for name, fmt in DOWNLOADS.items():
             path = out_dir / name
-            path.write_text(serialise_ontology(fmt), encoding="utf-8")
+            path.write_text(serialise_ontology(fmt, tbox), encoding="utf-8")
             written.append(path)
         if shapes is not None:
             path = out_dir / "shapes.ttl"

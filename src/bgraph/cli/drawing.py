@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..store import STORE_HELP
 from . import main
 
 
@@ -41,8 +42,16 @@ from . import main
     help="With --focus: how many hops around the entity to draw (0-6, default 1).",
 )
 @click.option("--lang", default="en", show_default=True, help="Language of the labels.")
+@click.option(
+    "--store", "store", default="memory", show_default=True, metavar="memory|DIR", help=STORE_HELP
+)
 def diagram(
-    fmt: str | None, output: Path | None, focus: str | None, depth: int | None, lang: str
+    fmt: str | None,
+    output: Path | None,
+    focus: str | None,
+    depth: int | None,
+    lang: str,
+    store: str,
 ) -> None:
     """Draw the Bosch universe from the graph: series and novels on a time axis, spin-off and
     adaptation arrows, the cast as actor → character pairs, production companies and platforms.
@@ -55,15 +64,17 @@ def diagram(
         bgraph diagram -o docs/universe.svg
         bgraph diagram --focus ballard --depth 2 -o ballard.png
         bgraph diagram --format dot | dot -Tpdf -o universe.pdf
+        bgraph diagram --store universe.store --focus synth/series-1
     """
     from ..diagram import diagram_format, render_diagram, write_output
     from ..errors import UsageError
-    from ..graph import load_asserted
+    from ..store import open_dataset, resolve_store
 
     kind = diagram_format(fmt, output)
     if output is None and kind == "png" and sys.stdout.isatty():
         raise UsageError("PNG is binary: give -o FILE (or redirect standard output)")
-    data = render_diagram(load_asserted(), kind, focus=focus, depth=depth, lang=lang)
+    opened = open_dataset(store=resolve_store(store))
+    data = render_diagram(opened, kind, focus=focus, depth=depth, lang=lang)
     if output is None:
         click.echo(data, nl=False)  # bytes go to the binary stream
     else:

@@ -1,6 +1,7 @@
 """Pictures and the ontology reference (:mod:`bgraph.visual.web`), mounted on this server:
 ``/visual/...`` (diagram, timeline, neighbourhood JSON, their static files) and ``/ontology``
-(HTML reference for browsers, RDF by Accept; ``/ontology/{Term}`` per term)."""
+(HTML reference for browsers, RDF by Accept; ``/ontology/{Term}`` per term), all read from the
+served store (``ctx.served.opened``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,6 @@ def make_router(ctx: ServerContext) -> APIRouter:
     from . import visual  # noqa: F401 - registers the home-page and entity-page pictures
 
     return visual_router(
-        lambda request: get_ctx(request).served.dataset,
+        lambda request: get_ctx(request).served.opened,
         lambda request: get_ctx(request).local_path,
     )

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 from html import escape
-
-from rdflib import Dataset, Graph
+from typing import Any
 
 from ..diagram import MAX_DEPTH, UnknownEntityError
 from ..errors import UsageError
@@ -17,6 +16,9 @@ from .universe import read_universe
 
 #: The browser graph draws at most this many entities (tested with 1,000 in Chromium).
 GRAPH_LIMIT = 1000
+#: A page's franchise diagram draws at most this many series; its timeline this many events.
+PAGE_SERIES = 40
+PAGE_EVENTS = 300
 DEFAULT_STATIC = "/visual/static"  #: not under /static: the server mounts its own files there
 
 
@@ -40,17 +42,18 @@ def _json_for_script(data: object) -> str:
 
 
 def neighbourhood_payload(
-    graph: Graph | Dataset,
+    source: Any,
     ident: str,
     depth: int = 1,
     limit: int = GRAPH_LIMIT,
     href_for: HrefFor = default_href,
     lang: str = "en",
 ) -> dict:
-    """The interactive graph's data for one entity; UnknownEntityError/UsageError on bad input."""
+    """The interactive graph's data for one entity of ``source`` (an OpenStore, a
+    ``pyoxigraph.Store`` or a :class:`View`); UnknownEntityError/UsageError on bad input."""
     if not 0 <= depth <= MAX_DEPTH:
         raise UsageError(f"depth must be between 0 and {MAX_DEPTH}, not {depth}")
-    view = View.of(graph, lang)
+    view = View.of(source, lang)
     node = resolve(view, ident)
     if node is None:
         raise UnknownEntityError(f"no entity {ident!r} in the graph")
@@ -59,8 +62,10 @@ def neighbourhood_payload(
     return payload
 
 
-def timeline_payload(graph: Graph | Dataset, href_for: HrefFor = default_href) -> list[dict]:
-    return [e.as_dict() for e in read_timeline(View.of(graph), href_for)]
+def timeline_payload(
+    source: Any, href_for: HrefFor = default_href, limit: int | None = None
+) -> list[dict]:
+    return [e.as_dict() for e in read_timeline(View.of(source), href_for, limit)]
 
 
 # -- fragments (HTML) ---------------------------------------------------------------------------
@@ -112,12 +117,16 @@ def graph_fragment(
 
 
 def franchise_fragment(
-    graph: Graph | Dataset, href_for: HrefFor = default_href, lang: str = "en"
+    source: Any,
+    href_for: HrefFor = default_href,
+    lang: str = "en",
+    max_series: int | None = PAGE_SERIES,
 ) -> str:
-    """The franchise diagram, inline (its entities link to their pages)."""
+    """The franchise diagram, inline (its entities link to their pages); at most
+    ``max_series`` series."""
     from .franchise import render_franchise
 
-    universe = read_universe(View.of(graph, lang))
+    universe = read_universe(View.of(source, lang), max_series)
     if not universe.series:
         return ""
     svg = render_franchise(universe, href_for)
@@ -132,10 +141,15 @@ def franchise_fragment(
     )
 
 
-def timeline_fragment(graph: Graph | Dataset, href_for: HrefFor = default_href) -> str:
-    """The dated facts as an ordered list (oldest first)."""
+def timeline_fragment(
+    source: Any, href_for: HrefFor = default_href, limit: int | None = PAGE_EVENTS
+) -> str:
+    """The dated facts as an ordered list (oldest first): the first ``limit``, and a link to
+    all of them when there are more."""
     items = []
-    for e in read_timeline(View.of(graph), href_for):
+    events = read_timeline(View.of(source), href_for, None if limit is None else limit + 1)
+    more = limit is not None and len(events) > limit
+    for e in events[:limit]:
         name = escape(e.label)
         if e.href:
             name = f'<a href="{escape(e.href, quote=True)}">{name}</a>'
@@ -145,4 +159,10 @@ def timeline_fragment(graph: Graph | Dataset, href_for: HrefFor = default_href) 
         )
     if not items:
         return ""
-    return '<ol class="bg-timeline" aria-label="Timeline">' + "".join(items) + "</ol>"
+    tail = (
+        f'<p class="bg-timeline-more">The first {limit} events; '
+        '<a href="/visual/timeline.json">all of them as JSON</a>.</p>'
+        if more
+        else ""
+    )
+    return '<ol class="bg-timeline" aria-label="Timeline">' + "".join(items) + "</ol>" + tail

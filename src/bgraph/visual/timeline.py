@@ -1,27 +1,46 @@
-"""The universe's dated facts in order: series start and end, releases, rankings, awards."""
+"""The universe's dated facts in order: series start and end, releases, rankings, awards.
+
+Read with one query per call on the properties that may hold dates (:data:`DATED`, and the
+vocabulary's datatype properties with a date range or none): Oxigraph finds them through its
+predicate index and sorts them, so a page that shows the first events of a big graph does not
+read all of them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+import pyoxigraph as ox
+from rdflib.namespace import SDO, XSD
 
 from ..namespaces import BG
-from .model import HrefFor, View, default_href
+from .model import RDF_TYPE, HrefFor, View, default_href, iri
 
-_DATE_TYPES = {XSD.date, XSD.dateTime, XSD.gYear, XSD.gYearMonth}
+_DATE_TYPES = (XSD.date, XSD.dateTime, XSD.gYear, XSD.gYearMonth)
 #: How a dated property reads after the entity's name; others use the property's label.
 _PHRASES = {
-    BG.startDate: "starts",
-    BG.endDate: "ends",
-    BG.releaseDate: "released",
-    BG.dateAwarded: "awarded",
+    iri(BG.startDate): "starts",
+    iri(BG.endDate): "ends",
+    iri(BG.releaseDate): "released",
+    iri(BG.dateAwarded): "awarded",
 }
-#: Dated properties left off the timeline (the start of a period is enough).
-_SKIP = {BG.periodEnd}
+#: The properties whose date values the timeline shows (and those with a date rdfs:range).
+DATED = (
+    *(p.value for p in _PHRASES),
+    str(BG.periodStart),
+    str(SDO.datePublished),
+    str(SDO.dateCreated),
+    str(SDO.startDate),
+    str(SDO.endDate),
+    str(SDO.birthDate),
+    str(SDO.deathDate),
+    str(SDO.foundingDate),
+    str(SDO.dissolutionDate),
+)
 #: Groups whose name already says what happened ("Release of Ballard on Prime Video").
 _SELF_DESCRIBED = {"event", "measure"}
+#: Dated properties left off the timeline (the start of a period is enough).
+_SKIP = {str(BG.periodEnd)}
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
@@ -67,18 +86,74 @@ def _display(parts: tuple[int, int, int]) -> tuple[str, str]:
     return f"{y:04d}", str(y)
 
 
-def read_timeline(view: View, href_for: HrefFor = default_href) -> list[Event]:
-    """Dated facts about the universe's entities (not its sources), oldest first."""
-    grouped: dict[tuple[tuple[int, int, int], URIRef], list[str]] = {}
-    for s, p, o in view.facts:
-        if not isinstance(o, Literal) or o.datatype not in _DATE_TYPES or p in _SKIP:
+def dated_properties(view: View) -> list[str]:
+    """The properties that may hold dates (once per view): :data:`DATED`, and the vocabulary's
+    datatype properties whose range is a date type or is not declared."""
+    if "dated" not in view.memo:
+        dates = {str(t) for t in _DATE_TYPES}
+        found = set(DATED)
+        declared = view.vocab_subjects(RDF_TYPE, iri(_DATATYPE_PROPERTY))
+        for prop in declared:
+            if not isinstance(prop, ox.NamedNode):
+                continue
+            ranges = {r.value for r in view.vocab_objects(prop, iri(_RANGE))}
+            if not ranges or ranges & dates:
+                found.add(prop.value)
+        view.memo["dated"] = sorted(found - _SKIP)
+    return view.memo["dated"]
+
+
+_DATATYPE_PROPERTY = "http://www.w3.org/2002/07/owl#DatatypeProperty"
+_RANGE = "http://www.w3.org/2000/01/rdf-schema#range"
+
+
+def _dated_rows(view: View, limit: int | None) -> list[tuple[ox.NamedNode, ox.NamedNode, str]]:
+    props = " ".join(f"<{p}>" for p in dated_properties(view))
+    graphs = " ".join(f"<{g.value}>" for g in view.facts_graphs)
+    types = ", ".join(f"<{t}>" for t in _DATE_TYPES)
+    text = (
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} VALUES ?g {{ {graphs} }} "
+        f"GRAPH ?g {{ ?s ?p ?o }} "
+        f"FILTER(isIRI(?s) && isLiteral(?o) && DATATYPE(?o) IN ({types})) }}"
+    )
+    if limit is not None:
+        text += f" ORDER BY STR(?o) LIMIT {int(limit)}"
+    return [(row["s"], row["p"], row["o"].value) for row in view.store.query(text)]
+
+
+def read_timeline(
+    view: View, href_for: HrefFor = default_href, limit: int | None = None
+) -> list[Event]:
+    """Dated facts about the universe's entities (not its sources), oldest first; the first
+    ``limit`` events (all by default)."""
+    fetch = None if limit is None else max(4 * limit, 256)
+    while True:
+        rows = _dated_rows(view, fetch)
+        complete = fetch is None or len(rows) < fetch
+        events = _events(view, rows, href_for)
+        if complete:
+            return events if limit is None else events[:limit]
+        # rows stop inside some date: keep the events of the dates read to the end
+        last = _parts(rows[-1][2])
+        cut = _display(last)[0] if last is not None else ""
+        whole = [e for e in events if e.date < cut]
+        if len(whole) >= limit:  # type: ignore[operator]
+            return whole[:limit]
+        fetch *= 4  # type: ignore[operator]
+
+
+def _events(
+    view: View, rows: list[tuple[ox.NamedNode, ox.NamedNode, str]], href_for: HrefFor
+) -> list[Event]:
+    grouped: dict[tuple[tuple[int, int, int], ox.NamedNode], list[str]] = {}
+    for s, p, value in rows:
+        group = view.group(s)
+        if group == "source":
             continue
-        if not isinstance(s, URIRef) or view.group(s) == "source":
-            continue
-        parts = _parts(str(o))
+        parts = _parts(value)
         if parts is None:
             continue
-        what = "" if view.group(s) in _SELF_DESCRIBED else _PHRASES.get(p) or view.label(p)
+        what = "" if group in _SELF_DESCRIBED else _PHRASES.get(p) or view.label(p)
         items = grouped.setdefault((parts, s), [])
         if what and what not in items:
             items.append(what)
@@ -89,10 +164,10 @@ def read_timeline(view: View, href_for: HrefFor = default_href) -> list[Event]:
             Event(
                 iso,
                 shown,
-                str(s),
+                s.value,
                 view.label(s),
                 view.group(s),
-                href_for(str(s)),
+                href_for(s.value),
                 tuple(sorted(what)),
             )
         )

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
 from rdflib.namespace import SDO
 
 from ..namespaces import BG
-from .model import View, performances, year_of
+from .model import IN_WORK, View, iri, performance, year_of
 
 
 @dataclass(frozen=True)
@@ -87,90 +87,126 @@ class Universe:
 
 
 #: (property, reading direction) for the organisations drawn for each series.
-AFFILIATION_PROPS = (BG.availableOn, BG.productionCompany, BG.studio)
+AFFILIATION_PROPS = (iri(BG.availableOn), iri(BG.productionCompany), iri(BG.studio))
+START, END, RELEASE = iri(BG.startDate), iri(BG.endDate), iri(BG.releaseDate)
+PUBLISHED = iri(SDO.datePublished)
+SPIN_OFF_OF, HAS_SPIN_OFF, SPIN_OFF_ORDER = (
+    iri(BG.spinOffOf),
+    iri(BG.hasSpinOff),
+    iri(BG.spinOffOrder),
+)
+BASED_ON, ADAPTED_AS, PART_OF_FRANCHISE = (
+    iri(BG.basedOn),
+    iri(BG.adaptedAs),
+    iri(BG.partOfFranchise),
+)
+TITLE_CHARACTER, CREATOR = iri(BG.titleCharacter), iri(SDO.creator)
 
 
-def _work(view: View, node: URIRef, kind: str) -> WorkItem:
-    start = year_of(view.one(node, BG.startDate)) or year_of(view.one(node, BG.releaseDate))
-    end = year_of(view.one(node, BG.endDate))
+def _work(view: View, node: ox.NamedNode, kind: str) -> WorkItem:
+    start = year_of(view.one(node, START)) or year_of(view.one(node, RELEASE))
+    end = year_of(view.one(node, END))
     if start is None:
-        start = year_of(view.one(node, SDO.datePublished))
+        start = year_of(view.one(node, PUBLISHED))
     ongoing = kind == "series" and start is not None and end is None
-    return WorkItem(str(node), view.label(node), kind, start, end, ongoing)
+    return WorkItem(node.value, view.label(node), kind, start, end, ongoing)
 
 
 def _sort_key(w: WorkItem) -> tuple:
     return (w.start if w.start is not None else 10**6, w.label.casefold(), w.iri)
 
 
-def read_universe(view: View) -> Universe:
-    """Everything the franchise diagram shows, read from the graph."""
+def read_universe(view: View, max_series: int | None = None) -> Universe:
+    """Everything the franchise diagram shows, read from the store by targeted lookups.
+
+    ``max_series`` draws only the first series (by start year, then name): a page of a big
+    graph shows the beginning of the story, not thousands of bars; the subtitle says so."""
     franchises = view.instances(BG.Franchise)
     series_nodes = view.instances(BG.TVSeries)
     series = sorted((_work(view, s, "series") for s in series_nodes), key=_sort_key)
+    total = len(series)
+    if max_series is not None and total > max_series:
+        series = series[:max_series]
+        drawn = {s.iri for s in series}
+        series_nodes = [n for n in series_nodes if n.value in drawn]
     series_iris = {s.iri for s in series}
 
     spin_offs: list[SpinOff] = []
     pairs: set[tuple[str, str]] = set()
     for child in series_nodes:
-        for parent in view.facts.objects(child, BG.spinOffOf):
-            pairs.add((str(child), str(parent)))
+        for parent in view.objects(child, SPIN_OFF_OF):
+            pairs.add((child.value, parent.value))
     for parent in series_nodes:
-        for child in view.facts.objects(parent, BG.hasSpinOff):
-            pairs.add((str(child), str(parent)))
-    spin_label = view.label(BG.spinOffOf)
+        for child in view.objects(parent, HAS_SPIN_OFF):
+            pairs.add((child.value, parent.value))
+    spin_label = view.label(SPIN_OFF_OF)
     for child, parent in sorted(pairs):
         if child not in series_iris or parent not in series_iris:
             continue
-        order_lit = view.one(URIRef(child), BG.spinOffOrder)
+        order_lit = view.one(iri(child), SPIN_OFF_ORDER)
         order = (
-            int(order_lit) if isinstance(order_lit, Literal) and str(order_lit).isdigit() else None
+            int(order_lit.value)
+            if isinstance(order_lit, ox.Literal) and order_lit.value.isdigit()
+            else None
         )
         spin_offs.append(SpinOff(child, parent, order, spin_label))
 
     sources: set[tuple[str, str]] = set()
     for s in series_nodes:
-        for src in view.facts.objects(s, BG.basedOn):
-            sources.add((str(s), str(src)))
-        for src in view.facts.subjects(BG.adaptedAs, s):
-            sources.add((str(s), str(src)))
-    novel_iris = {str(n) for n in view.instances(BG.Novel)}
-    in_franchise = {str(w) for f in franchises for w in view.facts.subjects(BG.partOfFranchise, f)}
-    wanted = {src for _s, src in sources} | (novel_iris & in_franchise)
-    novels = sorted((_work(view, URIRef(n), "novel") for n in wanted), key=_sort_key)
-    adapted_as = view.label(BG.adaptedAs)
+        for src in view.objects(s, BASED_ON):
+            sources.add((s.value, src.value))
+        for src in view.subjects(ADAPTED_AS, s):
+            sources.add((s.value, src.value))
+    novel = iri(BG.Novel)
+    in_franchise = {
+        w
+        for f in franchises
+        for w in view.subjects(PART_OF_FRANCHISE, f)
+        if isinstance(w, ox.NamedNode)
+    }
+    wanted = {src for _s, src in sources} | {w.value for w in in_franchise if view.is_a(w, novel)}
+    novels = sorted((_work(view, iri(n), "novel") for n in wanted), key=_sort_key)
+    adapted_as = view.label(ADAPTED_AS)
     adaptations = [Adaptation(s, src, adapted_as) for s, src in sorted(sources)]
 
     cast: dict[str, list[Role]] = {}
-    for _perf, performer, character, work in performances(view):
-        if work is None or character is None or str(work) not in series_iris:
-            continue
-        title = (work, BG.titleCharacter, character) in view.facts
-        cast.setdefault(str(work), []).append(
-            Role(
-                Ref(str(performer), view.label(performer)),
-                Ref(str(character), view.label(character)),
-                title,
+    for work in series_nodes:
+        for perf_node in view.subjects(IN_WORK, work):
+            perf = performance(view, perf_node)
+            if perf is None or perf[3] != work or perf[2] is None:
+                continue
+            _p, performer, character, _w = perf
+            title = view.has(work, TITLE_CHARACTER, character)
+            cast.setdefault(work.value, []).append(
+                Role(
+                    Ref(performer.value, view.label(performer)),
+                    Ref(character.value, view.label(character)),
+                    title,
+                )
             )
-        )
     for roles in cast.values():
         roles.sort(key=lambda r: (not r.title, r.actor.label.casefold(), r.character.label))
 
     affiliations: list[Affiliation] = []
     for s in series_nodes:
         for prop in AFFILIATION_PROPS:
-            for org in sorted(view.facts.objects(s, prop), key=str):
-                if isinstance(org, URIRef):
+            for org in view.objects(s, prop):
+                if isinstance(org, ox.NamedNode):
                     affiliations.append(
                         Affiliation(
-                            str(s), Ref(str(org), view.label(org)), view.label(prop), view.kind(org)
+                            s.value,
+                            Ref(org.value, view.label(org)),
+                            view.label(prop),
+                            view.kind(org),
                         )
                     )
 
     if len(franchises) == 1:
         title = view.label(franchises[0])
-        creators = [view.label(c) for c in sorted(view.facts.objects(franchises[0], SDO.creator))]
+        creators = [view.label(c) for c in view.objects(franchises[0], CREATOR)]
         subtitle = f"created by {', '.join(creators)}" if creators else "franchise"
     else:
-        title, subtitle = "Television series", f"{len(series)} series"
+        title, subtitle = "Television series", f"{total} series"
+        if len(series) < total:
+            subtitle += f", the first {len(series)} drawn"
     return Universe(title, subtitle, series, novels, spin_offs, adaptations, cast, affiliations)

@@ -10,18 +10,19 @@
 - ``/ontology/{Term}``              303 to ``/ontology#Term`` for browsers; the term's own triples
                                     for machines
 
-Mount with ``app.include_router(visual_router(lambda request: dataset))``.
+Mount with ``app.include_router(visual_router(lambda request: opened))``, ``opened`` an
+OpenStore (:func:`bgraph.store.open_dataset`). Every answer is read from the store by targeted
+lookups (:mod:`.model`); the ontology reference reads the store's ``bgg:ontology`` graph.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
-from functools import cache
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 
 from ..errors import BgraphError, UsageError
 from ..formats import RDF_FORMATS, RdfFormat, rdf_format
@@ -86,30 +87,34 @@ def negotiate(accept: str | None, fmt: str | None = None) -> RdfFormat | None:
 # -- the router ---------------------------------------------------------------------------------
 
 
+def view_of(source: Any) -> View:
+    """The one :class:`View` of a served store (its caches live as long as it does)."""
+    if isinstance(source, View):
+        return source
+    found = _VIEWS.get(id(source))
+    if found is None or found[0] is not source:
+        found = _VIEWS[id(source)] = (source, View.of(source))
+    return found[1]
+
+
+_VIEWS: dict[int, tuple[Any, View]] = {}
+
+
 def visual_router(
-    get_dataset: Callable[[Request], Dataset | Graph],
+    get_store: Callable[[Request], Any],
     get_href: Callable[[Request], HrefFor] | None = None,
     static_prefix: str = "/visual/static",
 ) -> APIRouter:
-    """The routes; ``get_dataset(request)`` gives the served graph, ``get_href(request)`` the
-    function that turns an entity IRI into its page's path (default: the IRI's path)."""
+    """The routes; ``get_store(request)`` gives the served OpenStore (or a
+    ``pyoxigraph.Store``, or a :class:`View`), ``get_href(request)`` the function that turns an
+    entity IRI into its page's path (default: the IRI's path)."""
     router = APIRouter()
-    views: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def links(request: Request) -> HrefFor:
         return get_href(request) if get_href is not None else default_href
 
     def view(request: Request) -> View:
-        ds = get_dataset(request)
-        try:
-            return views[ds]
-        except (KeyError, TypeError):
-            v = View.of(ds)
-            try:
-                views[ds] = v
-            except TypeError:
-                pass
-            return v
+        return view_of(get_store(request))
 
     @router.get(static_prefix + "/{path:path}", include_in_schema=False)
     def static(path: str) -> FileResponse:
@@ -143,34 +148,36 @@ def visual_router(
         if node is None:
             return JSONResponse({"error": f"no entity {ident!r} in the graph"}, status_code=404)
         hood = neighbourhood(
-            v,
-            node,
-            depth,
-            limit=min(limit, GRAPH_LIMIT * 5),
-            href_for=links(request),
-            rels=_relations(v),
+            v, node, depth, limit=min(limit, GRAPH_LIMIT * 5), href_for=links(request)
         )
         payload = hood.as_payload()
         payload["colours"] = GROUP_COLOURS
         return JSONResponse(payload)
 
     @router.get("/visual/timeline.json", tags=["pictures"])
-    def timeline_json(request: Request) -> JSONResponse:
-        """The universe's dated facts, oldest first."""
+    def timeline_json(
+        request: Request,
+        limit: int = Query(10_000, ge=1, le=1_000_000, description="most events returned"),
+    ) -> JSONResponse:
+        """The universe's dated facts, oldest first (the first ``limit``)."""
         from .timeline import read_timeline
 
-        return JSONResponse([e.as_dict() for e in read_timeline(view(request), links(request))])
+        events = read_timeline(view(request), links(request), limit)
+        return JSONResponse([e.as_dict() for e in events])
 
     @router.get("/visual/universe.svg", tags=["pictures"])
     def universe_svg(request: Request) -> Response:
-        """The franchise diagram (what `bgraph diagram` draws), linking to entity pages."""
+        """The franchise diagram (what `bgraph diagram` draws), linking to entity pages; on a
+        big graph, its first series (as on the home page)."""
+        from .fragments import PAGE_SERIES
         from .franchise import render_franchise
         from .universe import read_universe
 
-        return Response(
-            render_franchise(read_universe(view(request)), links(request)),
-            media_type="image/svg+xml",
-        )
+        v = view(request)
+        key = ("universe.svg", links(request))
+        if key not in v.memo:
+            v.memo[key] = render_franchise(read_universe(v, PAGE_SERIES), links(request))
+        return Response(v.memo[key], media_type="image/svg+xml")
 
     @router.get("/ontology", tags=["ontology"])
     def ontology(request: Request, format: str | None = None) -> Response:
@@ -179,18 +186,21 @@ def visual_router(
             chosen = negotiate(request.headers.get("accept"), format)
         except BgraphError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
+        v = view(request)
         if chosen is None:
             return Response(
-                _docs_html(links(request)), media_type="text/html; charset=utf-8", headers=_VARY
+                _docs_html(v, links(request)),
+                media_type="text/html; charset=utf-8",
+                headers=_VARY,
             )
-        return Response(_ontology_as(chosen.name), media_type=chosen.media_type, headers=_VARY)
+        return Response(_ontology_as(v, chosen.name), media_type=chosen.media_type, headers=_VARY)
 
     @router.get("/ontology/{name}", tags=["ontology"])
     def ontology_part(name: str, request: Request, format: str | None = None) -> Response:
         """A download (ontology.ttl, ontology.jsonld, shapes.ttl) or one term."""
         if name in ("ontology.ttl", "ontology.jsonld"):
             fmt = rdf_format("turtle" if name.endswith(".ttl") else "jsonld")
-            return Response(_ontology_as(fmt.name), media_type=fmt.media_type)
+            return Response(_ontology_as(view(request), fmt.name), media_type=fmt.media_type)
         if name == "shapes.ttl":
             from ..resources import resources
 
@@ -199,7 +209,7 @@ def visual_router(
                 raise HTTPException(404, "no SHACL shapes")
             return Response(path.read_bytes(), media_type="text/turtle")
         term = URIRef(str(BG) + name)
-        tbox = _tbox()
+        tbox = _tbox(view(request))
         if (term, None, None) not in tbox:
             raise HTTPException(404, f"no term bg:{name} in the ontology")
         try:
@@ -221,41 +231,32 @@ def visual_router(
     return router
 
 
-def _relations(v: View):
-    cached = getattr(v, "_relations_cache", None)
-    if cached is None:
-        from .model import relations
+def _tbox(v: View) -> Graph:
+    """The store's ontology graph, as rdflib's (small; read once per store)."""
+    if "tbox" not in v.memo:
+        from ..docs import ontology_graph
 
-        cached = relations(v)
-        v._relations_cache = cached  # type: ignore[attr-defined]
-    return cached
-
-
-@cache
-def _tbox() -> Graph:
-    from ..docs import ontology_graphs
-
-    return ontology_graphs()[0]
+        v.memo["tbox"] = ontology_graph(v.source)
+    return v.memo["tbox"]
 
 
-_DOCS: dict[HrefFor, str] = {}
-
-
-def _docs_html(href_for: HrefFor) -> str:
-    if href_for not in _DOCS:
-        from ..docs import ontology_graphs, read_ontology
+def _docs_html(v: View, href_for: HrefFor) -> str:
+    key = ("docs.html", href_for)
+    if key not in v.memo:
+        from ..docs import read_ontology, shapes_graph
         from ..docs_html import render_html
 
-        tbox, shapes, data = ontology_graphs()
-        doc = read_ontology(tbox, shapes, data)
-        _DOCS[href_for] = render_html(doc, base="/ontology", link_for=href_for)
-    return _DOCS[href_for]
+        doc = read_ontology(_tbox(v), shapes_graph(), v.source)
+        v.memo[key] = render_html(doc, base="/ontology", link_for=href_for)
+    return v.memo[key]
 
 
-@cache
-def _ontology_as(fmt: str) -> str:
+def _ontology_as(v: View, fmt: str) -> str:
     from ..docs import serialise_ontology
 
     if fmt not in {f.name for f in RDF_FORMATS}:
         raise UsageError(f"unknown format {fmt!r}")
-    return serialise_ontology(fmt)
+    key = ("ontology", fmt)
+    if key not in v.memo:
+        v.memo[key] = serialise_ontology(fmt, _tbox(v))
+    return v.memo[key]
