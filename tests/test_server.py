@@ -1,7 +1,7 @@
 """``bgraph serve`` as its users see it, over real HTTP on 127.0.0.1: the SPARQL protocol with
 content negotiation, the service description, VoID + DCAT, dumps, linked data, the home page,
-search, the access log, load, and serving other files. Every test runs on both query engines:
-``--store memory`` (rdflib) and ``--store oxigraph``."""
+search, the access log, load, and serving other files. On the default store (Oxigraph in RAM);
+test_server_stores.py runs the same answers on a built store (``--store DIR``)."""
 
 from __future__ import annotations
 
@@ -42,19 +42,18 @@ GRAPH_TYPES = {
     "application/rdf+xml": "xml",
 }
 SERIES = "SELECT ?s ?name WHERE { ?s a bg:TVSeries ; schema:name ?name }"
-STORES = ("memory", "oxigraph")
 _NUMBERS = {XSD.integer, XSD.decimal, XSD.double, XSD.float}
 
 
-@pytest.fixture(scope="module", params=STORES)
-def server(request: pytest.FixtureRequest) -> Iterator[RunningServer]:
-    with running_server("--store", request.param) as srv:
+@pytest.fixture(scope="module")
+def server() -> Iterator[RunningServer]:
+    with running_server() as srv:
         yield srv
 
 
 def by_value(rows: list[dict]) -> list[dict]:
     """Numbers by value: Oxigraph stores "14840000.00"^^xsd:decimal as 14840000 and gives it
-    back as "14840000"^^xsd:decimal; rdflib keeps the lexical form. Same RDF value."""
+    back as "14840000"^^xsd:decimal; the expected files keep the lexical form. Same RDF value."""
 
     def norm(term):
         if isinstance(term, Literal) and term.datatype in _NUMBERS:
@@ -352,9 +351,9 @@ def test_home_page_and_search(client: httpx.Client) -> None:
 
 
 def test_load_200_requests_from_8_clients(server: RunningServer) -> None:
-    # the competency questions; the integrity check 18-*-violation is left out: it takes ~3.5 s
-    # alone in rdflib's engine (see bench/serve_bench.py), and 8 of them at once on 2 cores
-    # would test the deadline, which test_server_safety.py does
+    # the competency questions; the integrity checks (*-violation) are left out: they scan the
+    # whole graph, and 8 of them at once on 2 cores would test the deadline, which
+    # test_server_safety.py does
     queries = [q.text for q in named_queries() if not q.name.endswith("-violation")]
     paths = ["/", "/id/ballard.html", "/id/maggie-q.ttl", "/search?q=bosch", "/.well-known/void"]
 
@@ -378,8 +377,7 @@ ex:g2 { ex:thing2 a ex:Widget ; ex:partOf ex:thing1 . }
 """
 
 
-@pytest.mark.parametrize("store", STORES)
-def test_serves_other_files_with_their_graphs(tmp_path: Path, store: str) -> None:
+def test_serves_other_files_with_their_graphs(tmp_path: Path) -> None:
     trig = tmp_path / "widgets.trig"
     trig.write_text(TRIG, encoding="utf-8")
     jsonld = tmp_path / "extra.jsonld"
@@ -395,8 +393,6 @@ def test_serves_other_files_with_their_graphs(tmp_path: Path, store: str) -> Non
             "--base-iri",
             "http://example.org/",
             "--quiet",
-            "--store",
-            store,
         ) as srv,
         httpx.Client(base_url=srv.url, timeout=30) as c,
     ):

@@ -146,12 +146,12 @@ def test_suite_is_present() -> None:
     assert len(names) == 27, sorted(names)  # 12 query_* + 15 bad_*
 
 
-@pytest.fixture(scope="module", params=("memory", "oxigraph"))
-def server(request: pytest.FixtureRequest) -> RunningServer:
-    """The suite's data served with ``--store memory`` (rdflib), then ``--store oxigraph``."""
+@pytest.fixture(scope="module")
+def server() -> RunningServer:
+    """The suite's data served on the default store."""
     if SUITE is None:
         pytest.skip("W3C protocol suite not found")
-    args = ["--no-inference", "--quiet", "--store", request.param]
+    args = ["--no-inference", "--quiet"]
     for iri, path in sorted(GRAPH_FILES.items()):
         args += ["--graph", iri, str(path)]
     with running_server(*args) as srv:

@@ -397,6 +397,13 @@ class OpenStore:
             self._pid = os.getpid()
         return self._handle
 
+    def close(self) -> None:
+        """Drop this process's handle on a built store (before a fork: RocksDB's threads do not
+        survive one); the next use opens it again."""
+        if self.path is not None:
+            self._handle = None
+            self._pid = 0
+
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs())
 
@@ -501,6 +508,11 @@ def resolve_store(value: str) -> str:
     bgraph store."""
     if value in STORE_KINDS:
         return value
+    if value == "oxigraph" and not Path(value).exists():
+        raise UsageError(
+            "--store oxigraph is gone: Oxigraph is the engine of every store now; use "
+            "--store memory (the default: the data loaded into RAM) or --store DIR"
+        )
     path = Path(value)
     if not path.exists():
         raise UsageError(

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..backends import STORE_HELP
 from ..namespaces import BASE
 from ..server import config as defaults
+from ..store import STORE_HELP
 from . import main
 
 
@@ -81,7 +81,7 @@ from . import main
     type=click.IntRange(0),
     help="Megabytes a worker may add while answering one query (0: no limit).",
 )
-@click.option("--store", default="memory", show_default=True, metavar="ENGINE|DIR", help=STORE_HELP)
+@click.option("--store", default="memory", show_default=True, metavar="memory|DIR", help=STORE_HELP)
 @click.option("--quiet", is_flag=True, help="No access log (one line per request otherwise).")
 def serve(
     paths: tuple[Path, ...],
@@ -106,8 +106,8 @@ def serve(
     in a graph named by its file IRI, quads files with their graphs; the default graph is the
     union. Read-only; never connects to other hosts.
 
-    --store oxigraph answers queries with Oxigraph's engine (the data loaded into RAM at
-    start); --store DIR serves a store written by `bgraph build` without parsing or
+    Queries run on Oxigraph: by default the data is loaded into RAM at start (--store
+    memory); --store DIR serves a store written by `bgraph build` without parsing or
     reasoning anything (it starts at once, whatever its size).
 
     \b
@@ -119,10 +119,10 @@ def serve(
             http://127.0.0.1:8000/sparql
         bgraph build -o ballard.store && bgraph serve --store ballard.store
     """
-    from ..backends import resolve_store
     from ..errors import UsageError
     from ..server.config import ServerConfig
     from ..server.run import serve as run_server
+    from ..store import resolve_store
 
     graphs = []
     for iri, path in named:

@@ -1,8 +1,10 @@
-"""``bgraph serve``: a read-only SPARQL 1.1 endpoint, query UI and linked-data server.
+"""``bgraph serve``: a read-only SPARQL 1.1 endpoint, query UI and linked-data server, on the one
+store (:mod:`bgraph.store`: Oxigraph in RAM, or a built store on disk).
 
 Modules, one job each: :mod:`.run` (start-up), :mod:`.app` (FastAPI app, routers),
 :mod:`.protocol` (SPARQL protocol parsing), :mod:`.engine` (one query, in a worker),
-:mod:`.workers` (worker processes and deadlines), :mod:`.safety` (read-only, offline),
-:mod:`.describe` / :mod:`.pages` (linked-data views and HTML), :mod:`.metadata` (service
-description, VoID), :mod:`.vendor` (the vendored YASGUI files).
+:mod:`.writers` (Oxigraph's serialisers), :mod:`.workers` (worker processes and deadlines),
+:mod:`.safety` (offline), :mod:`.lookups` / :mod:`.describe` / :mod:`.overview` (page lookups,
+in the workers), :mod:`.pages` (HTML), :mod:`.metadata` (service description, VoID),
+:mod:`.dumps` (data dumps), :mod:`.vendor` (the vendored YASGUI files).
 """

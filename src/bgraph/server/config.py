@@ -31,4 +31,4 @@ class ServerConfig:
     base_iri: str = BASE  #: the IRI that this server's root path stands for
     base_url: str | None = None  #: public URL of this server; None: http://host:port/
     access_log: bool = True
-    store: str = "memory"  #: memory, oxigraph, or the directory of a built store
+    store: str = "memory"  #: memory (Oxigraph in RAM) or the directory of a built store

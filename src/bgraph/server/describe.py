@@ -1,39 +1,43 @@
-"""What the server knows about one IRI: its facts both ways, asserted or inferred, with sources.
+"""What the server knows about one IRI, from targeted lookups on the store (Oxigraph terms):
+its facts both ways, asserted or inferred, with the claims and quotes that support them; its
+RDF description; and the name search.
 
-Built once in the main process (:class:`Index`), after the dataset is frozen. Pages
-(:mod:`bgraph.server.pages`) render a :class:`ResourceView`; the linked-data routes serialise
-:meth:`Index.description_dataset`.
+These functions run in the query workers (see :mod:`.lookups`), under the same deadline as a
+query; each reads a bounded number of quads whatever the size of the store.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import unicodedata
-from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SDO, SKOS
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from ..labels import label as best_label
-from ..namespaces import BG, INFERRED_GRAPH, bind_prefixes
-from .served import Served
+from ..iris import BG, INFERRED_GRAPH, PROV, RDF_TYPE, RDFS, SDO, SKOS
 
+LABEL_PROPS = tuple(ox.NamedNode(p) for p in (SDO + "name", RDFS + "label", SKOS + "prefLabel"))
 #: Properties whose literal values are searched from the home page.
-SEARCH_PROPS = (SDO.name, RDFS.label, SKOS.prefLabel, SDO.alternateName, SKOS.altLabel)
+SEARCH_PROPS = (*LABEL_PROPS, ox.NamedNode(SDO + "alternateName"), ox.NamedNode(SKOS + "altLabel"))
 MAX_FACTS = 500  #: facts listed per direction on a page (the rest: via SPARQL)
-
-Triple = tuple[Node, Node, Node]
+MAX_COUNT = 100_000  #: links counted per direction; past it a page says "more than"
+TYPE = ox.NamedNode(RDF_TYPE)
+DERIVED_FROM = ox.NamedNode(PROV + "wasDerivedFrom")
+QUOTE = ox.NamedNode(BG + "quote")
+DEFAULT = ox.DefaultGraph()
+INFERRED = ox.NamedNode(INFERRED_GRAPH)
 
 
 @dataclass(frozen=True)
 class Source:
     """A claim supporting a fact: its article and the verbatim quote."""
 
-    claim: URIRef
-    article: Node | None
+    claim: Any
+    article: Any
     article_label: str
     quote: str
     quote_lang: str | None
@@ -41,32 +45,34 @@ class Source:
 
 @dataclass
 class Fact:
-    subject: Node
-    predicate: URIRef
-    object: Node
+    subject: Any
+    predicate: Any
+    object: Any
     asserted: bool  #: in at least one graph other than the inferred one
     inferred: bool  #: in the inferred graph
-    graphs: list[URIRef] = field(default_factory=list)
+    graphs: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
 
 
 @dataclass
 class ResourceView:
-    iri: URIRef
+    iri: str
     label: str
     types: list[Fact]
     outgoing: list[Fact]
     incoming: list[Fact]
     more_outgoing: int = 0
     more_incoming: int = 0
+    at_least: bool = False  #: the counts stopped at MAX_COUNT: there are more
     graph_size: int = 0  #: triples in the named graph of this IRI (claims, bgraph's graphs)
     graph_facts: list[Fact] = field(default_factory=list)
     claim_of: list[Source] = field(default_factory=list)  #: when the IRI is a claim
+    labels: dict[Any, str] = field(default_factory=dict)  #: a label for every IRI shown
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    node: URIRef
+    node: Any
     label: str
     matched: str
     types: tuple[str, ...]
@@ -78,79 +84,175 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class Index:
-    """Look-ups the pages need, computed once from the frozen dataset."""
+def local_name(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
 
-    def __init__(self, served: Served) -> None:
-        self.served = served
-        self.ds: Dataset = served.dataset
-        self.inferred = served.graph(INFERRED_GRAPH)
-        self.graph_names = set(served.graph_names)
-        self._label = lru_cache(maxsize=50_000)(self._label_uncached)
-        self._sources: dict[URIRef, Source] = {}
-        self._by_triple: dict[Triple, list[URIRef]] = defaultdict(list)
-        self._build_claims()
-        self._search: list[tuple[str, str, URIRef]] | None = None  # built on first search
+
+class Lookups:
+    """Targeted lookups on one store (this process's handle), with small caches: the store is
+    read-only while it is served."""
+
+    def __init__(self, store: Any, graph_sizes: dict[str, int]) -> None:
+        self.store = store
+        self.graph_sizes = graph_sizes
+        self.label = lru_cache(maxsize=100_000)(self._label)
+        self.source = lru_cache(maxsize=10_000)(self._source)
+        self._search: list[tuple[str, str, Any]] | None = None
         self._search_lock = threading.Lock()
 
-    # claims and sources
-
-    def _build_claims(self) -> None:
-        for name in self.served.graph_names:
-            article = self.ds.value(name, PROV.wasDerivedFrom)
-            if article is None:
-                continue
-            quote = self.ds.value(name, BG.quote)
-            self._sources[name] = Source(
-                claim=name,
-                article=article,
-                article_label=self.label(article),
-                quote=str(quote) if quote is not None else "",
-                quote_lang=quote.language if isinstance(quote, Literal) else None,
-            )
-            for triple in self.served.graph(name):
-                self._by_triple[triple].append(name)
-
-    def sources_of(self, triple: Triple) -> list[Source]:
-        return [self._sources[c] for c in self._by_triple.get(triple, ())]
-
-    def source(self, claim: URIRef) -> Source | None:
-        return self._sources.get(claim)
+    def quads(self, s: Any = None, p: Any = None, o: Any = None, g: Any = DEFAULT) -> Iterator:
+        return iter(self.store.quads_for_pattern(s, p, o, g))
 
     # labels
 
-    def label(self, node: Node) -> str:
-        return self._label(node)
+    def _label(self, node: Any, lang: str = "en") -> str:
+        """schema:name, then rdfs:label, then skos:prefLabel; ``lang`` first, then untagged,
+        then any (lexical order among equals: the same whatever the store's order)."""
+        if isinstance(node, ox.Literal):
+            return node.value
+        if not isinstance(node, ox.NamedNode):
+            return f"_:{node.value}"
+        best: dict[int, str] = {}
+        for prop in LABEL_PROPS:
+            values = sorted(
+                (q.object.value, q.object.language or "")
+                for q in self.quads(node, prop)
+                if isinstance(q.object, ox.Literal)
+            )
+            for text, language in values:
+                rank = 0 if language == lang else 1 if not language else 2
+                best.setdefault(rank, text)
+            if 0 in best:
+                break
+        return best[min(best)] if best else local_name(node.value)
 
-    def _label_uncached(self, node: Node) -> str:
-        if isinstance(node, Literal):
-            return str(node)
-        return best_label(self.ds, node)
+    def labels(self, terms: Iterable[Any]) -> dict[Any, str]:
+        return {t: self.label(t) for t in terms if isinstance(t, ox.NamedNode)}
+
+    # claims and sources
+
+    def _source(self, claim: Any) -> Source | None:
+        article = next((q.object for q in self.quads(claim, DERIVED_FROM)), None)
+        if article is None:
+            return None
+        quote = next((q.object for q in self.quads(claim, QUOTE)), None)
+        return Source(
+            claim=claim,
+            article=article,
+            article_label=self.label(article),
+            quote=quote.value if quote is not None else "",
+            quote_lang=quote.language if isinstance(quote, ox.Literal) else None,
+        )
+
+    def fact(self, s: Any, p: Any, o: Any) -> Fact:
+        graphs = (q.graph_name for q in self.quads(s, p, o, None))
+        names = sorted(
+            {g.value for g in graphs if isinstance(g, ox.NamedNode)} & set(self.graph_sizes)
+        )
+        inferred = INFERRED_GRAPH in names
+        asserted = any(g != INFERRED_GRAPH for g in names)
+        sources = [
+            src
+            for g in names
+            if g != INFERRED_GRAPH and (src := self.source(ox.NamedNode(g))) is not None
+        ]
+        return Fact(s, p, o, asserted, inferred, names, sources)
+
+    # the page of one IRI
+
+    def knows(self, iri: Any) -> bool:
+        """True when the store mentions ``iri`` (as subject, object, predicate or graph)."""
+        if iri.value in self.graph_sizes:
+            return True
+        patterns = ((iri, None, None), (None, None, iri), (None, iri, None))
+        return any(next(self.quads(*pattern), None) is not None for pattern in patterns)
+
+    def view(self, iri: Any) -> ResourceView | None:
+        if not self.knows(iri):
+            return None
+        types = [self.fact(iri, TYPE, q.object) for q in self.quads(iri, TYPE)]
+        types.sort(key=lambda f: self.label(f.object).casefold())
+        out, n_out, more_out = self._first((q.predicate, q.object) for q in self.quads(iri))
+        out = [pair for pair in out if pair[0] != TYPE]
+        n_out -= len(types)
+        inc, n_inc, more_inc = self._first((q.subject, q.predicate) for q in self.quads(o=iri))
+        outgoing = [self.fact(iri, p, o) for p, o in sorted(out, key=self._pair_key)]
+        incoming = [self.fact(s, p, iri) for s, p in sorted(inc, key=self._pair_key)]
+        view = ResourceView(
+            iri=iri.value,
+            label=self.label(iri),
+            types=types,
+            outgoing=outgoing[:MAX_FACTS],
+            incoming=incoming[:MAX_FACTS],
+            more_outgoing=max(0, n_out - MAX_FACTS),
+            more_incoming=max(0, n_inc - MAX_FACTS),
+            at_least=more_out or more_inc,
+        )
+        if iri.value in self.graph_sizes:
+            view.graph_size = self.graph_sizes[iri.value]
+            triples = [q.triple for q in itertools.islice(self.quads(g=iri), MAX_FACTS)]
+            view.graph_facts = [
+                self.fact(t.subject, t.predicate, t.object)
+                for t in sorted(triples, key=self._triple_key)
+            ]
+        if (src := self.source(iri)) is not None:
+            view.claim_of = [src]
+        shown = [iri, *(src.article for src in view.claim_of)]
+        for f in (*view.types, *view.outgoing, *view.incoming, *view.graph_facts):
+            shown += [f.subject, f.predicate, f.object, *(s.article for s in f.sources)]
+            shown += [s.claim for s in f.sources]
+        view.labels = self.labels(shown)
+        return view
+
+    def _first(self, pairs: Iterator[tuple[Any, Any]]) -> tuple[list, int, bool]:
+        """The first MAX_FACTS + types pairs, how many there are (counted up to MAX_COUNT), and
+        whether the count stopped there."""
+        kept = list(itertools.islice(pairs, MAX_FACTS + 64))
+        counted = len(kept) + sum(1 for _ in itertools.islice(pairs, MAX_COUNT))
+        return kept, counted, counted >= MAX_COUNT + len(kept)
+
+    def _pair_key(self, pair: tuple[Any, Any]) -> tuple[str, str]:
+        return (self.label(pair[0]).casefold(), self.label(pair[1]).casefold())
+
+    def _triple_key(self, t: Any) -> tuple[str, str, str]:
+        return tuple(self.label(x).casefold() for x in (t.subject, t.predicate, t.object))  # type: ignore[return-value]
+
+    # RDF for machines
+
+    def description(self, iri: Any, limit: int) -> tuple[list[Any], bool]:
+        """The facts about ``iri`` (both directions), each in the named graphs that hold it, and
+        the content of the graph named ``iri``; at most ``limit`` quads of each (True: cut)."""
+        names = {ox.NamedNode(g) for g in self.graph_sizes}
+        quads: list[Any] = []
+        cut = False
+        for pattern in ((iri, None, None, None), (None, None, iri, None), (None, None, None, iri)):
+            if pattern[3] is not None and iri not in names:
+                continue
+            part = [q for q in self.store.quads_for_pattern(*pattern) if q.graph_name in names]
+            cut = cut or len(part) > limit
+            quads += part[:limit]
+        return sorted(set(quads), key=str), cut
 
     # search
 
-    def _search_index(self) -> list[tuple[str, str, URIRef]]:
-        """(folded label, label, IRI) of every name, built once, on the first search (not at
-        start-up: on a large store it takes seconds)."""
+    def _search_index(self) -> list[tuple[str, str, Any]]:
+        """(folded label, label, IRI) of every name, built on the first search in this process
+        (its cost grows with the number of names, not of triples)."""
         with self._search_lock:
             if self._search is None:
-                entries: list[tuple[str, str, URIRef]] = []
-                seen: set[tuple[str, URIRef]] = set()
+                seen: dict[tuple[str, Any], None] = {}
                 for prop in SEARCH_PROPS:
-                    for s, o in self.ds.subject_objects(prop):
-                        if isinstance(s, URIRef) and isinstance(o, Literal):
-                            key = (str(o), s)
-                            if key not in seen:
-                                seen.add(key)
-                                entries.append((fold(str(o)), str(o), s))
-                self._search = entries
+                    for q in self.quads(p=prop):
+                        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+                            seen[(q.object.value, q.subject)] = None
+                self._search = [(fold(text), text, node) for text, node in seen]
             return self._search
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         q = fold(query.strip())
         if not q:
             return []
-        ranked: dict[URIRef, tuple[int, str]] = {}
+        ranked: dict[Any, tuple[int, str]] = {}
         for folded, text, node in self._search_index():
             if folded == q:
                 rank = 0
@@ -162,88 +264,17 @@ class Index:
                 rank = 3
             else:
                 continue
-            if node not in ranked or rank < ranked[node][0]:
+            if node not in ranked or (rank, text) < ranked[node]:
                 ranked[node] = (rank, text)
-        order = sorted(ranked.items(), key=lambda kv: (kv[1][0], fold(self.label(kv[0]))))
+        order = sorted(
+            ranked.items(), key=lambda kv: (kv[1][0], fold(self.label(kv[0])), kv[0].value)
+        )
         return [
-            SearchHit(node, self.label(node), text, tuple(self.label(t) for t in self.types(node)))
+            SearchHit(node, self.label(node), text, tuple(self.types_labels(node)))
             for node, (_rank, text) in order[:limit]
         ]
 
-    def types(self, node: Node) -> list[Node]:
-        return sorted(set(self.ds.objects(node, RDF.type)), key=str)
-
-    # facts
-
-    def _fact(self, s: Node, p: Node, o: Node) -> Fact:
-        names = {_name(ctx) for *_t, ctx in self.ds.quads((s, p, o))}  # type: ignore[arg-type]
-        graphs = sorted(names & self.graph_names, key=str)
-        inferred = INFERRED_GRAPH in graphs
-        asserted = any(g != INFERRED_GRAPH for g in graphs)
-        return Fact(s, p, o, asserted, inferred, graphs, self.sources_of((s, p, o)))  # type: ignore[arg-type]
-
-    def knows(self, iri: URIRef) -> bool:
-        """True when the dataset mentions ``iri`` (as subject, object, predicate or graph)."""
-        if iri in self.graph_names:
-            return True
-        for pattern in ((iri, None, None), (None, None, iri), (None, iri, None)):
-            for _ in self.ds.triples(pattern):
-                return True
-        return False
-
-    def view(self, iri: URIRef) -> ResourceView | None:
-        if not self.knows(iri):
-            return None
-        out = sorted(set(self.ds.predicate_objects(iri)), key=self._sort_key)
-        inc = sorted(set(self.ds.subject_predicates(iri)), key=self._sort_key)
-        types = [self._fact(iri, RDF.type, o) for p, o in out if p == RDF.type]
-        outgoing = [self._fact(iri, p, o) for p, o in out if p != RDF.type][:MAX_FACTS]
-        incoming = [self._fact(s, p, iri) for s, p in inc][:MAX_FACTS]
-        n_out = sum(1 for p, _ in out if p != RDF.type)
-        view = ResourceView(
-            iri=iri,
-            label=self.label(iri),
-            types=types,
-            outgoing=outgoing,
-            incoming=incoming,
-            more_outgoing=max(0, n_out - MAX_FACTS),
-            more_incoming=max(0, len(inc) - MAX_FACTS),
-        )
-        if iri in self.graph_names:
-            graph = self.served.graph(iri)
-            view.graph_size = len(graph)
-            view.graph_facts = [
-                self._fact(s, p, o) for s, p, o in sorted(graph, key=self._triple_key)
-            ][:MAX_FACTS]
-        if (src := self.source(iri)) is not None:
-            view.claim_of = [src]
-        return view
-
-    def _sort_key(self, pair: tuple[Node, Node]) -> tuple[str, str]:
-        a, b = pair
-        return (self.label(a).casefold(), self.label(b).casefold())
-
-    def _triple_key(self, t: Triple) -> tuple[str, str, str]:
-        return tuple(self.label(x).casefold() for x in t)  # type: ignore[return-value]
-
-    # RDF for machines
-
-    def description_dataset(self, iri: URIRef) -> Dataset:
-        """The facts about ``iri`` (both directions), each in the graphs that hold it; plus the
-        content of the graph named ``iri`` when there is one."""
-        out = Dataset()
-        bind_prefixes(out)
-        for pattern in ((iri, None, None), (None, None, iri)):
-            for s, p, o, ctx in self.ds.quads(pattern):  # type: ignore[arg-type]
-                name = _name(ctx)
-                if name in self.graph_names:
-                    out.graph(name).add((s, p, o))
-        if iri in self.graph_names:
-            target = out.graph(iri)
-            for triple in self.served.graph(iri):
-                target.add(triple)
-        return out
-
-
-def _name(ctx: object) -> object:
-    return ctx.identifier if isinstance(ctx, Graph) else ctx
+    def types_labels(self, node: Any) -> list[str]:
+        """The labels of the node's types, in IRI order."""
+        types = sorted((q.object for q in self.quads(node, TYPE)), key=lambda t: t.value)
+        return [self.label(t) for t in types]

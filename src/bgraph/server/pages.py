@@ -6,7 +6,8 @@ Extension points (for features such as a diagram or an interactive graph):
   function ``(ctx, view) -> str | None`` returning an HTML fragment (escape what you insert with
   :func:`esc`), or None to skip; ``order`` places it (types 10, claim 15, facts 20/30, graph
   content 40, formats 90).
-- :func:`register_home_section` does the same for the home page: ``(ctx) -> str | None``.
+- :func:`register_home_section` does the same for the home page: ``(ctx) -> str | None``
+  (the home page's summary, :class:`.overview.Home`, is ``ctx.cache["home"]``).
 - :func:`register_head` adds a tag to every page's ``<head>`` (a stylesheet, or a
   ``<script src=... defer>`` served from ``/static``; the Content-Security-Policy allows
   same-origin scripts only, so no inline script).
@@ -18,17 +19,17 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 from urllib.parse import quote, urlencode
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, XSD
-from rdflib.term import Node
+from pyoxigraph import BlankNode, Literal, NamedNode
 
 from .. import __version__, formats
-from ..namespaces import BG, INFERRED_GRAPH, PREFIXES
+from ..iris import INFERRED_GRAPH, PREFIXES, XSD_STRING
 from .context import ServerContext
-from .describe import Fact, ResourceView, SearchHit, Source
+from .describe import Fact, ResourceView, SearchHit, Source, local_name
 from .examples import Example
+from .overview import Home
 
 ResourceSection = Callable[[ServerContext, ResourceView], "str | None"]
 HomeSection = Callable[[ServerContext], "str | None"]
@@ -115,7 +116,7 @@ def page(title: str, body: str, *, alternates: Iterable[tuple[str, str]] = ()) -
 
 # --- terms ---------------------------------------------------------------------------------------
 
-_PREFIX_OF = sorted(((str(ns), p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
+_PREFIX_OF = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
 
 
 def curie(iri: str) -> str:
@@ -125,24 +126,26 @@ def curie(iri: str) -> str:
     return iri
 
 
-def term(ctx: ServerContext, node: Node) -> str:
-    """A term as HTML: a link labelled with its name (IRI), or a literal with its language."""
-    if isinstance(node, URIRef):
-        name = ctx.index.label(node)
+def term(ctx: ServerContext, node: Any, labels: dict[Any, str] | None = None) -> str:
+    """A term (Oxigraph's) as HTML: a link labelled with its name (``labels``, else the IRI's
+    last segment), or a literal with its language or datatype."""
+    if isinstance(node, NamedNode):
+        iri = node.value
+        name = (labels or {}).get(node) or local_name(iri)
         return (
-            f'<a href="{esc(ctx.href(str(node)))}" title="{esc(node)}">{esc(name)}</a>'
-            f' <span class="iri">{esc(curie(str(node)))}</span>'
+            f'<a href="{esc(ctx.href(iri))}" title="{esc(iri)}">{esc(name)}</a>'
+            f' <span class="iri">{esc(curie(iri))}</span>'
         )
     if isinstance(node, Literal):
         extra = ""
         if node.language:
             extra = f' <span class="lang">@{esc(node.language)}</span>'
-        elif node.datatype and node.datatype != XSD.string:
-            extra = f' <span class="dt">{esc(curie(str(node.datatype)))}</span>'
+        elif node.datatype.value != XSD_STRING:
+            extra = f' <span class="dt">{esc(curie(node.datatype.value))}</span>'
         lang = f' lang="{esc(node.language)}"' if node.language else ""
-        return f'<span class="literal"{lang}>{esc(node)}</span>{extra}'
-    if isinstance(node, BNode):
-        return f'<span class="bnode">_:{esc(node)}</span>'
+        return f'<span class="literal"{lang}>{esc(node.value)}</span>{extra}'
+    if isinstance(node, BlankNode):
+        return f'<span class="bnode">_:{esc(node.value)}</span>'
     return esc(node)
 
 
@@ -161,7 +164,7 @@ def sources_html(ctx: ServerContext, fact: Fact) -> str:
         return "".join(source_html(ctx, s) for s in fact.sources)
     if fact.asserted:
         graphs = ", ".join(
-            f'<a href="{esc(ctx.href(str(g)))}">{esc(curie(str(g)))}</a>'
+            f'<a href="{esc(ctx.href(g))}">{esc(curie(g))}</a>'
             for g in fact.graphs
             if g != INFERRED_GRAPH
         )
@@ -171,13 +174,13 @@ def sources_html(ctx: ServerContext, fact: Fact) -> str:
 
 def source_html(ctx: ServerContext, src: Source) -> str:
     article = (
-        f'<a href="{esc(ctx.href(str(src.article)))}">{esc(src.article_label)}</a>'
-        if isinstance(src.article, URIRef)
+        f'<a href="{esc(ctx.href(src.article.value))}">{esc(src.article_label)}</a>'
+        if isinstance(src.article, NamedNode)
         else esc(src.article_label)
     )
     lang = f' lang="{esc(src.quote_lang)}"' if src.quote_lang else ""
     quote_html = f"<blockquote{lang}>« {esc(src.quote)} »</blockquote>" if src.quote else ""
-    claim = f'<a class="claim" href="{esc(ctx.href(str(src.claim)))}" title="the claim">claim</a>'
+    claim = f'<a class="claim" href="{esc(ctx.href(src.claim.value))}" title="the claim">claim</a>'
     return f'<div class="source">{article} · {claim}{quote_html}</div>'
 
 
@@ -208,7 +211,9 @@ RESOURCE_FORMATS = ("turtle", "jsonld", "nt", "xml", "trig", "nquads")
 def _types_section(ctx: ServerContext, view: ResourceView) -> str | None:
     if not view.types:
         return None
-    items = "".join(f"<li>{term(ctx, f.object)} {status_badge(f)}</li>" for f in view.types)
+    items = "".join(
+        f"<li>{term(ctx, f.object, view.labels)} {status_badge(f)}</li>" for f in view.types
+    )
     return f'<h2>Types</h2><ul class="types">{items}</ul>'
 
 
@@ -220,11 +225,12 @@ def _claim_section(ctx: ServerContext, view: ResourceView) -> str | None:
     )
 
 
-def _fact_rows(ctx: ServerContext, facts: list[Fact], incoming: bool) -> str:
+def _fact_rows(ctx: ServerContext, view: ResourceView, facts: list[Fact], incoming: bool) -> str:
     rows = []
     for f in facts:
-        first = term(ctx, f.subject) if incoming else term(ctx, f.predicate)
-        second = term(ctx, f.predicate) if incoming else term(ctx, f.object)
+        first = f.subject if incoming else f.predicate
+        second = f.predicate if incoming else f.object
+        first, second = term(ctx, first, view.labels), term(ctx, second, view.labels)
         cls = "inferred" if not f.asserted else "asserted"
         rows.append(
             f'<tr class="{cls}"><td>{first}</td><td>{second}</td>'
@@ -233,21 +239,23 @@ def _fact_rows(ctx: ServerContext, facts: list[Fact], incoming: bool) -> str:
     return "".join(rows)
 
 
-def _more(ctx: ServerContext, n: int, query: str) -> str:
+def _more(n: int, at_least: bool, query: str) -> str:
     if not n:
         return ""
     link = "/sparql?" + urlencode({"query": query})
-    return f'<p class="muted">{n} more: <a href="{esc(link)}">see them all with SPARQL</a>.</p>'
+    count = f"More than {n}" if at_least else f"{n}"
+    return f'<p class="muted">{count} more: <a href="{esc(link)}">see them all with SPARQL</a>.</p>'
 
 
 def _outgoing_section(ctx: ServerContext, view: ResourceView) -> str | None:
     if not view.outgoing:
         return None
     head = "<tr><th>property</th><th>value</th><th>status</th><th>source</th></tr>"
-    more = _more(ctx, view.more_outgoing, f"SELECT ?p ?o WHERE {{ <{view.iri}> ?p ?o }}")
+    query = f"SELECT ?p ?o WHERE {{ <{view.iri}> ?p ?o }}"
+    more = _more(view.more_outgoing, view.at_least, query)
     return (
         f"<h2>Facts</h2><table class='facts'><thead>{head}</thead><tbody>"
-        f"{_fact_rows(ctx, view.outgoing, False)}</tbody></table>{more}"
+        f"{_fact_rows(ctx, view, view.outgoing, False)}</tbody></table>{more}"
     )
 
 
@@ -255,10 +263,11 @@ def _incoming_section(ctx: ServerContext, view: ResourceView) -> str | None:
     if not view.incoming:
         return None
     head = "<tr><th>subject</th><th>property</th><th>status</th><th>source</th></tr>"
-    more = _more(ctx, view.more_incoming, f"SELECT ?s ?p WHERE {{ ?s ?p <{view.iri}> }}")
+    query = f"SELECT ?s ?p WHERE {{ ?s ?p <{view.iri}> }}"
+    more = _more(view.more_incoming, view.at_least, query)
     return (
         f"<h2>Links to {esc(view.label)}</h2><table class='facts'><thead>{head}</thead><tbody>"
-        f"{_fact_rows(ctx, view.incoming, True)}</tbody></table>{more}"
+        f"{_fact_rows(ctx, view, view.incoming, True)}</tbody></table>{more}"
     )
 
 
@@ -266,8 +275,9 @@ def _graph_section(ctx: ServerContext, view: ResourceView) -> str | None:
     if not view.graph_size:
         return None
     rows = "".join(
-        f"<tr><td>{term(ctx, f.subject)}</td><td>{term(ctx, f.predicate)}</td>"
-        f"<td>{term(ctx, f.object)}</td></tr>"
+        f"<tr><td>{term(ctx, f.subject, view.labels)}</td>"
+        f"<td>{term(ctx, f.predicate, view.labels)}</td>"
+        f"<td>{term(ctx, f.object, view.labels)}</td></tr>"
         for f in view.graph_facts
     )
     return (
@@ -278,17 +288,16 @@ def _graph_section(ctx: ServerContext, view: ResourceView) -> str | None:
 
 
 def _formats_section(ctx: ServerContext, view: ResourceView) -> str | None:
-    local = ctx.local_path(str(view.iri))
+    iri = view.iri
+    local = ctx.local_path(iri)
     links = []
     for name in RESOURCE_FORMATS:
         fmt = formats.rdf_format(name)
         href = (
-            local + fmt.suffix
-            if local
-            else "/resource?" + urlencode({"iri": str(view.iri), "format": name})
+            local + fmt.suffix if local else "/resource?" + urlencode({"iri": iri, "format": name})
         )
         links.append(f'<a href="{esc(href)}" type="{esc(fmt.media_type)}">{esc(name)}</a>')
-    query = f"DESCRIBE <{view.iri}>"
+    query = f"DESCRIBE <{iri}>"
     ui = "/sparql?" + urlencode({"query": query})
     return (
         '<h2>This resource as data</h2><p class="formats">'
@@ -343,32 +352,27 @@ def _about_section(ctx: ServerContext) -> str:
     return intro + stats + search
 
 
+def _home(ctx: ServerContext) -> Home:
+    home = ctx.cache.get("home")
+    return home if isinstance(home, Home) else Home()
+
+
 def _series_section(ctx: ServerContext) -> str | None:
-    ds = ctx.served.dataset
-    series = sorted(
-        {s for s in ds.subjects(RDF.type, BG.TVSeries) if isinstance(s, URIRef)},
-        key=lambda s: (str(ds.value(s, BG.startDate) or "9999"), ctx.index.label(s)),
-    )
-    if not series:
+    home = _home(ctx)
+    if not home.series:
         return None
-    items = []
-    for s in series:
-        start = ds.value(s, BG.startDate)
-        end = ds.value(s, BG.endDate)
-        years = f" ({str(start)[:4]}–{str(end)[:4] if end else ''})" if start else ""
-        items.append(f"<li>{term(ctx, s)}{esc(years)}</li>")
-    return "<h2>The franchise's series</h2><ul class='series'>" + "".join(items) + "</ul>"
+    items = "".join(f"<li>{term(ctx, s, home.labels)}{esc(years)}</li>" for s, years in home.series)
+    return "<h2>The franchise's series</h2><ul class='series'>" + items + "</ul>"
 
 
 def _classes_section(ctx: ServerContext) -> str | None:
-    ds = ctx.served.dataset
-    counts: dict[Node, int] = {}
-    for _s, o in ds.subject_objects(RDF.type):
-        counts[o] = counts.get(o, 0) + 1
-    if not counts:
+    home = _home(ctx)
+    if not home.classes:
         return None
-    top = sorted(counts.items(), key=lambda kv: (-kv[1], ctx.index.label(kv[0])))[:24]
-    items = "".join(f"<li>{term(ctx, c)} <span class='count'>{n}</span></li>" for c, n in top)
+    items = "".join(
+        f"<li>{term(ctx, c, home.labels)} <span class='count'>{n}</span></li>"
+        for c, n in home.classes
+    )
     return f"<h2>What is in it</h2><ul class='classes'>{items}</ul>"
 
 
@@ -403,7 +407,7 @@ def search_page(ctx: ServerContext, q: str, hits: list[SearchHit]) -> str:
         body = f"<h1>Search: {esc(q)}</h1><p>No name matches.</p>"
         return page("Search", body)
     items = "".join(
-        f"<li>{term(ctx, h.node)}"
+        f"<li>{term(ctx, h.node, {h.node: h.label})}"
         + (f" <span class='muted'>({esc(h.matched)})</span>" if h.matched != h.label else "")
         + (f" <span class='types'>{esc(', '.join(h.types))}</span>" if h.types else "")
         + "</li>"
@@ -416,7 +420,7 @@ def search_page(ctx: ServerContext, q: str, hits: list[SearchHit]) -> str:
 def search_json(ctx: ServerContext, hits: list[SearchHit]) -> str:
     return json.dumps(
         [
-            {"iri": str(h.node), "label": h.label, "matched": h.matched, "types": list(h.types)}
+            {"iri": h.node.value, "label": h.label, "matched": h.matched, "types": list(h.types)}
             for h in hits
         ],
         ensure_ascii=False,
@@ -473,7 +477,7 @@ def ui_page(ctx: ServerContext, examples: list[Example]) -> str:
             {"slug": e.slug, "title": e.title, "query": e.query, "description": e.description}
             for e in examples
         ],
-        "prefixes": {p: str(ns) for p, ns in PREFIXES.items()},
+        "prefixes": dict(PREFIXES),
         "baseIri": ctx.config.base_iri,
     }
     data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")

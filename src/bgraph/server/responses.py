@@ -7,7 +7,6 @@ from http import HTTPStatus
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
-from rdflib import Dataset
 
 from .. import formats
 from .conneg import negotiate
@@ -49,14 +48,6 @@ def error_response(
         headers=headers,
         media_type=content_type(formats.TEXT),
     )
-
-
-def serialise_dataset(ds: Dataset, fmt_name: str) -> bytes:
-    """A dataset as ``bgraph export`` writes it: quad formats keep its graphs, triple formats get
-    their union."""
-    from ..export import serialize_dataset
-
-    return serialize_dataset(ds, formats.rdf_format(fmt_name)).encode("utf-8")
 
 
 def rdf_response(body: bytes, fmt_name: str, headers: dict[str, str] | None = None) -> Response:

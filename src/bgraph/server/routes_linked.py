@@ -12,16 +12,17 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from rdflib import URIRef
 
 from .. import formats
 from .conneg import negotiate
 from .context import ServerContext, get_ctx
-from .engine import QueryError
+from .engine import TRUNCATED_HEADER, QueryError
+from .lookups import PageJob
 from .pages import RESOURCE_FORMATS, not_found_page, resource_page
-from .responses import rdf_response, serialise_dataset
+from .responses import rdf_response
 
 router = APIRouter()
 
@@ -52,18 +53,37 @@ def _not_found(ctx: ServerContext, request: Request, iri: str | None) -> Respons
     raise QueryError(f"nothing is known about <{iri}>" if iri else "not found", 404)
 
 
-async def _document(ctx: ServerContext, request: Request, iri: URIRef, fmt_name: str, doc: str):
-    """The page or RDF document about ``iri``, built in a thread (a well-linked entity of a large
-    store takes a while; the event loop keeps serving meanwhile)."""
-    view = await asyncio.to_thread(ctx.index.view, iri)
-    if view is None:
-        return _not_found(ctx, request, str(iri))
+def _is_iri(iri: str) -> bool:
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
+async def _knows(ctx: ServerContext, iri: str) -> bool:
+    return _is_iri(iri) and bool(await ctx.lookup(PageJob("knows", iri), "looking the IRI up"))
+
+
+async def _document(ctx: ServerContext, request: Request, iri: str, fmt_name: str, doc: str):
+    """The page or RDF document about ``iri``, from lookups in a query worker (under the query
+    deadline: a well-linked entity of a large store takes a while)."""
+    if not _is_iri(iri):
+        return _not_found(ctx, request, iri)
     if fmt_name == "html":
+        view = await ctx.lookup(PageJob("view", iri), f"the page of <{iri}>")
+        if view is None:
+            return _not_found(ctx, request, iri)
         return HTMLResponse(await asyncio.to_thread(resource_page, ctx, view, doc))
-    body = await asyncio.to_thread(
-        lambda: serialise_dataset(ctx.index.description_dataset(iri), fmt_name)
-    )
-    return rdf_response(body, fmt_name, {"Link": f'<{iri}>; rel="describes"'})
+    if not await _knows(ctx, iri):
+        return _not_found(ctx, request, iri)
+    limit = ctx.config.max_rows
+    job = PageJob("describe", iri, limit=limit, format=fmt_name)
+    body, cut = await ctx.lookup(job, f"the description of <{iri}>")
+    headers = {"Link": f'<{iri}>; rel="describes"'}
+    if cut:
+        headers[TRUNCATED_HEADER] = f"true; max-rows={limit}"
+    return rdf_response(body, fmt_name, headers)
 
 
 @router.api_route("/resource", methods=["GET", "HEAD"])
@@ -85,7 +105,7 @@ async def resource(request: Request, iri: str = "", format: str = "") -> Respons
             raise QueryError("none of the accepted media types is available", 406)
         name = _suffixes()[dict(_offers())[choice]]
     doc = "/resource?iri=" + quote(iri, safe="")
-    return await _document(ctx, request, URIRef(iri), name, doc)
+    return await _document(ctx, request, iri, name, doc)
 
 
 @router.api_route("/{path:path}", methods=["GET", "HEAD"])
@@ -97,12 +117,12 @@ async def dereference(request: Request, path: str) -> Response:
     suffixes = _suffixes()
     if dot and "/" not in ext and f".{ext}" in suffixes:
         iri = ctx.iri_for_path(stem)
-        if ctx.index.knows(iri) or not ctx.index.knows(ctx.iri_for_path(full)):
+        if await _knows(ctx, iri) or not await _knows(ctx, ctx.iri_for_path(full)):
             return await _document(ctx, request, iri, suffixes[f".{ext}"], stem)
     # the thing itself: 303 to the document the client prefers
     iri = ctx.iri_for_path(full)
-    if not path or not ctx.index.knows(iri):
-        return _not_found(ctx, request, str(iri) if path else None)
+    if not path or not await _knows(ctx, iri):
+        return _not_found(ctx, request, iri if path else None)
     choice = negotiate(request.headers.get("accept"), [mt for mt, _ in _offers()])
     if choice is None:
         available = ", ".join(dict.fromkeys(mt for mt, _ in _offers()))

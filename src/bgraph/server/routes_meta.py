@@ -2,43 +2,46 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from rdflib import Graph
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from .. import __version__, formats
 from .conneg import negotiate
 from .context import ServerContext, get_ctx
+from .dumps import DUMP_FORMATS, DumpJob, dump_name
 from .engine import QueryError
-from .metadata import DUMP_FORMATS, dump_name, void_description
+from .lookups import PageJob
+from .metadata import PREFIXES, void_description
 from .pages import document_page, dumps_page
-from .responses import content_type, rdf_response, serialise_dataset
+from .responses import content_type
+from .writers import rdf_bytes
 
 router = APIRouter()
 
 DOC_FORMATS = ("turtle", "jsonld", "nt", "xml")
-DUMP_TIMEOUT_FACTOR = 6  #: a dump may take this many query timeouts to serialise
+DUMP_TIMEOUT_FACTOR = 6  #: a dump may take this many query timeouts to write
+VOID_TIMEOUT_FACTOR = 3  #: VoID's counts may take this many query timeouts (computed once)
+
+Build = Callable[[ServerContext], Awaitable[list[Any]]]
 
 
-def serialise_document(graph: Graph, fmt_name: str) -> bytes:
-    """A small metadata graph with its own prefixes (sd:, void:, dcat: ...) kept."""
-    fmt = formats.rdf_format(fmt_name)
-    if fmt.name == "jsonld":
-        context = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
-        return graph.serialize(format="json-ld", context=context, auto_compact=True).encode()
-    return graph.serialize(format=fmt.serialiser or fmt.rdflib, encoding="utf-8")
+async def _document_bytes(ctx: ServerContext, key: str, build: Build, fmt_name: str) -> bytes:
+    cache_key = f"{key}.{fmt_name}"
+    if cache_key not in ctx.cache:
+        ctx.cache[cache_key] = rdf_bytes(await build(ctx), fmt_name, PREFIXES)
+    return ctx.cache[cache_key]
 
 
 async def rdf_document(
     request: Request,
     key: str,
-    build: Callable[[ServerContext], Graph],
+    build: Build,
     names: Sequence[str],
     html: bool = True,
     title: str = "",
@@ -55,56 +58,35 @@ async def rdf_document(
             "none of the accepted media types is available; available: " + ", ".join(types), 406
         )
     fmt_name = dict(offers).get(choice, "turtle")
-    cache_key = f"{key}.{fmt_name}"
-    if cache_key not in ctx.cache:
-        # computed once, in a thread: counting a large dataset must not stall the event loop
-        ctx.cache[cache_key] = await asyncio.to_thread(
-            lambda: serialise_document(build(ctx), fmt_name)
-        )
+    body = await _document_bytes(ctx, key, build, fmt_name)
     headers = {"Vary": "Accept"}
     if choice == formats.HTML_TYPES[0]:
         alternates = [
             (formats.rdf_format(n).media_type, f"{request.url.path}?format={n}") for n in names
         ]
-        text = ctx.cache[cache_key].decode("utf-8")
+        text = body.decode("utf-8")
         return HTMLResponse(document_page(title or key, text, alternates), headers=headers)
-    return Response(ctx.cache[cache_key], media_type=content_type(choice), headers=headers)
+    return Response(body, media_type=content_type(choice), headers=headers)
+
+
+async def _void(ctx: ServerContext) -> list[Any]:
+    stats = await ctx.once("void-stats", PageJob("void"), "counting for VoID", VOID_TIMEOUT_FACTOR)
+    return void_description(ctx, stats)
 
 
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"])
 async def void(request: Request, format: str | None = None) -> Response:
-    if format:
-        return await _forced(request, "void", void_description, format)
-    return await rdf_document(
-        request, "void", void_description, DOC_FORMATS, title="VoID + DCAT description"
-    )
-
-
-async def _forced(
-    request: Request, key: str, build: Callable[[ServerContext], Graph], name: str
-) -> Response:
+    if not format:
+        return await rdf_document(
+            request, "void", _void, DOC_FORMATS, title="VoID + DCAT description"
+        )
     ctx = get_ctx(request)
     try:
-        fmt = formats.rdf_format(name)
+        fmt = formats.rdf_format(format)
     except formats.UnknownFormatError as exc:
         raise QueryError(str(exc)) from None
-    cache_key = f"{key}.{fmt.name}"
-    if cache_key not in ctx.cache:
-        ctx.cache[cache_key] = await asyncio.to_thread(
-            lambda: serialise_document(build(ctx), fmt.name)
-        )
-    return Response(ctx.cache[cache_key], media_type=content_type(fmt.media_type))
-
-
-@dataclass(frozen=True)
-class DumpJob:
-    """Serialise the whole dataset (in a worker: it can be large)."""
-
-    format: str
-
-
-def dump_handler(ds: object, job: DumpJob) -> bytes:
-    return serialise_dataset(ds, job.format)  # type: ignore[arg-type]
+    body = await _document_bytes(ctx, "void", _void, fmt.name)
+    return Response(body, media_type=content_type(fmt.media_type))
 
 
 @router.api_route("/dumps", methods=["GET", "HEAD"], include_in_schema=False)
@@ -130,15 +112,14 @@ async def dump(request: Request, filename: str) -> Response:
     if filename not in by_name:
         raise QueryError(f"no dump called {filename!r}; see /dumps/", 404)
     fmt_name = by_name[filename]
-    key = f"dump.{fmt_name}"
-    if key not in ctx.cache:
-        timeout = ctx.config.timeout * DUMP_TIMEOUT_FACTOR
-        ctx.cache[key] = await ctx.pool.run(DumpJob(fmt_name), timeout=timeout)
+    job = DumpJob(fmt_name, str(Path(ctx.dump_dir) / filename), ctx.served.default_only)
+    path = await ctx.once(f"dump.{fmt_name}", job, f"writing {filename}", DUMP_TIMEOUT_FACTOR)
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "public, max-age=3600",
     }
-    return rdf_response(ctx.cache[key], fmt_name, headers)
+    media_type = content_type(formats.rdf_format(fmt_name).media_type)
+    return FileResponse(path, media_type=media_type, headers=headers)
 
 
 @router.get("/health")
@@ -151,7 +132,7 @@ async def health(request: Request) -> Response:
         "uptime_s": round(time.time() - ctx.started, 1),
         "triples": ctx.served.triples,
         "store": ctx.served.store_label,
-        "engine": ctx.served.engine,
+        "engine": "oxigraph",
         "workers": {
             "size": pool.size,
             "alive": pool.alive,

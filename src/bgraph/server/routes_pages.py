@@ -1,9 +1,7 @@
-"""The home page and the name search (built in a thread: on a large store they take a while,
-and the event loop keeps serving other requests meanwhile)."""
+"""The home page and the name search. Their lookups run in a query worker under the query
+deadline (:meth:`.context.ServerContext.lookup`); the home page's summary is computed once."""
 
 from __future__ import annotations
-
-import asyncio
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -11,9 +9,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from .. import formats
 from .conneg import negotiate
 from .context import get_ctx
+from .lookups import PageJob
 from .pages import home_page, search_json, search_page
 
 router = APIRouter()
+
+#: The home page's summary may take this many query timeouts (it is computed once).
+HOME_TIMEOUT_FACTOR = 3
 
 
 @router.api_route("/", methods=["GET", "HEAD"])
@@ -24,13 +26,15 @@ async def home(request: Request) -> Response:
     if choice is not None and choice != formats.HTML_TYPES[0]:
         # a machine asking the root for data gets the dataset's description
         return RedirectResponse("/.well-known/void", status_code=303, headers={"Vary": "Accept"})
-    return HTMLResponse(await asyncio.to_thread(home_page, ctx), headers={"Vary": "Accept"})
+    await ctx.once("home", PageJob("home"), "the home page's summary", HOME_TIMEOUT_FACTOR)
+    return HTMLResponse(home_page(ctx), headers={"Vary": "Accept"})
 
 
 @router.api_route("/search", methods=["GET", "HEAD"])
 async def search(request: Request, q: str = "", limit: int = 50) -> Response:
     ctx = get_ctx(request)
-    hits = await asyncio.to_thread(ctx.index.search, q[:200], max(1, min(limit, 200)))
+    job = PageJob("search", text=q[:200], limit=max(1, min(limit, 200)))
+    hits = await ctx.lookup(job, "the search") if q.strip() else []
     choice = negotiate(request.headers.get("accept"), [formats.HTML_TYPES[0], formats.JSON])
     if choice == formats.JSON:
         return Response(search_json(ctx, hits), media_type=formats.JSON)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -102,7 +103,7 @@ async def sparql(request: Request) -> Response:
         sd_types = [formats.rdf_format(n).media_type for n in SD_FORMATS]
         if prefers_html(accept, sd_types):
             return HTMLResponse(ui_page(ctx, ctx.examples))
-        return await rdf_document(request, "sparql-sd", service_description, SD_FORMATS, html=False)
+        return await rdf_document(request, "sparql-sd", _sd, SD_FORMATS, html=False)
     if method == "GET" and job.format is None and prefers_html(accept, _result_types()):
         return HTMLResponse(ui_page(ctx, ctx.examples))  # YASGUI reads ?query= from the URL
     try:
@@ -119,6 +120,10 @@ async def sparql(request: Request) -> Response:
 # dependency resolution is skipped on the busiest path (about 50 µs a query).
 for _path in ("/sparql", "/sparql/"):
     router.add_route(_path, sparql, methods=["GET", "HEAD", "POST"], include_in_schema=False)
+
+
+async def _sd(ctx: ServerContext) -> list[Any]:
+    return service_description(ctx)
 
 
 def _result_types() -> list[str]:

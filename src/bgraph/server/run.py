@@ -1,20 +1,23 @@
 """Start-up order of ``bgraph serve``, each step before the next for a reason:
 
-1. load and freeze the dataset, install the engine guards (the workers inherit both); a built
-   store (``--store DIR``) is not opened yet, only its manifest read;
+1. open the store (:func:`bgraph.store.open_dataset`): in RAM, the files are parsed and closed
+   here and the workers inherit the store; a built store (``--store DIR``) is opened to check it
+   and closed again (a RocksDB handle must not cross a fork);
 2. bind the listening socket (a clear error if the port is taken);
 3. install the network audit hook (after the bind: binding may look the host name up);
-4. fork the worker zygote (before uvicorn starts its event loop or any thread, and before a
-   RocksDB handle starts its threads); each worker opens a built store itself;
-5. index the dataset for the pages (this opens a built store in the main process);
-6. run uvicorn on the bound socket; on exit, kill the workers.
+4. fork the worker zygote (before uvicorn starts its event loop or any thread); each worker
+   opens a built store itself. Queries, page lookups and dumps all run in the workers, under
+   a deadline; the main process never touches the store;
+5. run uvicorn on the bound socket; on exit, kill the workers.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 import socket
 import sys
+import tempfile
 import time
 from typing import Any
 
@@ -24,11 +27,11 @@ from ..errors import BgraphError
 from .app import create_app
 from .config import ServerConfig
 from .context import ServerContext
-from .describe import Index
-from .engine import QueryJob, run, run_oxigraph
+from .dumps import DumpJob, write_dump
+from .engine import QueryJob, run
 from .examples import load_examples
-from .routes_meta import DumpJob, dump_handler
-from .safety import install_engine_guards, install_network_guard
+from .lookups import PageJob, PageWork
+from .safety import install_network_guard
 from .served import Served, load_served
 from .workers import WorkerPool
 
@@ -42,17 +45,16 @@ class ListenError(BgraphError):
 
 def make_handler(served: Served):
     """The function a worker applies to each job (it runs in the forked worker)."""
-    known = served.graph_names
-    source = served.oxigraph
-    names = [str(g) for g in known]
+    names = served.graph_names
+    pages = PageWork(served)
 
     def handle(job: Any) -> Any:
         if isinstance(job, QueryJob):
-            if source is not None:
-                return run_oxigraph(source.store(), job, names)
-            return run(served.dataset, job, known)
+            return run(served.store, job, names)
+        if isinstance(job, PageJob):
+            return pages(job)
         if isinstance(job, DumpJob):
-            return dump_handler(served.dataset, job)
+            return write_dump(served.store, job)
         raise TypeError(f"unknown job {type(job).__name__}")
 
     return handle
@@ -60,10 +62,9 @@ def make_handler(served: Served):
 
 def make_init(served: Served):
     """What a new worker does first: open a built store (its own handle, after the fork)."""
-    source = served.oxigraph
-    if source is None or not source.on_disk:
+    if not served.on_disk:
         return None
-    return source.store
+    return lambda: served.store
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -111,7 +112,8 @@ def serve(config: ServerConfig) -> None:
     started = time.perf_counter()
     _configure_logging(config.access_log)
     served = load_served(config.paths, config.named, config.inference, config.store)
-    install_engine_guards()
+    if served.on_disk:
+        served.opened.close()  # opened to check it; each process opens its own after the fork
     sock = bind(config.host, config.port)
     url = public_url(sock, config.host, config.base_url)
     install_network_guard()
@@ -125,9 +127,9 @@ def serve(config: ServerConfig) -> None:
         stack_mb=WORKER_STACK_MB,
     )
     pool.start(close_in_children=[sock.fileno()])
+    dump_dir = tempfile.mkdtemp(prefix="bgraph-dumps-")
     try:
-        index = Index(served)  # after the fork: a store handle opened here stays here
-        ctx = ServerContext(config, served, index, pool, url, load_examples())
+        ctx = ServerContext(config, served, pool, url, load_examples(), dump_dir=dump_dir)
         app = create_app(ctx)
         uv_config = uvicorn.Config(
             app,
@@ -156,6 +158,7 @@ def serve(config: ServerConfig) -> None:
     finally:
         pool.close()
         sock.close()
+        shutil.rmtree(dump_dir, ignore_errors=True)
 
 
 def _show_host(host: str) -> str:

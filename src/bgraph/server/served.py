@@ -1,77 +1,64 @@
-"""The dataset a server serves: loaded once (before the query workers fork), then frozen.
+"""What a server serves: the one store (:func:`bgraph.store.open_dataset`) and what the pages
+say about it, summarised once at load from the store's manifest (nothing is counted here).
 
-Three stores (``--store``): ``memory``, an rdflib Dataset frozen read-only (queries by rdflib's
-engine); ``oxigraph``, the same files loaded into an in-memory Oxigraph store (queries by
-Oxigraph's engine); a directory written by ``bgraph build``, opened read-only where it is used
-(nothing parsed or reasoned at start). With Oxigraph, :attr:`Served.dataset` is a read-only
-rdflib view of the store (:mod:`bgraph.oxview`), so pages, dumps and metadata read it as they
-read the rdflib one, and :attr:`Served.oxigraph` gives each process its own store handle.
+In RAM (``--store memory``, the default) the store is filled before the query workers fork and
+they share it copy-on-write; a built store (``--store DIR``) is opened read-only by each process
+that uses it (:attr:`bgraph.store.OpenStore.store`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from rdflib import Dataset, Graph, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from typing import Any
 
 from ..errors import UsageError
-from ..namespaces import INFERRED_GRAPH, bind_prefixes
-from ..oxview import OxigraphSource
-from .safety import ReadOnlyMemory
+from ..iris import INFERRED_GRAPH
+from ..store import OpenStore, open_dataset
 
-if TYPE_CHECKING:
-    from ..store import StoreInfo
+BUILTIN = "the bgraph knowledge graph (ontology, facts, provenance)"
 
 
 @dataclass
 class Served:
-    """The frozen dataset and what the server says about it."""
+    """The open store and its summary (graph sizes and the union's size, from StoreInfo)."""
 
-    dataset: Dataset
-    builtin: bool  #: the Ballard knowledge graph (no paths given)
+    opened: OpenStore
+    builtin: bool  #: bgraph's own knowledge graph (no paths given)
     inference: bool  #: the OWL 2 RL closure is in the inferred graph
     sources: list[str] = field(default_factory=list)  #: files, for the home page and VoID
-    graph_sizes: dict[URIRef, int] = field(default_factory=dict)
+    graph_sizes: dict[str, int] = field(default_factory=dict)  #: named graph IRI -> triples
     triples: int = 0  #: distinct triples of the default (union) graph
-    oxigraph: OxigraphSource | None = None  #: the Oxigraph store, when queries run there
-    store_label: str = "memory"  #: memory, oxigraph or the store's directory (for the logs)
+    default_only: bool = False  #: the default graph also holds triples no named graph has
 
     @property
-    def engine(self) -> str:
-        return "rdflib" if self.oxigraph is None else "oxigraph"
+    def store(self) -> Any:
+        """This process's ``pyoxigraph.Store`` handle."""
+        return self.opened.store
 
     @property
-    def graph_names(self) -> list[URIRef]:
+    def on_disk(self) -> bool:
+        return self.opened.on_disk
+
+    @property
+    def store_label(self) -> str:
+        return self.opened.label
+
+    @property
+    def graph_names(self) -> list[str]:
         return list(self.graph_sizes)
 
-    def graph(self, name: URIRef) -> Graph:
-        """A read-only view of one named graph (empty if there is none of that name)."""
-        return Graph(store=self.dataset.store, identifier=name)
-
     @property
-    def asserted_graph_names(self) -> list[URIRef]:
+    def asserted_graph_names(self) -> list[str]:
         return [g for g in self.graph_sizes if g != INFERRED_GRAPH]
 
-
-def freeze(source: Dataset) -> Dataset:
-    """A copy of ``source`` in a store that raises on any write (the served store)."""
-    store = ReadOnlyMemory()
-    ds = Dataset(store=store, default_union=True)
-    bind_prefixes(ds)
-    for prefix, ns in source.namespaces():
-        if prefix not in dict(ds.namespaces()):
-            ds.bind(prefix, ns)
-    for graph in source.graphs():
-        if len(graph) == 0:
-            continue
-        target = ds.graph(graph.identifier)
-        store.addN((s, p, o, target) for s, p, o in graph)
-    store.freeze()
-    return ds
+    @cached_property
+    def dataset(self) -> Any:
+        """An rdflib view of the store (oxrdflib; nothing copied), for code that needs rdflib's
+        API. The server's own pages never use it; importing rdflib costs half a second."""
+        return self.opened.rdflib_dataset()
 
 
 def load_served(
@@ -80,132 +67,34 @@ def load_served(
     inference: bool = True,
     store: str = "memory",
 ) -> Served:
-    """Load the Ballard dataset, or the given files, and freeze it.
+    """The files (or bgraph's own data) loaded and closed in RAM, or a built store opened.
 
-    ``paths`` are read as :func:`bgraph.graph.parse_files` does (each triples file is a graph
+    ``paths`` are read as :func:`bgraph.store.open_dataset` does (each triples file is a graph
     named by its file IRI; quads files keep their graphs); ``named`` pairs load a file into the
-    graph of the given IRI, as Fuseki's and Oxigraph's ``--graph`` do. ``store``: memory,
-    oxigraph, or the directory of a built store (then no paths: it holds its data).
+    graph of the given IRI, as Fuseki's and Oxigraph's ``--graph`` do.
     """
-    if store == "oxigraph":
-        return _load_oxigraph(paths, named, inference)
-    if store != "memory":
-        return _open_built(Path(store), paths, named, inference)
-    from ..dataset import load_dataset
-
-    builtin = not paths and not named
-    if builtin:
-        source = load_dataset(inference=inference)
-        sources: list[str] = ["the bgraph knowledge graph (ontology, facts, provenance)"]
-    elif not named:
-        source = load_dataset(list(paths), inference=inference)
-        sources = [str(p) for p in paths]
-    else:
-        source = _load_named(paths, named, inference)
-        sources = [str(p) for p in paths] + [f"{p} as <{iri}>" for iri, p in named]
-    ds = freeze(source)
-    sizes = {
-        g.identifier: len(g)
-        for g in ds.graphs()
-        if len(g) and g.identifier != DATASET_DEFAULT_GRAPH_ID  # not a named graph
-    }
-    sizes = dict(sorted(sizes.items(), key=lambda kv: str(kv[0])))
-    triples = len(set(ds.triples((None, None, None))))
-    return Served(ds, builtin, inference, sources, sizes, triples)  # type: ignore[arg-type]
-
-
-def _load_named(
-    paths: Sequence[Path], named: Sequence[tuple[str, Path]], inference: bool
-) -> Dataset:
-    from ..graph import parse_files, parse_into
-    from ..reason import compute_closure
-    from ..resources import resources
-
-    ds = parse_files(paths)
-    for iri, path in named:
-        parse_into(ds.graph(URIRef(iri)), path)
-    if inference:
-        tbox = Graph()
-        parse_into(tbox, resources().ontology)
-        abox = Graph()
-        for g in ds.graphs():
-            for t in g:
-                abox.add(t)
-        sources = (resources().ontology, *paths, *(p for _iri, p in named))
-        closure = compute_closure(tbox, abox, sources=sources)
-        target = ds.graph(INFERRED_GRAPH)
-        for t in closure.inferred:
-            target.add(t)
-    return ds
-
-
-def _sources(paths: Sequence[Path], named: Sequence[tuple[str, Path]]) -> list[str]:
-    if not paths and not named:
-        return ["the bgraph knowledge graph (ontology, facts, provenance)"]
-    return [str(p) for p in paths] + [f"{p} as <{iri}>" for iri, p in named]
-
-
-def _served_oxigraph(source: OxigraphSource, info: StoreInfo, **kwargs: object) -> Served:
-    from ..namespaces import PREFIXES
-    from ..oxview import view_dataset
-
-    prefixes = ((k, str(v)) for k, v in PREFIXES.items())
-    ds = view_dataset(source, prefixes, info.default_only)
-    sizes = {URIRef(g): n for g, n in sorted(info.graphs.items()) if n}
-    return Served(ds, graph_sizes=sizes, triples=info.union, oxigraph=source, **kwargs)  # type: ignore[arg-type]
-
-
-def _load_oxigraph(
-    paths: Sequence[Path], named: Sequence[tuple[str, Path]], inference: bool
-) -> Served:
-    """The files (or the Ballard dataset) parsed and closed into an in-memory Oxigraph store,
-    as ``bgraph build`` does on disk."""
-    from ..store import load_store
-
-    opened = load_store(list(paths) or None, named, inference)
+    if store == "oxigraph" and not Path(store).exists():
+        raise UsageError(
+            "--store oxigraph is gone: Oxigraph is the engine of every store now; use "
+            "--store memory (the default: the data loaded into RAM) or --store DIR"
+        )
+    opened = open_dataset(paths, named, store=store, inference=inference)
     info = opened.info
-    assert info is not None
-    return _served_oxigraph(
-        OxigraphSource(memory=opened.store),
-        info,
-        builtin=not paths and not named,
-        inference=inference,
-        sources=_sources(paths, named),
-        store_label="oxigraph",
-    )
-
-
-def _open_built(
-    directory: Path, paths: Sequence[Path], named: Sequence[tuple[str, Path]], inference: bool
-) -> Served:
-    """A store written by ``bgraph build``: its manifest is read here; the store itself is opened
-    by each process that uses it (a RocksDB handle must not cross a fork)."""
-    from ..store import StoreError, read_manifest
-
-    if paths or named:
-        raise UsageError(
-            f"--store {directory}: a built store already holds its data; drop the PATHs and "
-            "--graph (or build a store of those files: bgraph build PATH... -o DIR)"
-        )
-    if not inference:
-        raise UsageError(
-            f"--store {directory}: a built store holds its inferences; --no-inference applies "
-            "to --store memory and oxigraph (or query the asserted graphs by name)"
-        )
-    if not directory.exists():
-        raise StoreError(
-            f"--store {directory}: no such directory; build a store there with "
-            f"`bgraph build -o {directory}`"
-        )
-    if not directory.is_dir():
-        raise StoreError(f"--store {directory}: not a directory (nor memory or oxigraph)")
-    info = read_manifest(directory)
-    sources = _sources((), ()) if info.builtin else [str(i.get("path", "?")) for i in info.inputs]
-    return _served_oxigraph(
-        OxigraphSource(path=directory.resolve()),
-        info,
+    assert info is not None, "open_dataset gives a store with its summary"
+    if opened.on_disk:
+        files = [str(i.get("path", "?")) for i in info.inputs]
+        sources = [BUILTIN] if info.builtin else files
+        sources = [f"{s} (built {info.built} into {store})" for s in sources]
+    elif not paths and not named:
+        sources = [BUILTIN]
+    else:
+        sources = [str(p) for p in paths] + [f"{p} as <{iri}>" for iri, p in named]
+    return Served(
+        opened,
         builtin=info.builtin,
         inference=info.reasoner != "none",
-        sources=[f"{s} (built {info.built} into {directory})" for s in sources],
-        store_label=str(directory),
+        sources=sources,
+        graph_sizes={g: n for g, n in sorted(info.graphs.items()) if n},
+        triples=info.union,
+        default_only=bool(info.default_only),
     )

@@ -3,9 +3,9 @@
 with running_server("--timeout", "2") as srv:
     httpx.get(srv.url + "sparql", params={"query": "ASK {}"})
 
-``BGRAPH_SERVE_STORE=oxigraph`` (or a built store's directory) in the environment adds
-``--store ...`` to every server started here that gives no ``--store`` of its own: the whole
-server test suite then runs on that store (``.ci/run`` runs it on ``oxigraph`` too).
+``BGRAPH_SERVE_STORE=DIR`` (a built store's directory) in the environment adds ``--store DIR``
+to every server started here that gives no ``--store`` of its own: the whole server test suite
+then runs on that store.
 """
 
 from __future__ import annotations

@@ -1,0 +1,74 @@
+"""Data dumps: the whole store written by Oxigraph's serialisers to a file, in a query worker
+(under a longer deadline), once per format; the main process streams the file.
+
+Deterministic: blank nodes get canonical labels (RDFC-1.0) and quads are sorted (graph,
+subject, predicate, object), so a store built on disk and the same files loaded in RAM give
+the same bytes. Quad formats keep the named graphs (and triples stated in the default graph
+only); triple formats give the default graph, the distinct union of all graphs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .. import formats
+from .writers import RDF_FORMATS, used_prefixes
+
+#: The dump files the server offers (format names of the format table).
+DUMP_FORMATS = ("trig", "nquads", "turtle", "nt", "jsonld", "xml")
+DUMP_STEM = "bgraph"
+#: Triples of the default graph that no named graph holds (stated there, not the union's copy).
+DEFAULT_ONLY = "SELECT ?s ?p ?o { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+
+
+def dump_name(fmt_name: str) -> str:
+    return DUMP_STEM + formats.rdf_format(fmt_name).suffix
+
+
+@dataclass(frozen=True)
+class DumpJob:
+    """Write the store in ``format`` to ``path`` (in a worker: it can be large)."""
+
+    format: str
+    path: str
+    default_only: bool = False  #: the default graph holds triples of its own
+
+
+def _quads(store: Any, quads_format: bool, default_only: bool) -> list[Any]:
+    default = ox.DefaultGraph()
+    if not quads_format:
+        return list(store.quads_for_pattern(None, None, None, default))
+    out = [q for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != default]
+    if default_only:
+        rows = store.query(DEFAULT_ONLY)
+        out += [ox.Quad(r["s"], r["p"], r["o"], default) for r in rows]
+    return out
+
+
+def _key(quad: Any) -> tuple[str, str, str, str]:
+    g = quad.graph_name
+    return ("" if isinstance(g, ox.DefaultGraph) else str(g), str(quad.subject),
+            str(quad.predicate), str(quad.object))  # fmt: skip
+
+
+def write_dump(store: Any, job: DumpJob) -> str:
+    """Write the dump (atomically: a half-written file is never served); its path."""
+    fmt = formats.rdf_format(job.format)
+    dataset = ox.Dataset(_quads(store, fmt.quads, job.default_only))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    quads = sorted(dataset, key=_key)
+    statements: list[Any] = quads if fmt.quads else [q.triple for q in quads]
+    target = Path(job.path)
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    kwargs: dict[str, Any] = {}
+    if job.format in ("turtle", "trig"):
+        terms = (t for s in statements for t in (s.subject, s.predicate, s.object))
+        kwargs["prefixes"] = used_prefixes(terms)
+    ox.serialize(statements, str(partial), format=RDF_FORMATS[job.format], **kwargs)
+    partial.replace(target)
+    return str(target)

@@ -1,0 +1,105 @@
+"""Summaries of the whole store for the home page and VoID, by SPARQL queries on the store
+(aggregates Oxigraph computes in Rust). They run in a query worker under a deadline, once per
+server; the results are small (a row per series, class or property)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..iris import BG, ID, PREFIXES, RDF_TYPE
+from .describe import Lookups
+
+SERIES = f"""SELECT ?s (MIN(?start) AS ?from) (MIN(?end) AS ?to) {{
+  ?s a <{BG}TVSeries> FILTER isIRI(?s)
+  OPTIONAL {{ ?s <{BG}startDate> ?start }} OPTIONAL {{ ?s <{BG}endDate> ?end }}
+}} GROUP BY ?s"""
+CLASS_COUNTS = "SELECT ?c (COUNT(*) AS ?n) { ?s a ?c } GROUP BY ?c"
+HOME_CLASSES = 24
+#: Example resources of the Ballard dataset, for VoID.
+BUILTIN_EXAMPLES = ("ballard", "renee-ballard", "bosch", "maggie-q", "michael-connelly")
+
+
+@dataclass
+class Home:
+    series: list[tuple[Any, str]] = field(default_factory=list)  #: (IRI, years)
+    classes: list[tuple[Any, int]] = field(default_factory=list)  #: the most used classes
+    labels: dict[Any, str] = field(default_factory=dict)
+
+
+@dataclass
+class VoidStats:
+    entities: int
+    distinct_subjects: int
+    distinct_objects: int
+    classes: list[tuple[Any, int]]  #: class -> entities of that class
+    properties: list[tuple[Any, int]]  #: property -> triples
+    examples: list[Any]
+
+
+def _rows(store: Any, text: str) -> list[Any]:
+    return list(store.query(text, prefixes=PREFIXES))
+
+
+def _count(store: Any, text: str) -> int:
+    return int(_rows(store, text)[0]["n"].value)
+
+
+def home(look: Lookups) -> Home:
+    out = Home()
+    series = []
+    for row in _rows(look.store, SERIES):
+        start, end = row["from"], row["to"]
+        years = f" ({start.value[:4]}–{end.value[:4] if end else ''})" if start else ""
+        key = (start.value if start else "9999", look.label(row["s"]))
+        series.append((key, row["s"], years))
+    out.series = [(s, years) for _key, s, years in sorted(series, key=lambda x: x[0])]
+    counts = [
+        (row["c"], int(row["n"].value))
+        for row in _rows(look.store, CLASS_COUNTS)
+        if isinstance(row["c"], ox.NamedNode)
+    ]
+    counts.sort(key=lambda cn: (-cn[1], look.label(cn[0]), cn[0].value))
+    out.classes = counts[:HOME_CLASSES]
+    out.labels = look.labels([s for s, _ in out.series] + [c for c, _ in out.classes])
+    return out
+
+
+def void_stats(look: Lookups, builtin: bool) -> VoidStats:
+    """What VoID counts. Entities are the IRI subjects (under the entity IRI space for bgraph's
+    own data); classes count their entities; properties count their triples."""
+    in_space = f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID}"))' if builtin else "FILTER isIRI(?s)"
+    store = look.store
+    entities = _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s ?p ?o {in_space} }}")
+    classes = [
+        (row["c"], int(row["n"].value))
+        for row in _rows(
+            store,
+            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) {{ ?s <{RDF_TYPE}> ?c {in_space} "
+            "FILTER isIRI(?c) } GROUP BY ?c",
+        )
+    ]
+    properties = [
+        (row["p"], int(row["n"].value))
+        for row in _rows(store, "SELECT ?p (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?p")
+    ]
+    if builtin:
+        examples = [ox.NamedNode(ID + x) for x in BUILTIN_EXAMPLES]
+        examples = [e for e in examples if look.knows(e)]
+    else:
+        examples = [
+            row["s"]
+            for row in _rows(
+                store, f"SELECT DISTINCT ?s {{ ?s ?p ?o {in_space} }} ORDER BY STR(?s) LIMIT 3"
+            )
+        ]
+    return VoidStats(
+        entities=entities,
+        distinct_subjects=_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }"),
+        distinct_objects=_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) { ?s ?p ?o }"),
+        classes=sorted(classes, key=lambda cn: cn[0].value),
+        properties=sorted(properties, key=lambda pn: pn[0].value),
+        examples=examples,
+    )
