@@ -181,7 +181,7 @@ def check_query(
         )
     scope = _Scope(dict(prefixes or {}), base)
     start = _prologue(tokens, scope)
-    _scan(text, tokens, scope, None if known_graphs is None else set(known_graphs))
+    _scan(text, tokens, start, scope, None if known_graphs is None else set(known_graphs))
     return _form(text, tokens, start)
 
 
@@ -238,7 +238,8 @@ def _form(text: str, tokens: list[Token], start: int) -> str:
     raise QuerySyntaxError(_at(text, where, "expected SELECT, ASK, CONSTRUCT or DESCRIBE"))
 
 
-def _scan(text: str, tokens: list[Token], scope: _Scope, known: set[str] | None) -> None:
+def _scan(text: str, tokens: list[Token], body: int, scope: _Scope, known: set[str] | None) -> None:
+    """Refuse what must not run; ``body`` is the index of the first token after the prologue."""
     depth = 0
     #: open brackets: "{", "[", "(" (an expression's, where < may be less-than), "d" (data)
     stack: list[str] = []
@@ -279,7 +280,7 @@ def _scan(text: str, tokens: list[Token], scope: _Scope, known: set[str] | None)
             prefix = value.split(":", 1)[0].upper()
             if "SERVICE" in prefix and _opens_group(tokens, i, prev):
                 raise ServiceRefusedError(_service_message(tokens, i))
-            if depth == 0 and prefix.startswith("FROM") and known is not None:
+            if depth == 0 and i >= body and prefix.startswith("FROM") and known is not None:
                 _from_clause(tokens, i, value[4:], scope, known)
         elif kind == "var":
             glued = prev is not None and prev[3] == start and value[0] == "?"
