@@ -164,8 +164,8 @@ def test_one_schema_namespace_and_no_same_as_outside(asserted: Dataset) -> None:
         ("hasSpinOff", "P2512"),
         ("productionCompany", "P272"),
         ("author", "P50"),
-        ("availableOn", "P449"),
         ("TVSeries", "Q5398426"),
+        ("TVSeason", "Q3464665"),
     ],
 )
 def test_wikidata_mappings(asserted: Dataset, term: str, wikidata: str) -> None:
@@ -176,11 +176,23 @@ def test_wikidata_mappings(asserted: Dataset, term: str, wikidata: str) -> None:
     assert WD[wikidata] in matches
 
 
+def test_available_on_is_not_original_broadcaster(asserted: Dataset) -> None:
+    """P449 is 'original broadcaster': a series can stream on a service that did not air it."""
+    onto = asserted.graph(ONTOLOGY_GRAPH)
+    for match in (SKOS.exactMatch, SKOS.closeMatch):
+        assert (BG.availableOn, match, WD.P449) not in onto
+
+
 # --- what a consumer who knows only schema.org finds after OWL-RL reasoning -------------------
 
 SCHEMA_VIEW = """
 PREFIX schema: <https://schema.org/>
-SELECT DISTINCT ?name WHERE { ?x a schema:%s ; schema:name ?name . FILTER(LANG(?name) != "fr") }
+SELECT DISTINCT ?name WHERE {
+  ?x a schema:%s ; schema:name ?name .
+  # one name per node: English or untagged if it has one, else French
+  FILTER (LANG(?name) != "fr" || NOT EXISTS {
+    ?x schema:name ?other . FILTER (LANG(?other) != "fr") })
+}
 """
 
 
@@ -200,7 +212,8 @@ def test_schema_view_series_and_people(enriched: Dataset, asserted: Dataset) -> 
     ("prop", "expected"),
     [
         ("actor", "Maggie Q"),
-        ("character", "Renée Ballard"),
+        ("isBasedOn", "Harry Bosch"),  # a spin-off is visible to schema.org
+        ("contributor", "Michael Connelly"),
         ("isBasedOn", "Les Ténèbres et la Nuit"),
         ("producer", "Henrik Bastin"),
         ("productionCompany", "Fabel Entertainment"),
@@ -219,7 +232,8 @@ def test_schema_view_author_dates_and_episodes(enriched: Dataset) -> None:
     g = enriched
     novel = ID["les-tenebres-et-la-nuit"]
     assert (novel, SDO.author, ID["michael-connelly"]) in g
-    assert (ID.ballard, SDO.numberOfEpisodes, Literal(10)) in g
+    assert (ID["ballard-season-1"], SDO.numberOfEpisodes, Literal(10)) in g
+    assert (ID.ballard, SDO.numberOfEpisodes, None) not in g  # the episodes are season 1's
     assert g.value(ID.bosch, SDO.startDate) is not None
     assert g.value(ID.bosch, SDO.endDate) is not None
     assert g.value(ID.ballard, SDO.datePublished) is not None

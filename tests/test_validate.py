@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal
-from rdflib.namespace import RDF, SDO
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import RDF, SDO, XSD
 
 from bgraph.graph import load_asserted
-from bgraph.namespaces import BG, FACTS_GRAPH, ID
+from bgraph.namespaces import BG, FACTS_GRAPH, ID, PROVENANCE_GRAPH
 from bgraph.validate import validate_dataset
 from helpers import copy_root, run_bgraph
 
@@ -21,9 +21,9 @@ def test_data_conforms(asserted: Dataset) -> None:
     assert report.checked_nodes > 100
 
 
-def broken(mutate) -> list[tuple[str, str]]:
+def broken(mutate, graph=FACTS_GRAPH) -> list[tuple[str, str]]:
     ds = load_asserted()
-    mutate(ds.graph(FACTS_GRAPH))
+    mutate(ds.graph(graph))
     report = validate_dataset(ds)
     assert not report.conforms
     return [
@@ -51,13 +51,40 @@ def broken(mutate) -> list[tuple[str, str]]:
         ),
         (
             "bad currency",
-            lambda g: g.set((ID["ballard-tax-credit"], BG.currency, Literal("dollars"))),
-            (str(ID["ballard-tax-credit"]), "currency"),
+            lambda g: g.set((ID["ballard-tax-credit-amount"], BG.currency, Literal("dollars"))),
+            (str(ID["ballard-tax-credit-amount"]), "currency"),
         ),
         (
             "number without unit",
             lambda g: g.remove((ID["ballard-minutes-first-month"], BG.unit, None)),
             (str(ID["ballard-minutes-first-month"]), "unit"),
+        ),
+        (
+            "figure without a unit code",
+            lambda g: g.remove((ID["ballard-minutes-first-month"], BG.unitCode, None)),
+            (str(ID["ballard-minutes-first-month"]), "unitCode"),
+        ),
+        (
+            "performance without the character's name",
+            lambda g: g.remove((ID["perf-ballard-amy-hill"], SDO.characterName, None)),
+            (str(ID["perf-ballard-amy-hill"]), "characterName"),
+        ),
+        (
+            "fictional unit as a real unit of the LAPD",
+            lambda g: g.add((ID["lapd-cold-case-unit"], BG.parentOrganization, ID.lapd)),
+            (str(ID["lapd-cold-case-unit"]), "parentOrganization"),
+        ),
+        (
+            "fictional unit without its real organisation",
+            lambda g: g.remove((ID["lapd-cold-case-unit"], BG.fictionalUnitOf, None)),
+            (str(ID["lapd-cold-case-unit"]), "fictionalUnitOf"),
+        ),
+        (
+            "release dated as a work",
+            lambda g: g.add(
+                (ID["ballard-release"], BG.releaseDate, Literal("2025-07-09", datatype=XSD.date))
+            ),
+            (str(ID["ballard-release"]), "releaseDate"),
         ),
         (
             "entity without provenance",
@@ -71,6 +98,17 @@ def broken(mutate) -> list[tuple[str, str]]:
 )
 def test_each_defect_is_reported(what: str, mutate, expected: tuple[str, str]) -> None:
     assert expected in broken(mutate), what
+
+
+def test_fictional_unit_typed_as_organisation_is_reported() -> None:
+    found = broken(lambda g: g.add((ID["lapd-cold-case-unit"], RDF.type, BG.PublicAgency)))
+    assert str(ID["lapd-cold-case-unit"]) in {focus for focus, _path in found}
+
+
+def test_derived_claim_without_derivation_is_reported() -> None:
+    claim = URIRef("https://w3id.org/bgraph/claim/d002-nielsen-week")
+    found = broken(lambda g: g.remove((claim, BG.derivation, None)), graph=PROVENANCE_GRAPH)
+    assert (str(claim), "derivation") in found
 
 
 def test_cli_exit_codes(tmp_path: Path) -> None:
