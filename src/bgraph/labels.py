@@ -52,29 +52,37 @@ def label(graph: Any, node: Node, lang: str = "en") -> str:
     return found if found is not None else local_name(str(node))
 
 
-def store_label(
-    store: Any,
-    node: Any,
-    lang: str = "en",
-    keep: Callable[[Any], bool] | None = None,
-    graph: Any = None,
-) -> str:
-    """The best label of the Oxigraph term ``node`` in an Oxigraph ``store`` (its default
-    graph, or ``graph``). Values are taken in lexical order, so the answer does not depend on
-    the store's index order; ``keep(quad)`` may refuse some (e.g. inferred-only ones)."""
+def _ox_props() -> list[Any]:
+    import pyoxigraph as ox
+
+    return [ox.NamedNode(iri) for iri in LABEL_IRIS]
+
+
+_PROPS: list[Any] = []
+
+
+def store_label(store: Any, node: Any, lang: str = "en", hidden: Any = None) -> str:
+    """The best label of the Oxigraph term ``node`` in an Oxigraph ``store``: one lookup per
+    label property asked, in every graph. Values are taken in lexical order, so the answer does
+    not depend on the store's index order; a value that only the graph ``hidden`` (e.g. the
+    closure) states is left out."""
     import pyoxigraph as ox
 
     if isinstance(node, ox.Literal):
         return node.value
-    where = graph if graph is not None else ox.DefaultGraph()
-    props = [ox.NamedNode(iri) for iri in LABEL_IRIS]
+    if not _PROPS:
+        _PROPS.extend(_ox_props())
 
     def values(i: int) -> Iterable[tuple[str, str | None]]:
-        found = [
-            q.object
-            for q in store.quads_for_pattern(node, props[i], None, where)
-            if isinstance(q.object, ox.Literal) and (keep is None or keep(q))
-        ]
+        graphs: dict[Any, set[Any]] = {}
+        for q in store.quads_for_pattern(node, _PROPS[i], None, None):
+            if isinstance(q.object, ox.Literal):
+                graphs.setdefault(q.object, set()).add(q.graph_name)
+        found = []
+        for value, where in graphs.items():
+            named = where - {ox.DefaultGraph()}
+            if not named or named != {hidden}:
+                found.append(value)
         found.sort(key=lambda lit: (lit.value, lit.language or ""))
         return [(lit.value, lit.language) for lit in found]
 

@@ -146,9 +146,18 @@ class View:
     # -- facts ---------------------------------------------------------------------------------
 
     def facts(self, s: Any = None, p: Any = None, o: Any = None) -> Iterator[ox.Quad]:
-        """The asserted facts matching a pattern (a triple in two fact graphs comes twice)."""
-        for g in self.facts_graphs:
-            yield from self.store.quads_for_pattern(s, p, o, g)
+        """The asserted facts matching a pattern (a triple in two fact graphs comes twice).
+
+        With a subject or an object given, one lookup in all graphs (each costs tens of
+        microseconds on a built store); else one per fact graph."""
+        if len(self.facts_graphs) == 1 or (s is None and o is None):
+            for g in self.facts_graphs:
+                yield from self.store.quads_for_pattern(s, p, o, g)
+            return
+        wanted = set(self.facts_graphs)
+        for q in self.store.quads_for_pattern(s, p, o, None):
+            if q.graph_name in wanted:
+                yield q
 
     def objects(self, s: Any, p: Any) -> list[Term]:
         return sorted({q.object for q in self.facts(s, p, None)}, key=_key)
@@ -187,8 +196,8 @@ class View:
     def label(self, node: Any) -> str:
         found = self._labels.get(node)
         if found is None:
-            keep = self.asserted if self.inferred else None
-            found = self._labels.put(node, store_label(self.store, node, self.lang, keep))
+            hidden = iri(INFERRED_GRAPH) if self.inferred else None
+            found = self._labels.put(node, store_label(self.store, node, self.lang, hidden))
         return found
 
     def superclasses(self, cls: Any) -> set[Term]:
@@ -238,14 +247,16 @@ class View:
                 best = t
         return self.label(best) if best is not None else ""
 
-    def instances(self, cls: Any) -> list[ox.NamedNode]:
-        """The IRIs typed with ``cls`` or a sub-class of it, by label."""
+    def instances(self, cls: Any, by_label: bool = True) -> list[ox.NamedNode]:
+        """The IRIs typed with ``cls`` or a sub-class of it, by label (or by IRI)."""
         found = {
             q.subject
             for c in self.subclasses(iri(cls))
             for q in self.facts(None, RDF_TYPE, c)
             if isinstance(q.subject, ox.NamedNode)
         }
+        if not by_label:
+            return sorted(found, key=_key)
         return sorted(found, key=lambda n: (self.label(n).casefold(), n.value))
 
     def inverse(self, prop: Any) -> ox.NamedNode | None:

@@ -108,12 +108,20 @@ _RANGE = "http://www.w3.org/2000/01/rdf-schema#range"
 
 
 def _dated_rows(view: View, limit: int | None) -> list[tuple[ox.NamedNode, ox.NamedNode, str]]:
-    props = " ".join(f"<{p}>" for p in dated_properties(view))
-    graphs = " ".join(f"<{g.value}>" for g in view.facts_graphs)
+    """(entity, property, lexical date) of the facts, oldest first when ``limit`` is given.
+
+    One branch per (graph, property): Oxigraph reads each from its predicate index (a
+    ``VALUES ?g``/``VALUES ?p`` join was 20-30 times slower on a built store)."""
     types = ", ".join(f"<{t}>" for t in _DATE_TYPES)
+    branches = " UNION ".join(
+        f"{{ GRAPH <{g.value}> {{ ?s <{p}> ?o }} BIND(<{p}> AS ?p) }}"
+        for g in view.facts_graphs
+        for p in dated_properties(view)
+    )
+    if not branches:
+        return []
     text = (
-        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} VALUES ?g {{ {graphs} }} "
-        f"GRAPH ?g {{ ?s ?p ?o }} "
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ {branches} "
         f"FILTER(isIRI(?s) && isLiteral(?o) && DATATYPE(?o) IN ({types})) }}"
     )
     if limit is not None:
@@ -126,32 +134,50 @@ def read_timeline(
 ) -> list[Event]:
     """Dated facts about the universe's entities (not its sources), oldest first; the first
     ``limit`` events (all by default)."""
-    fetch = None if limit is None else max(4 * limit, 256)
+    fetch = None if limit is None else max(2 * limit, 128)
     while True:
         rows = _dated_rows(view, fetch)
         complete = fetch is None or len(rows) < fetch
-        events = _events(view, rows, href_for)
-        if complete:
+        dated = sorted(
+            ((parts, s, p) for s, p, value in rows if (parts := _parts(value)) is not None),
+            key=lambda r: (r[0], r[1].value),
+        )
+        if not complete:  # rows stop inside some date: keep the dates read to the end
+            last = _parts(rows[-1][2])
+            dated = [r for r in dated if last is None or r[0] < last]
+        if limit is not None:
+            dated = _first_events(view, dated, limit)
+        if complete or limit is None or len({(d, s) for d, s, _p in dated}) >= limit:
+            events = _events(view, dated, href_for)
             return events if limit is None else events[:limit]
-        # rows stop inside some date: keep the events of the dates read to the end
-        last = _parts(rows[-1][2])
-        cut = _display(last)[0] if last is not None else ""
-        whole = [e for e in events if e.date < cut]
-        if len(whole) >= limit:  # type: ignore[operator]
-            return whole[:limit]
         fetch *= 4  # type: ignore[operator]
 
 
+def _first_events(
+    view: View, dated: list[tuple[tuple[int, int, int], ox.NamedNode, ox.NamedNode]], limit: int
+) -> list[tuple[tuple[int, int, int], ox.NamedNode, ox.NamedNode]]:
+    """The rows of the first ``limit`` events (and of every event on the last one's date)."""
+    keys: set[tuple[tuple[int, int, int], ox.NamedNode]] = set()
+    out = []
+    for parts, s, p in dated:
+        if len(keys) >= limit and (parts, s) not in keys and parts != out[-1][0]:
+            break
+        if view.group(s) == "source":
+            continue
+        keys.add((parts, s))
+        out.append((parts, s, p))
+    return out
+
+
 def _events(
-    view: View, rows: list[tuple[ox.NamedNode, ox.NamedNode, str]], href_for: HrefFor
+    view: View,
+    dated: list[tuple[tuple[int, int, int], ox.NamedNode, ox.NamedNode]],
+    href_for: HrefFor,
 ) -> list[Event]:
     grouped: dict[tuple[tuple[int, int, int], ox.NamedNode], list[str]] = {}
-    for s, p, value in rows:
+    for parts, s, p in dated:
         group = view.group(s)
         if group == "source":
-            continue
-        parts = _parts(value)
-        if parts is None:
             continue
         what = "" if group in _SELF_DESCRIBED else _PHRASES.get(p) or view.label(p)
         items = grouped.setdefault((parts, s), [])

@@ -112,6 +112,40 @@ def _work(view: View, node: ox.NamedNode, kind: str) -> WorkItem:
     return WorkItem(node.value, view.label(node), kind, start, end, ongoing)
 
 
+def _earliest(view: View, nodes: list[ox.NamedNode], n: int) -> list[ox.NamedNode]:
+    """The series that can be among the ``n`` first by start year: one query gives every
+    series' start year (as :func:`_work` reads it), in Rust; only the ties on the last year
+    drawn are left for names to decide."""
+    graphs = " ".join(f"<{g.value}>" for g in view.facts_graphs)
+    props = {"a": START, "b": RELEASE, "c": PUBLISHED}
+    optional = " ".join(
+        f"OPTIONAL {{ SELECT ?s (MIN(STR(?{k}v)) AS ?{k}) WHERE {{ VALUES ?g {{ {graphs} }} "
+        f"GRAPH ?g {{ ?s <{p.value}> ?{k}v }} }} GROUP BY ?s }}"
+        for k, p in props.items()
+    )
+    text = f"SELECT ?s ?a ?b ?c WHERE {{ ?s a <{BG.TVSeries}> {optional} }}"
+    wanted = set(nodes)
+    years: dict[ox.NamedNode, int] = {}
+    for row in view.store.query(text):
+        node = row["s"]
+        if node not in wanted:
+            continue
+        year = None
+        for k in ("a", "b", "c"):
+            if year is None and row[k] is not None:
+                year = year_of(ox.Literal(row[k].value)) or None
+        years[node] = year if year is not None else 10**6
+    for node in nodes:  # typed by a sub-class only, or in no fact graph the query saw
+        years.setdefault(node, _sort_key(_work(view, node, "series"))[0])
+    ranked = sorted(years.values())
+    cut = ranked[n - 1] if len(ranked) >= n else 10**6
+    return [node for node in nodes if years[node] <= cut]
+
+
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    return term.value
+
+
 def _sort_key(w: WorkItem) -> tuple:
     return (w.start if w.start is not None else 10**6, w.label.casefold(), w.iri)
 
@@ -121,11 +155,15 @@ def read_universe(view: View, max_series: int | None = None) -> Universe:
 
     ``max_series`` draws only the first series (by start year, then name): a page of a big
     graph shows the beginning of the story, not thousands of bars; the subtitle says so."""
-    franchises = view.instances(BG.Franchise)
-    series_nodes = view.instances(BG.TVSeries)
-    series = sorted((_work(view, s, "series") for s in series_nodes), key=_sort_key)
-    total = len(series)
+    franchises = view.instances(BG.Franchise, by_label=False)  # named only when there is one
+    every_series = view.instances(BG.TVSeries, by_label=False)
+    total = len(every_series)
+    candidates = every_series
     if max_series is not None and total > max_series:
+        candidates = _earliest(view, every_series, max_series)
+    series_nodes = sorted(candidates, key=lambda n: (view.label(n).casefold(), n.value))
+    series = sorted((_work(view, s, "series") for s in series_nodes), key=_sort_key)
+    if max_series is not None and len(series) > max_series:
         series = series[:max_series]
         drawn = {s.iri for s in series}
         series_nodes = [n for n in series_nodes if n.value in drawn]
@@ -158,9 +196,14 @@ def read_universe(view: View, max_series: int | None = None) -> Universe:
         for src in view.subjects(ADAPTED_AS, s):
             sources.add((s.value, src.value))
     novel = iri(BG.Novel)
+    of_novels = franchises
+    if len(series) < total:  # the novels of the drawn series' franchises
+        of_novels = sorted(
+            {f for s in series_nodes for f in view.objects(s, PART_OF_FRANCHISE)}, key=_value
+        )
     in_franchise = {
         w
-        for f in franchises
+        for f in of_novels
         for w in view.subjects(PART_OF_FRANCHISE, f)
         if isinstance(w, ox.NamedNode)
     }
