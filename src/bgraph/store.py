@@ -31,7 +31,7 @@ from typing import Any
 
 from . import __version__
 from .errors import BgraphError, UsageError
-from .namespaces import (
+from .iris import (
     FACTS_GRAPH,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,

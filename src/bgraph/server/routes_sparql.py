@@ -102,10 +102,10 @@ async def sparql(request: Request) -> Response:
     if job is None:  # GET /sparql: the service description, or the query UI for a browser
         sd_types = [formats.rdf_format(n).media_type for n in SD_FORMATS]
         if prefers_html(accept, sd_types):
-            return HTMLResponse(ui_page(ctx, ctx.examples))
+            return HTMLResponse(await _ui(ctx))
         return await rdf_document(request, "sparql-sd", _sd, SD_FORMATS, html=False)
     if method == "GET" and job.format is None and prefers_html(accept, _result_types()):
-        return HTMLResponse(ui_page(ctx, ctx.examples))  # YASGUI reads ?query= from the URL
+        return HTMLResponse(await _ui(ctx))  # YASGUI reads ?query= from the URL
     try:
         reply = await run_query(ctx, request, job)
     except ClientGone:
@@ -120,6 +120,11 @@ async def sparql(request: Request) -> Response:
 # dependency resolution is skipped on the busiest path (about 50 µs a query).
 for _path in ("/sparql", "/sparql/"):
     router.add_route(_path, sparql, methods=["GET", "HEAD", "POST"], include_in_schema=False)
+
+
+async def _ui(ctx: ServerContext) -> str:
+    """The query UI (in a thread: its examples are read on the first visit)."""
+    return await asyncio.to_thread(lambda: ui_page(ctx, ctx.examples))
 
 
 async def _sd(ctx: ServerContext) -> list[Any]:

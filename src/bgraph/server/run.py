@@ -29,7 +29,6 @@ from .config import ServerConfig
 from .context import ServerContext
 from .dumps import DumpJob, write_dump
 from .engine import QueryJob, run
-from .examples import load_examples
 from .lookups import PageJob, PageWork
 from .safety import install_network_guard
 from .served import Served, load_served
@@ -129,7 +128,7 @@ def serve(config: ServerConfig) -> None:
     pool.start(close_in_children=[sock.fileno()])
     dump_dir = tempfile.mkdtemp(prefix="bgraph-dumps-")
     try:
-        ctx = ServerContext(config, served, pool, url, load_examples(), dump_dir=dump_dir)
+        ctx = ServerContext(config, served, pool, url, dump_dir=dump_dir)
         app = create_app(ctx)
         uv_config = uvicorn.Config(
             app,
