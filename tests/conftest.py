@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -20,18 +19,31 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(scope="session")
-def asserted() -> Dataset:
-    from bgraph.graph import load_asserted
+def asserted_store():
+    """bgraph's own data, asserted graphs only, in the one store (RAM)."""
+    from bgraph.store import open_dataset
 
-    return load_asserted()
+    return open_dataset(inference=False, cluster=False)
 
 
 @pytest.fixture(scope="session")
-def enriched() -> Dataset:
-    """Asserted + cleaned inferred graphs, as users get them."""
-    from bgraph.dataset import load_dataset
+def enriched_store():
+    """Asserted + inferred graphs, as every command gets them (the default graph is the union)."""
+    from bgraph.store import open_dataset
 
-    return load_dataset()
+    return open_dataset(cluster=False)
+
+
+@pytest.fixture(scope="session")
+def asserted(asserted_store):
+    """An rdflib Dataset over :func:`asserted_store` (oxrdflib: nothing copied)."""
+    return asserted_store.rdflib_dataset()
+
+
+@pytest.fixture(scope="session")
+def enriched(enriched_store):
+    """An rdflib Dataset over :func:`enriched_store` (oxrdflib: nothing copied)."""
+    return enriched_store.rdflib_dataset()
 
 
 @pytest.fixture(scope="session")

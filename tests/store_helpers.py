@@ -1,4 +1,4 @@
-"""Comparing SPARQL answers across engines: unordered rows, numbers by value, graphs as sets."""
+"""Comparing SPARQL answers: unordered rows, numbers by value, graphs as sets."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from rdflib import Literal
-from rdflib.namespace import XSD
-
 ROOT = Path(__file__).resolve().parents[1]
-_NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC = {_XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
 
 
 def competency_queries() -> list[Path]:
@@ -22,23 +20,25 @@ def competency_queries() -> list[Path]:
 
 
 def _norm(term):
-    if isinstance(term, Literal) and term.datatype in _NUMERIC:
+    """A pyoxigraph term, numbers compared by value."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC:
         try:
-            return ("number", Decimal(str(term)).normalize())
+            return ("number", Decimal(term.value).normalize())
         except InvalidOperation:
             pass
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term)).n3()  # RDF 1.1: "x" and "x"^^xsd:string are one literal
-    return term.n3() if term is not None else None
+    return str(term)
 
 
-def canonical(result) -> object:
-    if result.type == "ASK":
-        return bool(result.askAnswer)
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return {tuple(_norm(t) for t in triple) for triple in result.graph}
-    names = [str(v) for v in result.vars]
+def canonical(answer) -> object:
+    """A :class:`bgraph.store.Answer` as a comparable value (rows as a multiset)."""
+    if answer.form == "ASK":
+        return bool(answer.boolean)
+    if answer.form == "GRAPH":
+        return {(_norm(t.subject), _norm(t.predicate), _norm(t.object)) for t in answer.triples}
     return Counter(
-        tuple((n, _norm(row.get(n) if hasattr(row, "get") else row[n])) for n in names)
-        for row in (r.asdict() for r in result)
+        tuple(zip(answer.variables, (_norm(t) for t in row), strict=True)) for row in answer.rows
     )

@@ -9,8 +9,20 @@ from pathlib import Path
 import pytest
 
 from bgraph.errors import InputError, UnknownFormatError
-from bgraph.graph import parse_files
+from bgraph.graph import parse_quads
 from helpers import copy_root, run_bgraph
+
+
+def parse_files(paths: list[Path]) -> list:
+    """Load files as the commands do (Oxigraph's parsers, into a store)."""
+    import pyoxigraph as ox
+
+    from bgraph.graph import load_into_oxigraph
+
+    store = ox.Store()
+    for path in paths:
+        load_into_oxigraph(store, path)
+    return list(store)
 
 
 @pytest.mark.parametrize(
@@ -20,19 +32,19 @@ from helpers import copy_root, run_bgraph
             "bad.ttl",
             "@prefix a: <http://x/> .\na:b a:c a:d .\na:e a:f ;; ] .\n",
             3,
-            "objectList expected",
+            "is not a valid RDF object",
         ),
-        ("unbound.ttl", "a:b a:c a:d .\n", 1, 'Prefix "a:" not bound'),
-        ("string.ttl", '@prefix a: <http://x/> .\na:b a:c "open .\n', 2, "newline found"),
-        ("truncated.ttl", "@prefix a: <http://x/> .\na:b a:c", 2, "end of file"),
-        ("bad.trig", "<http://g> { <http://a> <http://b> }\n", 1, "objectList expected"),
+        ("unbound.ttl", "a:b a:c a:d .\n", 1, "The prefix a: has not been declared"),
+        ("string.ttl", '@prefix a: <http://x/> .\na:b a:c "open .\n', 2, "end of file"),
+        ("truncated.ttl", "@prefix a: <http://x/> .\na:b a:c", 2, "Unexpected end"),
+        ("bad.trig", "<http://g> { <http://a> <http://b> }\n", 1, "is not a valid RDF object"),
         (
             "bad.nt",
             "<http://x/a> <http://x/b> <http://x/c> .\n<http://x/a> <http://x/b> .\n",
             2,
-            "Invalid line",
+            "must be an IRI, a blank node or a literal",
         ),
-        ("bad.nq", "\n\n<http://x/a> <http://x/b> .\n", 3, "Invalid line"),
+        ("bad.nq", "\n\n<http://x/a> <http://x/b> .\n", 3, "must be an IRI"),
         ("bad.jsonld", '{"@id": \n', 2, "invalid JSON"),
         (
             "bad.rdf",
@@ -58,8 +70,12 @@ def test_parse_errors_name_file_and_line(
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.ttl"
     path.write_bytes(b'@prefix a: <http://x/> .\na:b a:c "caf\xe9" .\n')
-    with pytest.raises(InputError, match=r"latin1.ttl:2: not valid UTF-8"):
+    with pytest.raises(InputError, match=r"latin1.ttl:2: Invalid UTF-8"):
         parse_files([path])
+    jsonld = tmp_path / "latin1.jsonld"
+    jsonld.write_bytes(b'{"@id": "http://x/a",\n "http://x/p": "caf\xe9"}')
+    with pytest.raises(InputError, match=r"latin1.jsonld:2: not valid UTF-8"):
+        parse_files([jsonld])
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
@@ -77,28 +93,120 @@ def test_unknown_suffix(tmp_path: Path) -> None:
         parse_files([path])
 
 
-def test_remote_jsonld_context_is_refused_not_fetched(tmp_path: Path) -> None:
+@pytest.fixture()
+def canary():
+    """A loopback listener that records every connection (none may ever come)."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.1)
+    hits: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            hits.append(conn)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}", hits
+    stop.set()
+    thread.join(2)
+    server.close()
+
+
+def _remote_documents(url: str) -> dict[str, dict]:
+    """Every way JSON-LD 1.1 can name a context to load (JSON-LD 1.1, sections 4.1, 4.1.8,
+    4.1.9 and 9.15: @context, @import, property-scoped and type-scoped contexts)."""
+    node = {"@id": "http://x/a"}
+    return {
+        "context": {"@context": f"{url}/ctx", **node, "name": "x"},
+        "context list": {"@context": [{"@vocab": "http://x/"}, f"{url}/ctx"], **node},
+        "file context": {"@context": "file:///etc/hostname", **node},
+        "import": {"@context": {"@version": 1.1, "@import": f"{url}/ctx"}, **node},
+        "property-scoped": {
+            "@context": {"@version": 1.1, "p": {"@id": "http://x/p", "@context": f"{url}/c"}},
+            **node,
+            "p": {"@id": "http://x/b", "q": 1},
+        },
+        "type-scoped": {
+            "@context": {"@version": 1.1, "T": {"@id": "http://x/T", "@context": f"{url}/c"}},
+            **node,
+            "@type": "T",
+        },
+        "nested node": {**node, "http://x/p": {"@context": f"{url}/ctx", "@id": "http://x/b"}},
+    }
+
+
+@pytest.mark.parametrize("case", list(_remote_documents("http://h")))
+def test_remote_jsonld_contexts_are_refused_not_fetched(tmp_path: Path, canary, case) -> None:
+    url, hits = canary
     path = tmp_path / "remote.jsonld"
-    path.write_text(
-        json.dumps({"@context": "http://127.0.0.1:9/ctx", "@id": "http://x/a", "name": "x"})
-    )
+    path.write_text(json.dumps(_remote_documents(url)[case]))
     with pytest.raises(InputError, match=r"remote JSON-LD context .* is not fetched"):
         parse_files([path])
+    assert hits == [], "a JSON-LD context was fetched"
+
+
+def test_oxigraph_itself_never_fetches_a_context(canary) -> None:
+    """Below bgraph's own check: pyoxigraph's JSON-LD parser has no document loader."""
+    import pyoxigraph as ox
+
+    url, hits = canary
+    for doc in _remote_documents(url).values():
+        with pytest.raises(SyntaxError, match="LoadDocumentCallback"):
+            list(ox.parse(json.dumps(doc), ox.RdfFormat.JSON_LD, base_iri="http://x/"))
+    assert hits == []
 
 
 def test_bgraph_context_is_resolved_locally(tmp_path: Path) -> None:
     path = tmp_path / "local.jsonld"
+    iri = "https://w3id.org/bgraph/context.jsonld"
     path.write_text(
         json.dumps(
             {
-                "@context": "https://w3id.org/bgraph/context.jsonld",
+                "@context": iri,
                 "@id": "https://w3id.org/bgraph/id/x",
                 "name": "X",
+                "spinOffOf": "id:y",
             }
         )
     )
-    ds = parse_files([path])
-    assert len(ds) == 1
+    quads = parse_files([path])
+    got = {(q.predicate.value, q.object.value) for q in quads}
+    assert got == {
+        ("https://schema.org/name", "X"),
+        ("https://w3id.org/bgraph/ontology/spinOffOf", "https://w3id.org/bgraph/id/y"),
+    }
+    imported = tmp_path / "imported.jsonld"
+    imported.write_text(
+        json.dumps(
+            {
+                "@context": {"@version": 1.1, "@import": iri, "x": "http://x/"},
+                "@id": "x:a",
+                "name": "A",
+            }
+        )
+    )
+    assert [(q.subject.value, q.object.value) for q in parse_files([imported])] == [
+        ("http://x/a", "A")
+    ]
+
+
+def test_parse_quads_of_a_triples_file(tmp_path: Path) -> None:
+    path = tmp_path / "t.ttl"
+    path.write_text("<http://x/a> <http://x/b> 1.50 .\n")
+    (quad,) = parse_quads(path)
+    assert str(quad.graph_name) == "DEFAULT"
+    assert quad.object.value == "1.5"  # stored by value (see bgraph.export)
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,12 @@
-"""Serialise the served dataset (or a query's graph) in every RDF format, deterministically.
+"""Serialise the store (or a query's graph) in every RDF format, deterministically, with
+Oxigraph's serialisers.
 
 - Named-graph formats (TriG, N-Quads, JSON-LD) keep the graphs; triple formats merge them.
-- Blank nodes get canonical labels (rdflib's canonicalisation, graph names included), so the
-  same input gives byte-identical Turtle (``longturtle``), N-Triples and N-Quads (sorted lines),
-  whatever the parse order or the hash seed.
+- Blank nodes get canonical labels (RDFC-1.0, :meth:`pyoxigraph.Dataset.canonicalize`, graph
+  names included) and quads are written in a fixed order (N-Triples and N-Quads lines sorted),
+  so the same data gives the same bytes, whatever the parse order, the process or the hash seed.
+- Numbers and dates are spelled as Oxigraph stores them, by value (``"1.50"^^xsd:decimal`` is
+  written ``"1.5"``): every path reads them from the store, so every output spells them alike.
 - JSON-LD is compacted with pyld and bgraph's shipped context; its document loader never fetches.
 - ``--entity``: see :mod:`bgraph.entity` (one entity as schema.org markup).
 """
@@ -11,134 +14,250 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
-
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
-from rdflib.namespace import XSD
-from rdflib.term import Node
 
 from .errors import BgraphError
 from .formats import RdfFormat
+from .iris import INFERRED_GRAPH, PREFIXES, XSD
 from .jsonld_context import CONTEXT_IRI, context, context_document
-from .namespaces import bind_prefixes
 
-Quad = tuple[Node, Node, Node, Node | None]
+Quad = Any  #: pyoxigraph.Quad
 
-_XSD_INTEGER = str(XSD.integer)
-_XSD_BOOLEAN = str(XSD.boolean)
+_XSD_INTEGER = XSD + "integer"
+_XSD_BOOLEAN = XSD + "boolean"
+_CANONICAL_INTEGER = re.compile(r"^(?:0|-?[1-9][0-9]*)$")
 
 
 class OutputError(BgraphError):
     """The export cannot be written where asked."""
 
 
-# --- canonical quads ---------------------------------------------------------------------------
+# --- quads -------------------------------------------------------------------------------------
 
 
-def dataset_quads(ds: Dataset) -> list[Quad]:
-    """Every quad of ``ds``; triples of the default graph get ``None`` as graph name."""
-    default = ds.default_graph.identifier
-    return [(s, p, o, None if g == default else g) for s, p, o, g in ds.quads((None, None, None))]
+def store_quads(opened: Any, inference: bool = True) -> list[Quad]:
+    """The dataset of an :class:`bgraph.store.OpenStore`: every named graph (``bgg:inferred``
+    left out unless ``inference``), and the triples stated in the default graph only (the rest
+    of the default graph is the materialised union)."""
+    import pyoxigraph as ox
 
-
-def graph_quads(graph: Graph) -> list[Quad]:
-    return [(s, p, o, None) for s, p, o in graph]
-
-
-def canonical_quads(quads: Iterable[Quad]) -> list[Quad]:
-    """The quads with blank nodes relabelled canonically (``b0``, ``b1``…), sorted.
-
-    rdflib canonicalises graphs, not datasets: each quad holding a blank node is encoded as a
-    triple whose predicate carries the graph name, canonicalised, then decoded.
-    """
-    ground: set[Quad] = set()
-    encoded = Graph()
-    decode: dict[URIRef, tuple[Node, Node | None]] = {}
-    for s, p, o, g in quads:
-        if not (isinstance(s, BNode) or isinstance(o, BNode) or isinstance(g, BNode)):
-            ground.add((s, p, o, g))
+    store = opened.store
+    quads: list[Quad] = []
+    for graph in sorted(store.named_graphs(), key=lambda g: g.value):
+        if not inference and graph.value == INFERRED_GRAPH:
             continue
-        key = URIRef(f"urn:bgraph:quad:{quote(str(p), safe='')}:{quote(str(g or ''), safe='')}")
-        decode[key] = (p, g)
-        encoded.add((s, key, o))
-    if not decode:
-        return sorted(ground, key=_quad_key)
-    canonical = list(to_canonical_graph(encoded))
-    labels = sorted({t for triple in canonical for t in triple if isinstance(t, BNode)})
-    short = {label: BNode(f"b{n}") for n, label in enumerate(labels)}
-    blank = {
-        (short.get(s, s), decode[k][0], short.get(o, o), decode[k][1])  # type: ignore[index]
-        for s, k, o in canonical
-    }
-    return sorted(ground | blank, key=_quad_key)
+        quads.extend(store.quads_for_pattern(None, None, None, graph))
+    info = opened.info
+    if info is None or info.default_only is None or info.default_only:
+        from .store import DEFAULT_ONLY
+
+        default = ox.DefaultGraph()
+        for row in store.query(DEFAULT_ONLY):
+            quads.append(ox.Quad(row["s"], row["p"], row["o"], default))
+    return quads
 
 
-def _quad_key(quad: Quad) -> tuple[str, ...]:
-    return tuple(t.n3() if t is not None else "" for t in (quad[3], *quad[:3]))
+def as_quads(items: Iterable[Any]) -> list[Quad]:
+    """pyoxigraph quads from quads, triples (``ox.Triple`` or 3-tuples), or rdflib
+    (s, p, o[, g|None]) tuples (rdflib terms are converted with oxrdflib's converter)."""
+    import pyoxigraph as ox
+
+    items = items if isinstance(items, list) else list(items)
+    if not items:
+        return []
+    first = items[0]
+    if isinstance(first, ox.Quad):
+        return items
+    if isinstance(first, ox.Triple):
+        return [ox.Quad(t.subject, t.predicate, t.object) for t in items]
+    convert = _converter(first[0])
+    if convert is None:  # tuples of pyoxigraph terms (e.g. a closure)
+        if len(first) == 3:
+            return [ox.Quad(s, p, o) for s, p, o in items]
+        convert = _same
+    out: list[Quad] = []
+    default = ox.DefaultGraph()
+    for item in items:
+        s, p, o = (convert(t) for t in item[:3])
+        g = item[3] if len(item) > 3 else None
+        out.append(ox.Quad(s, p, o, default if g is None or _is_default(g) else convert(g)))
+    return out
 
 
-def build_dataset(quads: Iterable[Quad]) -> Dataset:
-    """A Dataset holding ``quads`` in the given order (serialisers follow insertion order)."""
-    ds = Dataset()
-    bind_prefixes(ds)
-    for s, p, o, g in quads:
-        ds.add((s, p, o, g if g is not None else ds.default_graph.identifier))
-    return ds
+def _same(term: Any) -> Any:
+    return term
 
 
-def merged_graph(quads: Iterable[Quad]) -> Graph:
-    graph = Graph()
-    bind_prefixes(graph)
-    for s, p, o, _g in quads:
-        graph.add((s, p, o))
-    return graph
+def _converter(term: Any) -> Any:
+    """None for pyoxigraph terms, else oxrdflib's rdflib-to-Oxigraph converter."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return None
+    from oxrdflib._converter import to_ox
+
+    return to_ox
+
+
+def _is_default(graph: Any) -> bool:
+    import pyoxigraph as ox
+
+    if isinstance(graph, ox.DefaultGraph):
+        return True
+    return str(graph) == "urn:x-rdflib:default"
+
+
+def graph_quads(graph: Iterable[Any]) -> list[Quad]:
+    """The triples of a graph (an rdflib ``Graph``, or pyoxigraph triples) in the default graph."""
+    return as_quads(list(graph))
+
+
+def _canonical(quads: list[Quad]) -> list[Quad]:
+    """Blank nodes relabelled canonically (RDFC-1.0) when there are any; quads unordered."""
+    import pyoxigraph as ox
+
+    blank = ox.BlankNode
+    if not any(
+        isinstance(q.subject, blank)
+        or isinstance(q.object, blank)
+        or isinstance(q.graph_name, blank)
+        for q in quads
+    ):
+        return quads
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return list(dataset)
+
+
+Groups = list[tuple[Any, list[str]]]
+
+
+def _sorted_graphs(quads: list[Quad], merge: bool) -> Groups:
+    """(graph name, its sorted distinct N-Triples lines), graphs in name order (the default
+    graph first). ``merge`` puts every triple in the default graph. Sorting is on Oxigraph's
+    N-Triples text: fixed bytes for fixed data."""
+    import pyoxigraph as ox
+
+    by_graph: dict[Any, list[Any]] = {}
+    default = ox.DefaultGraph()
+    for q in quads:
+        by_graph.setdefault(default if merge else q.graph_name, []).append(q.triple)
+    names = sorted(by_graph, key=lambda g: "" if _is_default(g) else str(g))
+    out = []
+    for name in names:
+        text = ox.serialize(by_graph[name], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        out.append((name, sorted(set(text.splitlines()) - {""})))
+    return out
+
+
+def _reparse(groups: Groups) -> list[Quad]:
+    """The quads of sorted N-Triples groups, in that order (read back by Oxigraph's parser)."""
+    import pyoxigraph as ox
+
+    out: list[Quad] = []
+    for name, lines in groups:
+        out.extend(
+            ox.Quad(q.subject, q.predicate, q.object, name)
+            for q in ox.parse("\n".join(lines), ox.RdfFormat.N_TRIPLES)
+        )
+    return out
+
+
+def canonical_quads(quads: Iterable[Any]) -> list[Quad]:
+    """The distinct quads, blank nodes relabelled canonically (RDFC-1.0), in a fixed order
+    (graphs by name, then the N-Triples order of their triples)."""
+    return _reparse(_sorted_graphs(_canonical(as_quads(quads)), merge=False))
 
 
 # --- serialisation -----------------------------------------------------------------------------
 
 
-def serialize_dataset(ds: Dataset, fmt: RdfFormat) -> str:
-    """``ds`` in ``fmt``: graphs kept by quad formats, merged by triple formats."""
-    return serialize_quads(dataset_quads(ds), fmt)
+def serialize_quads(quads: Iterable[Any], fmt: RdfFormat, prune_context: bool = False) -> str:
+    """``quads`` in ``fmt``: graphs kept by quad formats, merged by triple formats."""
+    import pyoxigraph as ox
 
+    from .graph import ox_format
 
-def serialize_graph(graph: Graph, fmt: RdfFormat) -> str:
-    """One graph (e.g. a CONSTRUCT result) in ``fmt``; JSON-LD with only the context it uses."""
-    return serialize_quads(graph_quads(graph), fmt, prune_context=True)
-
-
-def serialize_quads(quads: Iterable[Quad], fmt: RdfFormat, prune_context: bool = False) -> str:
-    ordered = canonical_quads(quads)
-    if not fmt.quads:
-        ordered = sorted({(s, p, o, None) for s, p, o, _g in ordered}, key=_quad_key)
+    groups = _sorted_graphs(_canonical(as_quads(quads)), merge=not fmt.quads)
+    if fmt.name in ("nt", "nquads"):  # N-Quads: each line "s p o ." gets its graph before "."
+        return sorted_lines(
+            "\n".join(
+                line if _is_default(name) else f"{line[:-1]}{name} ."
+                for name, lines in groups
+                for line in lines
+            )
+        )
+    ordered = _reparse(groups)
     if fmt.name == "jsonld":
         doc = jsonld_document(ordered, prune=prune_context)
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    if fmt.name == "nt":
-        return sorted_lines(merged_graph(ordered).serialize(format="nt"))
-    if fmt.name == "nquads":
-        return sorted_lines(build_dataset(ordered).serialize(format="nquads"))
-    if fmt.name == "trig":
-        return _trig(build_dataset(ordered))
-    target: Graph | Dataset = build_dataset(ordered) if fmt.quads else merged_graph(ordered)
-    return target.serialize(format=fmt.serialiser or fmt.rdflib)
+    items = ordered if fmt.quads else [q.triple for q in ordered]
+    text = ox.serialize(items, format=ox_format(fmt), prefixes=_used_prefixes(ordered))
+    return _sorted_prefixes(text.decode("utf-8"))
 
 
-def _trig(ds: Dataset) -> str:
-    """TriG with its graphs in name order (rdflib's follows the store's set of contexts)."""
-    import io
+_ROOT = re.compile(r"<rdf:RDF( [^>]*)>")
+_XMLNS = re.compile(r' (xmlns:[\w.-]+="[^"]*")')
 
-    from rdflib.plugins.serializers.trig import TrigSerializer
 
-    serializer = TrigSerializer(ds)
-    serializer.contexts.sort(key=lambda graph: graph.identifier.n3())
-    buffer = io.BytesIO()
-    serializer.serialize(buffer, encoding="utf-8")
-    return buffer.getvalue().decode("utf-8")
+def serialize_triples(triples: Iterable[Any], fmt: RdfFormat, prune_context: bool = False) -> str:
+    """One graph (e.g. a CONSTRUCT result, pyoxigraph triples) in ``fmt``; JSON-LD with only
+    the context it uses when ``prune_context``."""
+    return serialize_quads(graph_quads(triples), fmt, prune_context)
+
+
+def serialize_graph(graph: Iterable[Any], fmt: RdfFormat) -> str:
+    """One graph (pyoxigraph triples, or an rdflib ``Graph``) in ``fmt``; JSON-LD with only the
+    context it uses."""
+    return serialize_quads(graph_quads(graph), fmt, prune_context=True)
+
+
+def serialize_dataset(ds: Any, fmt: RdfFormat) -> str:
+    """An rdflib ``Dataset`` (e.g. oxrdflib's view of a store) in ``fmt``."""
+    return serialize_quads(as_quads(ds.quads((None, None, None, None))), fmt)
+
+
+def serialize_store(opened: Any, fmt: RdfFormat, inference: bool = True) -> str:
+    """The dataset of an open store in ``fmt`` (what ``bgraph export`` writes)."""
+    return serialize_quads(store_quads(opened, inference), fmt)
+
+
+def _used_prefixes(quads: list[Quad]) -> dict[str, str]:
+    """bgraph's prefixes that some IRI of ``quads`` starts with (Turtle, TriG, RDF/XML)."""
+    import pyoxigraph as ox
+
+    namespaces = set(PREFIXES.values())
+    used: set[str] = set()
+    for q in quads:
+        for term in (q.subject, q.predicate, q.object, q.graph_name):
+            if isinstance(term, ox.Literal):
+                term = term.datatype
+            if isinstance(term, ox.NamedNode):
+                value = term.value
+                used.update(ns for ns in namespaces if value.startswith(ns))
+        if len(used) == len(namespaces):
+            break
+    return {p: ns for p, ns in sorted(PREFIXES.items()) if ns in used}
+
+
+def _sorted_prefixes(text: str) -> str:
+    """Turtle/TriG with its leading ``@prefix`` lines, RDF/XML with its root's ``xmlns``
+    attributes, in name order (Oxigraph writes them in its hash map's order, which is not the
+    same in every process)."""
+    root = _ROOT.search(text[:4096])
+    if root:
+        names = sorted(_XMLNS.findall(root.group(1)))
+        rest = _XMLNS.sub("", root.group(1))
+        attrs = "".join(f" {n}" for n in names) + rest
+        return text[: root.start(1)] + attrs + text[root.end(1) :]
+    lines = text.split("\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith("@prefix "):
+        n += 1
+    return "\n".join([*sorted(lines[:n]), *lines[n:]])
 
 
 def sorted_lines(text: str) -> str:
@@ -147,8 +266,10 @@ def sorted_lines(text: str) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def to_nquads(quads: Iterable[Quad]) -> str:
-    return sorted_lines(build_dataset(quads).serialize(format="nquads"))
+def to_nquads(quads: Iterable[Any]) -> str:
+    import pyoxigraph as ox
+
+    return sorted_lines(ox.serialize(as_quads(quads), format=ox.RdfFormat.N_QUADS).decode())
 
 
 # --- JSON-LD -----------------------------------------------------------------------------------
@@ -259,8 +380,7 @@ def _native_values(node: Any) -> Any:
     if "@value" in node and set(node) <= {"@value", "@type"}:
         value, datatype = node["@value"], node.get("@type")
         if datatype == _XSD_INTEGER and isinstance(value, str):
-            literal = Literal(value, datatype=XSD.integer)
-            if literal.value is not None and str(literal.value) == value:
+            if _CANONICAL_INTEGER.match(value):
                 return {"@value": int(value)}
         if datatype == _XSD_BOOLEAN and value in ("true", "false"):
             return {"@value": value == "true"}

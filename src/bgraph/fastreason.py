@@ -34,6 +34,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -128,37 +129,9 @@ class Terms(Protocol):
     def bnode(self) -> Hashable: ...
 
 
-class RdflibTerms:
-    def __init__(self) -> None:
-        from rdflib import BNode, Literal, URIRef
-
-        self._uri, self._lit, self._bnode = URIRef, Literal, BNode
-
-    def iri(self, value: str) -> Hashable:
-        return self._uri(value)
-
-    def kind(self, term: Any) -> int:
-        if isinstance(term, self._lit):
-            return LITERAL
-        if isinstance(term, self._bnode):
-            return BNODE
-        return IRI
-
-    def value(self, term: Any) -> str:
-        return str(term)
-
-    def datatype(self, term: Any) -> str | None:
-        dt = term.datatype
-        return str(dt) if dt is not None else None
-
-    def literal(self, text: str) -> Hashable:
-        return self._lit(text)
-
-    def bnode(self) -> Hashable:
-        return self._bnode()
-
-
 class OxigraphTerms:
+    """pyoxigraph's terms (the store's own: the closure needs no conversion)."""
+
     def __init__(self) -> None:
         import pyoxigraph as ox
 
@@ -723,10 +696,11 @@ def reason_triples(
 ) -> FastResult:
     """The cleaned inferences of ``triples`` (TBox and ABox together), as owlrl + clean gives.
 
-    ``tbox_subjects`` are the subjects of the ontology (see :func:`bgraph.reason.tbox_terms`);
-    raises :class:`Unsupported` for input beyond the profile.
+    Terms are pyoxigraph's unless ``terms`` says otherwise. ``tbox_subjects`` are the IRIs the
+    ontology describes (see :func:`bgraph.reason.tbox_terms`); raises :class:`Unsupported` for
+    input beyond the profile.
     """
-    engine = Engine(terms or RdflibTerms())
+    engine = Engine(terms or OxigraphTerms())
     t0 = time.perf_counter()
     engine.add_all(triples)
     load = time.perf_counter() - t0
@@ -735,11 +709,12 @@ def reason_triples(
     return result
 
 
-def fast_closure(tbox: Any, abox: Any) -> FastResult:
-    """Cleaned inferences of two rdflib graphs (the reasoner behind ``--reasoner fast``)."""
-    from itertools import chain
+def fast_closure(
+    tbox: Iterable[tuple[Any, Any, Any]], abox: Iterable[tuple[Any, Any, Any]]
+) -> FastResult:
+    """Cleaned inferences of TBox + ABox triples of pyoxigraph terms (``--reasoner fast``)."""
+    import pyoxigraph as ox
 
-    from rdflib import URIRef
-
-    subjects = {s for s in tbox.subjects() if isinstance(s, URIRef)}
+    tbox = list(tbox)
+    subjects = {s for s, _p, _o in tbox if isinstance(s, ox.NamedNode)}
     return reason_triples(chain(tbox, abox), subjects)

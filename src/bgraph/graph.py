@@ -1,101 +1,220 @@
-"""The only module that reads RDF files. It builds the asserted dataset.
+"""The only module that reads RDF files: Oxigraph's parsers, straight into an Oxigraph store.
 
-Dataset layout (named graphs; the default graph of SPARQL is their union):
+Dataset layout (named graphs; bgraph's default graph is their distinct union, see
+:func:`bgraph.store.materialise_union`):
 
 - ``bgg:ontology``   the TBox (ontology/bgraph.ttl)
 - ``bgg:facts``      every asserted fact (data/ballard.ttl)
 - ``bgg:provenance`` the source articles and, for each claim, its article and quote
 - ``claim:*``        one graph per claim: the facts one quote of one article supports
-- ``bgg:inferred``   added by :mod:`bgraph.reason`
+- ``bgg:inferred``   the closure (:mod:`bgraph.reason`)
+
+A triples file goes to the graph it is given (default: the graph named by the file's IRI); a
+quads file keeps its graphs. Every failure is an :class:`~bgraph.errors.InputError` reading
+``FILE:LINE: message``. JSON-LD never fetches anything: Oxigraph's JSON-LD parser has no
+document loader (remote ``@context``, ``@import`` and scoped contexts are refused), and
+bgraph's own context IRI is replaced by the context shipped in the package before parsing.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.exceptions import ParserError
-from rdflib.plugins.parsers.notation3 import BadSyntax
-
-from .errors import BgraphError, InputError
-from .formats import RdfFormat, rdf_format, rdf_format_for_path
+from .errors import InputError
+from .formats import RdfFormat, rdf_format_for_path
 from .jsonld_context import CONTEXT_IRI, context_document
-from .namespaces import FACTS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, bind_prefixes
-from .resources import resources
 
-_WHY = re.compile(r"Bad syntax \((.*?)\) at \^", re.S)
+_POSITION = re.compile(
+    r"^Parser error (at|between) line \d+ (column \d+|between columns \d+ and \d+)"
+    r"( and line \d+ column \d+)?: "
+)
 
 
-def read_text(path: Path) -> str:
-    """A file's text as UTF-8, or an InputError naming the file (and the line of a bad byte)."""
+def ox_format(fmt: RdfFormat) -> Any:
+    """The pyoxigraph ``RdfFormat`` of one of bgraph's formats."""
+    import pyoxigraph as ox
+
+    return {
+        "turtle": ox.RdfFormat.TURTLE,
+        "trig": ox.RdfFormat.TRIG,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "nquads": ox.RdfFormat.N_QUADS,
+        "xml": ox.RdfFormat.RDF_XML,
+        "jsonld": ox.RdfFormat.JSON_LD,
+    }[fmt.name]
+
+
+def load_into_oxigraph(
+    store: Any, path: Path, graph_iri: str | None = None, *, default_graph: bool = False
+) -> None:
+    """Bulk-load ``path`` into a pyoxigraph ``Store`` (millions of triples a minute).
+
+    A triples file goes to the graph ``graph_iri`` (default: the file's IRI; the default graph
+    with ``default_graph=True``); a quads file keeps its named graphs, and its default graph
+    goes to ``graph_iri`` when given. Relative IRIs resolve against the file's IRI.
+    """
+    import pyoxigraph as ox
+
+    fmt = rdf_format_for_path(path)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a directory, not an RDF file")
+    base = path.resolve().as_uri()
+    if graph_iri is not None:
+        target: Any = ox.NamedNode(graph_iri)
+    elif default_graph or fmt.quads:
+        target = None
+    else:
+        target = ox.NamedNode(base)
+    source: dict[str, Any] = {"path": str(path)}
+    lines_are_the_files = True
+    if fmt.name == "jsonld":
+        text = _local_contexts(path)
+        if text is not None:
+            source, lines_are_the_files = {"input": text.encode("utf-8")}, False
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not an RDF file") from None
+        store.bulk_load(**source, format=ox_format(fmt), base_iri=base, to_graph=target)
+    except SyntaxError as exc:
+        raise _syntax_error(path, fmt, exc, lines_are_the_files) from None
     except OSError as exc:
         raise InputError(path, exc.strerror or str(exc)) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line) from None
 
 
-def parse_into(target: Graph | Dataset, path: Path, fmt: RdfFormat | None = None) -> None:
-    """Parse ``path`` into ``target``; any failure becomes an InputError with file and line."""
-    fmt = fmt or rdf_format_for_path(path)
-    text = read_text(path)
-    if fmt.name == "jsonld":
-        text = _local_contexts(path, text)
-    if fmt.quads and not isinstance(target, Dataset):
-        raise BgraphError(f"{path}: {fmt.name} holds named graphs; parse it into a Dataset")
-    try:
-        target.parse(data=text, format=fmt.rdflib, publicID=path.resolve().as_uri())
-    except BadSyntax as exc:
-        why = _WHY.search(str(exc))
-        # rdflib's own line counter drifts (it counts some newlines twice): use the offset
-        offset = getattr(exc, "_i", None)
-        line = text[:offset].count("\n") + 1 if isinstance(offset, int) else exc.lines + 1
-        raise InputError(path, why.group(1) if why else str(exc), line) from None
-    except ParserError as exc:
-        raise InputError(path, str(exc).split("\n")[0], _first_bad_line(text, fmt)) from None
-    except Exception as exc:  # rdflib's parsers raise many types, IndexError at EOF included
-        line = getattr(exc, "getLineNumber", lambda: None)()
-        if isinstance(exc, IndexError):
-            msg, line = "unexpected end of file", text.count("\n") + 1
+def parse_quads(path: Path, graph_iri: str | None = None) -> list[Any]:
+    """The quads of a (small) file, laid out as :func:`load_into_oxigraph` does; triples files
+    go to the default graph unless ``graph_iri`` is given."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    load_into_oxigraph(store, path, graph_iri, default_graph=True)
+    return list(store)
+
+
+def parse_into(target: Any, path: Path, fmt: RdfFormat | None = None) -> None:
+    """Add the triples (or quads, for a Dataset) of ``path`` to an rdflib ``target``.
+
+    For code that needs an rdflib graph of a small file (the TBox, the shapes); parsed by
+    Oxigraph like every other file."""
+    from oxrdflib._converter import from_ox
+
+    if fmt is not None and fmt != rdf_format_for_path(path):
+        raise InputError(path, f"expected a {fmt.name} file")
+    quads = parse_quads(path)
+    named = hasattr(target, "graph") and hasattr(target, "default_graph")
+    for q in quads:
+        triple = (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
+        if named and not isinstance(q.graph_name, _default_graph_type()):
+            target.graph(from_ox(q.graph_name)).add(triple)
         else:
-            msg = str(exc).split("\n")[0] or type(exc).__name__
-        raise InputError(path, msg, line) from None
+            target.add(triple)
 
 
-def _first_bad_line(text: str, fmt: RdfFormat) -> int | None:
-    """For line-based formats, find the first line that fails on its own."""
-    if fmt.name not in ("nt", "nquads"):
+def rdflib_graph(path: Path) -> Any:
+    """An rdflib ``Graph`` of a file's triples, backed by an Oxigraph store (oxrdflib)."""
+    import pyoxigraph as ox
+    from oxrdflib import OxigraphStore
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from .namespaces import bind_prefixes
+
+    store = ox.Store()
+    load_into_oxigraph(store, path, default_graph=True)
+    graph = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    bind_prefixes(graph)
+    return graph
+
+
+def _default_graph_type() -> type:
+    import pyoxigraph as ox
+
+    return ox.DefaultGraph
+
+
+def _syntax_error(path: Path, fmt: RdfFormat, exc: SyntaxError, real_lines: bool) -> InputError:
+    message = str(exc.msg if getattr(exc, "msg", None) else exc).strip()
+    message = _POSITION.sub("", message.splitlines()[0] if message else "invalid input")
+    line = exc.lineno if real_lines else None
+    if fmt.name == "jsonld" and "LoadDocumentCallback" in message:
+        message = "a remote JSON-LD context is not fetched (bgraph never goes online); inline it"
+    if line is None and fmt.name == "xml" and real_lines:
+        line = _xml_error_line(path)
+    return InputError(path, message or "invalid input", line)
+
+
+def _xml_error_line(path: Path) -> int | None:
+    """The line of the first XML well-formedness error (Oxigraph's RDF/XML errors have none)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    try:
+        with open(path, "rb") as fh:
+            parser.ParseFile(fh)
+    except expat.ExpatError as exc:
+        return exc.lineno
+    except OSError:
         return None
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            Dataset().parse(data=line + "\n", format=fmt.rdflib)
-        except Exception:
-            return number
     return None
 
 
-def _local_contexts(path: Path, text: str) -> str:
-    """Refuse remote JSON-LD contexts (bgraph never fetches), except its own, inlined."""
+# --- JSON-LD: no remote contexts, ever ----------------------------------------------------------
+
+
+def _local_contexts(path: Path) -> str | None:
+    """Check a JSON-LD file's contexts: bgraph's own context IRI is inlined (the new text is
+    returned), any other IRI (``@context``, ``@import``, scoped contexts; http, https, file)
+    is refused with the IRI named. None when the file can be parsed as it is."""
     try:
-        doc = json.loads(text)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, exc.strerror or str(exc)) from None
+    try:
+        doc = json.loads(raw)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             path, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno
         ) from None
+    changed = [False]
+
+    def refuse(iri: str) -> None:
+        raise InputError(
+            path,
+            f"remote JSON-LD context {iri!r} is not fetched (bgraph never goes online); inline it",
+        )
+
+    def own(iri: Any) -> bool:
+        return isinstance(iri, str) and iri.rstrip("/") == CONTEXT_IRI.rstrip("/")
+
+    def fix_ctx(ctx: Any) -> Any:
+        if isinstance(ctx, list):
+            return [fix_ctx(c) for c in ctx]
+        if isinstance(ctx, str):
+            if own(ctx):
+                changed[0] = True
+                return context_document()["@context"]
+            refuse(ctx)
+        if isinstance(ctx, dict):
+            out = {}
+            for key, value in ctx.items():
+                if key == "@import":
+                    if not own(value):
+                        refuse(str(value))
+                    changed[0] = True
+                    continue
+                if isinstance(value, dict) and "@context" in value:  # scoped context
+                    value = {**value, "@context": fix_ctx(value["@context"])}
+                out[key] = value
+            if "@import" in ctx:  # imported terms first, the importing context's over them
+                return [context_document()["@context"], out]
+            return out
+        return ctx
 
     def fix(node: Any) -> Any:
         if isinstance(node, dict):
@@ -104,116 +223,5 @@ def _local_contexts(path: Path, text: str) -> str:
             return [fix(v) for v in node]
         return node
 
-    def fix_ctx(ctx: Any) -> Any:
-        if isinstance(ctx, list):
-            return [fix_ctx(c) for c in ctx]
-        if isinstance(ctx, str):
-            if ctx.rstrip("/") == CONTEXT_IRI.rstrip("/"):
-                return context_document()["@context"]
-            raise InputError(
-                path,
-                f"remote JSON-LD context {ctx!r} is not fetched (bgraph never goes online); "
-                "inline it",
-            )
-        return ctx
-
-    return json.dumps(fix(doc))
-
-
-def parse_files(paths: Iterable[Path]) -> Dataset:
-    """Parse files into one Dataset: triples files each into a graph named by the file's IRI."""
-    ds = new_dataset()
-    for path in paths:
-        fmt = rdf_format_for_path(path)
-        if fmt.quads:
-            parse_into(ds, path, fmt)
-        else:
-            parse_into(ds.graph(URIRef(path.resolve().as_uri())), path, fmt)
-    return ds
-
-
-def new_dataset() -> Dataset:
-    ds = Dataset(default_union=True)
-    bind_prefixes(ds)
-    return ds
-
-
-def load_asserted() -> Dataset:
-    """The asserted dataset: ontology, facts and provenance, each in its named graph."""
-    res = resources()
-    ds = new_dataset()
-    parse_into(ds.graph(ONTOLOGY_GRAPH), res.ontology, rdf_format("turtle"))
-    parse_into(ds.graph(FACTS_GRAPH), res.data, rdf_format("turtle"))
-    prov = Dataset()
-    parse_into(prov, res.provenance, rdf_format("trig"))
-    for graph in prov.graphs():
-        if graph.identifier == prov.default_graph.identifier:
-            target = ds.graph(PROVENANCE_GRAPH)
-        else:
-            target = ds.graph(graph.identifier)
-        for triple in graph:
-            target.add(triple)
-    return ds
-
-
-# --- the fast reader, for big inputs ------------------------------------------------------------
-
-
-def load_into_oxigraph(store: Any, path: Path, graph_iri: str | None = None) -> None:
-    """Bulk-load ``path`` into a pyoxigraph ``Store`` (Rust parser: millions of triples a minute).
-
-    The layout is :func:`parse_files`': a triples file goes to the graph named ``graph_iri``
-    (default: the file's IRI), a quads file keeps its graphs (its default graph goes to
-    ``graph_iri`` when given). Relative IRIs resolve against the file's IRI. JSON-LD goes
-    through :func:`parse_into`, which refuses remote contexts. Errors are InputErrors with
-    file and line, as everywhere else.
-    """
-    import pyoxigraph as ox
-
-    fmt = rdf_format_for_path(path)
-    base = path.resolve().as_uri()
-    if not path.exists():
-        raise InputError(path, "no such file")
-    if path.is_dir():
-        raise InputError(path, "is a directory, not an RDF file")
-    target = ox.NamedNode(graph_iri) if graph_iri else None
-    if fmt.name == "jsonld":
-        from .oxterms import to_oxigraph
-
-        ds = Dataset()
-        parse_into(ds, path, fmt)
-        # its default graph stays the default graph, as parse_files keeps it (and TriG's)
-        default = ox.NamedNode(graph_iri) if graph_iri else ox.DefaultGraph()
-        own = ds.default_graph.identifier
-        store.extend(
-            ox.Quad(
-                to_oxigraph(s),
-                to_oxigraph(p),
-                to_oxigraph(o),
-                default if g is None or g == own else to_oxigraph(g),
-            )
-            for s, p, o, g in ds.quads()
-        )
-        return
-    ox_format = {
-        "turtle": ox.RdfFormat.TURTLE,
-        "trig": ox.RdfFormat.TRIG,
-        "nt": ox.RdfFormat.N_TRIPLES,
-        "nquads": ox.RdfFormat.N_QUADS,
-        "xml": ox.RdfFormat.RDF_XML,
-    }[fmt.name]
-    if not fmt.quads and target is None:
-        target = ox.NamedNode(base)
-    try:
-        store.bulk_load(path=str(path), format=ox_format, base_iri=base, to_graph=target)
-    except SyntaxError as exc:
-        message = str(exc.msg if hasattr(exc, "msg") else exc)
-        message = re.sub(
-            r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ",
-            "",
-            message,
-        )
-        message = re.sub(r" \([^()]*, line \d+\)$", "", message)
-        raise InputError(path, message, exc.lineno) from None
-    except OSError as exc:
-        raise InputError(path, exc.strerror or str(exc)) from None
+    fixed = fix(doc)
+    return json.dumps(fixed, ensure_ascii=False) if changed[0] else None

@@ -9,12 +9,12 @@ the number of triples of each graph is read back through the server's SPARQL end
 compared: a push that lost data fails loudly.
 
 :func:`query_endpoint` runs a (vetted, read-only) query on a remote SPARQL endpoint and returns
-an rdflib ``Result``, so ``bgraph query --endpoint`` formats it like a local answer.
+a :class:`bgraph.store.Answer` (pyoxigraph terms, read by Oxigraph's parsers), so
+``bgraph query --endpoint`` formats it like a local answer.
 """
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -92,7 +92,8 @@ def _nt_line(s: Any, p: Any, o: Any) -> str:
 
 
 def quads_from_store(opened: Any, inference: bool = True) -> QuadSource:
-    """The graphs of a built store (see :mod:`bgraph.store`); its default graph is the union."""
+    """The graphs of an open store (:class:`bgraph.store.OpenStore`); its default graph is the
+    union (or, without ``inference``, the union is computed from the graphs pushed)."""
     import pyoxigraph as ox
 
     from .namespaces import INFERRED_GRAPH
@@ -120,24 +121,6 @@ def quads_from_store(opened: Any, inference: bool = True) -> QuadSource:
         graphs[DEFAULT] = (union, count)
     else:
         graphs[DEFAULT] = _union_of(graphs)
-    return QuadSource(graphs)
-
-
-def quads_from_dataset(ds: Any) -> QuadSource:
-    """The graphs of an rdflib Dataset (as ``load_dataset`` gives), and their union."""
-    from .oxterms import to_oxigraph
-
-    graphs: dict[str, tuple[Callable[[], Iterable[str]], int]] = {}
-    for g in sorted(ds.graphs(), key=lambda x: str(x.identifier)):
-        if len(g) == 0 or g.identifier == ds.default_graph.identifier:
-            continue
-
-        def lines(g: Any = g) -> Iterator[str]:
-            for s, p, o in g:
-                yield _nt_line(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-
-        graphs[str(g.identifier)] = (lines, len(g))
-    graphs[DEFAULT] = _union_of(graphs)
     return QuadSource(graphs)
 
 
@@ -335,23 +318,21 @@ def query_endpoint(
     user: str | None = None,
     password: str | None = None,
 ) -> Any:
-    """Run ``text`` on the SPARQL endpoint at ``url``; an rdflib ``Result`` comes back.
+    """Run ``text`` on the SPARQL endpoint at ``url``; a :class:`bgraph.store.Answer` comes back.
 
-    The query is vetted locally first (parsed with bgraph's prefixes, SPARQL Update and SERVICE
-    refused), then sent with bgraph's prefixes declared, so named queries run unchanged.
+    The query is vetted locally first (SPARQL Update and SERVICE refused), then sent with
+    bgraph's prefixes declared, so named queries run unchanged.
     """
     import httpx
-    from rdflib import Graph
-    from rdflib.query import Result
+    import pyoxigraph as ox
 
-    from .namespaces import PREFIXES
-    from .sparql_guard import check_query
+    from .iris import PREFIXES
+    from .store import Answer, check_query_text
 
     check_url(url)
-    query = check_query(text, init_ns=PREFIXES, known_graphs=None)
+    form = check_query_text(text, None)
     declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-    form = query.algebra.name
-    graph_form = form in ("ConstructQuery", "DescribeQuery")
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
     accept = "application/n-triples" if graph_form else "application/sparql-results+json"
     auth = (user, password or "") if user else None
     try:
@@ -368,11 +349,10 @@ def query_endpoint(
         raise RemoteError(_status_message(resp, url))
     try:
         if graph_form:
-            g = Graph()
-            g.parse(data=resp.text, format="nt")
-            res = Result("CONSTRUCT")
-            res.graph = g
-            return res
-        return Result.parse(io.BytesIO(resp.content), format="json")
-    except Exception as exc:
+            quads = ox.parse(resp.content, ox.RdfFormat.N_TRIPLES)
+            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+            return Answer("GRAPH", triples=triples)
+        results = ox.parse_query_results(resp.content, ox.QueryResultsFormat.JSON)
+        return Answer.of(results)
+    except (SyntaxError, ValueError) as exc:
         raise RemoteError(f"{url}: unreadable answer ({type(exc).__name__}: {exc})") from None

@@ -12,20 +12,16 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
-from rdflib.query import Result
-from rdflib.term import Node
-
 from .errors import BgraphError, UsageError
 from .formats import RDF_FORMATS, RESULT_FORMATS, RdfFormat, ResultFormat, rdf_format
+from .iris import PREFIXES, XSD_STRING
 from .resources import resources
-from .sparql_guard import check_query, install, no_network
 
 _HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.*?)\s*$", re.I)
 _NAME = re.compile(r"^(\d+)-([a-z0-9-]+)$")
@@ -121,11 +117,13 @@ def _inference_flags(manifest: Path) -> dict[str, bool]:
     simple entailment (bgraph's tests use OWL 2 RL: ``ent:OWL-RDF-Based`` with the RL profile)."""
     if not manifest.is_file():
         return {}
-    from .graph import parse_into
+    import pyoxigraph as ox
 
-    graph = Graph()
-    parse_into(graph, manifest)
-    rows = graph.query(
+    from .graph import load_into_oxigraph
+
+    store = ox.Store()
+    load_into_oxigraph(store, manifest, default_graph=True)
+    rows = store.query(
         """
         PREFIX mf: <http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#>
         PREFIX qt: <http://www.w3.org/2001/sw/DataAccess/tests/test-query#>
@@ -136,9 +134,10 @@ def _inference_flags(manifest: Path) -> dict[str, bool]:
           OPTIONAL { ?test sd:entailmentRegime ?regime }
         }"""
     )
-    simple = URIRef("http://www.w3.org/ns/entailment/Simple")
+    simple = "http://www.w3.org/ns/entailment/Simple"
     return {
-        str(row.query).rsplit("/", 1)[-1]: row.regime not in (None, simple)  # type: ignore[union-attr]
+        row["query"].value.rsplit("/", 1)[-1]: row["regime"] is not None
+        and row["regime"].value != simple
         for row in rows
     }
 
@@ -192,36 +191,10 @@ def _read(path: Path) -> str:
         raise UsageError(f"{path}: {exc.strerror or exc}") from None
 
 
-# --- running -----------------------------------------------------------------------------------
-
-
-def run_query(ds: Dataset, text: str, label: str = "<query>") -> Result:
-    """Vet ``text`` (no SERVICE, no remote FROM, no update) and evaluate it on ``ds``, with
-    bgraph's prefixes predeclared and the network fenced off."""
-    install()
-    init_ns = {prefix: str(ns) for prefix, ns in ds.namespaces()}
-    known = [g.identifier for g in ds.graphs()]
-    try:
-        query = check_query(text, init_ns=init_ns, known_graphs=known)
-    except BgraphError as exc:
-        if label not in ("<inline>", "<query>"):
-            exc.args = (f"{label}: {exc}",)
-        raise
-    try:
-        with no_network():
-            result = ds.query(query)
-            if result.type == "SELECT":
-                result.bindings  # noqa: B018 - evaluate now, inside the fence
-    except BgraphError:
-        raise
-    except RecursionError:
-        raise BgraphError(f"{label}: query too deeply nested to evaluate") from None
-    except Exception as exc:
-        raise BgraphError(f"{label}: query failed: {exc}") from None
-    return result
-
-
 # --- formatting --------------------------------------------------------------------------------
+# Answers are :class:`bgraph.store.Answer`: pyoxigraph terms, rendered here without rdflib.
+
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def result_format_names() -> list[str]:
@@ -279,105 +252,162 @@ def check_format_name(name: str | None) -> None:
         )
 
 
-def term_json(term: Node) -> dict[str, str]:
-    """One RDF term in SPARQL 1.1 Query Results JSON."""
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": str(term)}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype is not None:
-            out["datatype"] = str(term.datatype)
-        return out
+def _kind(term: Any) -> str:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return "uri"
+    if isinstance(term, ox.BlankNode):
+        return "bnode"
+    if isinstance(term, ox.Literal):
+        return "literal"
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def results_json(result: Result) -> dict[str, Any]:
-    """A SELECT or ASK result as SPARQL 1.1 Query Results JSON (a dict)."""
-    if result.type == "ASK":
-        return {"head": {}, "boolean": bool(result.askAnswer)}
-    variables = list(result.vars or [])
+def term_json(term: Any) -> dict[str, str]:
+    """One pyoxigraph term in SPARQL 1.1 Query Results JSON (RDF 1.1: no datatype is written
+    for xsd:string and language-tagged literals)."""
+    kind = _kind(term)
+    out = {"type": kind, "value": term.value}
+    if kind == "literal":
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
+            out["datatype"] = term.datatype.value
+    return out
+
+
+def results_json(answer: Any) -> dict[str, Any]:
+    """A SELECT or ASK answer as SPARQL 1.1 Query Results JSON (a dict)."""
+    if answer.form == "ASK":
+        return {"head": {}, "boolean": bool(answer.boolean)}
+    names = answer.variables
     bindings = [
-        {str(v): term_json(row[v]) for v in variables if row.get(v) is not None}
-        for row in result.bindings
+        {n: term_json(t) for n, t in zip(names, row, strict=True) if t is not None}
+        for row in answer.rows
     ]
-    return {"head": {"vars": [str(v) for v in variables]}, "results": {"bindings": bindings}}
+    return {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
 
 
-def format_results(result: Result, fmt: ResultFormat | RdfFormat, ds: Dataset) -> str:
-    """The result as text in ``fmt`` (not ``table``: see :func:`render_table`)."""
+def format_results(answer: Any, fmt: ResultFormat | RdfFormat) -> str:
+    """The answer as text in ``fmt`` (not ``table``: see :func:`render_table`)."""
     if isinstance(fmt, RdfFormat):
-        from .export import serialize_graph
+        from .export import serialize_triples
 
-        graph = result.graph
-        assert graph is not None
-        return serialize_graph(graph, fmt)
+        return serialize_triples(answer.triples, fmt, prune_context=True)
     if fmt.name == "json":
-        return json.dumps(results_json(result), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(results_json(answer), indent=2, ensure_ascii=False) + "\n"
     if fmt.name in ("csv", "tsv"):
-        return _delimited(result, fmt.name)
-    text = (result.serialize(format=fmt.rdflib or fmt.name, encoding="utf-8") or b"").decode()
-    return text if text.endswith("\n") else text + "\n"
+        return _delimited(answer, fmt.name)
+    return _xml(answer)
 
 
-def _delimited(result: Result, name: str) -> str:
+def _xml(answer: Any) -> str:
+    """SPARQL Query Results XML Format."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+    ]
+    if answer.form == "ASK":
+        out += ["<head/>", f"<boolean>{'true' if answer.boolean else 'false'}</boolean>"]
+    else:
+        out.append("<head>")
+        out += [f"<variable name={quoteattr(n)}/>" for n in answer.variables]
+        out += ["</head>", "<results>"]
+        for row in answer.rows:
+            out.append("<result>")
+            for name, term in zip(answer.variables, row, strict=True):
+                if term is None:
+                    continue
+                kind = _kind(term)
+                if kind == "uri":
+                    value = f"<uri>{escape(term.value)}</uri>"
+                elif kind == "bnode":
+                    value = f"<bnode>{escape(term.value)}</bnode>"
+                elif term.language:
+                    lang = quoteattr(term.language)
+                    value = f"<literal xml:lang={lang}>{escape(term.value)}</literal>"
+                elif term.datatype.value != XSD_STRING:
+                    dt = quoteattr(term.datatype.value)
+                    value = f"<literal datatype={dt}>{escape(term.value)}</literal>"
+                else:
+                    value = f"<literal>{escape(term.value)}</literal>"
+                out.append(f"<binding name={quoteattr(name)}>{value}</binding>")
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
+
+
+def _delimited(answer: Any, name: str) -> str:
     """CSV as SPARQL 1.1 CSV (plain values); TSV as SPARQL 1.1 TSV (RDF terms)."""
-    if result.type == "ASK":
-        return f"{'true' if result.askAnswer else 'false'}\n"
-    variables = list(result.vars or [])
+    if answer.form == "ASK":
+        return f"{'true' if answer.boolean else 'false'}\n"
+    names = answer.variables
     if name == "tsv":
-        lines = ["\t".join(f"?{v}" for v in variables)]
-        for row in result.bindings:
-            lines.append("\t".join(_tsv_term(row.get(v)) for v in variables))
+        lines = ["\t".join(f"?{v}" for v in names)]
+        for row in answer.rows:
+            lines.append("\t".join(_tsv_term(t) for t in row))
         return "\n".join(lines) + "\n"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(v) for v in variables])
-    for row in result.bindings:
-        writer.writerow([_csv_term(row.get(v)) for v in variables])
+    writer.writerow(names)
+    for row in answer.rows:
+        writer.writerow([_csv_term(t) for t in row])
     return buffer.getvalue()
 
 
-def _csv_term(term: Node | None) -> str:
+def _csv_term(term: Any) -> str:
     if term is None:
         return ""
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
+    return f"_:{term.value}" if _kind(term) == "bnode" else term.value
 
 
-def _tsv_term(term: Node | None) -> str:
+def _tsv_term(term: Any) -> str:
+    """A term as in N-Triples (pyoxigraph's ``str``), with the TSV escapes."""
     if term is None:
         return ""
-    text = term.n3()
+    text = str(term)
     return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def short(term: Node | None, ds: Dataset) -> str:
+_LOCAL = re.compile(r"^[A-Za-z_][\w\-.]*$")
+
+
+def curie(iri: str) -> str:
+    """``id:ballard`` for an IRI under one of bgraph's prefixes (longest match), else the IRI."""
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+            local = iri[len(ns) :]
+            if _LOCAL.match(local) and not local.endswith("."):
+                best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
+
+
+def short(term: Any) -> str:
     """A term as a person reads it: ``id:ballard``, ``Renée Ballard`` (language tags and
     datatypes are in the json, tsv and xml formats)."""
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        try:
-            return ds.namespace_manager.normalizeUri(term).strip("<>")
-        except Exception:  # pragma: no cover - rdflib is strict about odd IRIs
-            return str(term)
-    return str(term)
+    kind = _kind(term)
+    if kind == "uri":
+        return curie(term.value)
+    if kind == "bnode":
+        return f"_:{term.value}"
+    return term.value
 
 
-def table_rows(result: Result, ds: Dataset) -> tuple[list[str], list[list[str]]]:
-    if result.type == "ASK":
-        return ["answer"], [["yes" if result.askAnswer else "no"]]
-    variables: Sequence[Variable] = list(result.vars or [])
-    rows = [[short(row.get(v), ds) for v in variables] for row in result.bindings]
-    return [str(v) for v in variables], rows
+def table_rows(answer: Any) -> tuple[list[str], list[list[str]]]:
+    if answer.form == "ASK":
+        return ["answer"], [["yes" if answer.boolean else "no"]]
+    return list(answer.variables), [[short(t) for t in row] for row in answer.rows]
 
 
 def render_table(
-    result: Result,
-    ds: Dataset,
+    answer: Any,
     title: str | None = None,
     file: Any = None,
     width: int | None = None,
@@ -386,13 +416,13 @@ def render_table(
     from rich.console import Console
     from rich.table import Table
 
-    columns, rows = table_rows(result, ds)
+    columns, rows = table_rows(answer)
     table = Table(show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*row)
-    if result.type != "ASK":
+    if answer.form != "ASK":
         table.caption = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
         table.caption_justify = "left"
     stream = file or sys.stdout
@@ -402,24 +432,38 @@ def render_table(
     console.print(table)
 
 
-def parse_expected(path: Path) -> Result | Graph:
-    """An expected result file: SPARQL JSON (.srj) or Turtle (.ttl)."""
+# --- comparing with expected results (tests; rdflib at the edge) --------------------------------
+
+
+def parse_expected(path: Path) -> Any:
+    """An expected result file as rdflib reads it: SPARQL JSON (.srj) gives a ``Result``,
+    Turtle (.ttl) a ``Graph``."""
+    from rdflib import Graph
+    from rdflib.query import Result
+
     if path.suffix == ".srj":
         with path.open("rb") as fh:
             return Result.parse(fh, format="json")
     graph = Graph()
-    from .graph import parse_into
-
-    parse_into(graph, path)
+    graph.parse(path, format="turtle")
     return graph
 
 
-def binding_rows(result: Result) -> list[dict[str, Node]]:
+def binding_rows(result: Any) -> list[dict[str, Any]]:
+    """An rdflib ``Result``'s rows, or a :class:`bgraph.store.Answer`'s, as dicts of rdflib
+    terms (oxrdflib's conversion)."""
+    if hasattr(result, "rows"):
+        from oxrdflib._converter import from_ox
+
+        return [
+            {n: from_ox(t) for n, t in zip(result.variables, row, strict=True) if t is not None}
+            for row in result.rows
+        ]
     return [{str(k): v for k, v in row.items() if v is not None} for row in result.bindings]
 
 
 def same_bindings(
-    actual: Iterable[dict[str, Node]], expected: Iterable[dict[str, Node]], ordered: bool
+    actual: Iterable[dict[str, Any]], expected: Iterable[dict[str, Any]], ordered: bool
 ) -> bool:
     """SELECT results equal as lists (ordered) or multisets (unordered)."""
     a, e = list(actual), list(expected)
@@ -429,7 +473,7 @@ def same_bindings(
     return sorted(map(key, a)) == sorted(map(key, e))
 
 
-def _row_key(row: dict[str, Node]) -> tuple[tuple[str, str], ...]:
+def _row_key(row: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, v.n3()) for k, v in row.items()))
 
 
@@ -437,9 +481,7 @@ def is_ordered(text: str) -> bool:
     """Whether the query has a top-level ORDER BY (then row order is part of the answer)."""
     from rdflib.plugins.sparql import prepareQuery
 
-    from .namespaces import PREFIXES
-
-    query = prepareQuery(text, initNs={k: str(v) for k, v in PREFIXES.items()})
+    query = prepareQuery(text, initNs=dict(PREFIXES))
     node: Any = query.algebra
     while node is not None and hasattr(node, "name"):
         if node.name == "OrderBy":

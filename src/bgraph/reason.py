@@ -1,4 +1,9 @@
-"""OWL 2 RL closure (owlrl), cleaned and cached, kept apart from the asserted facts.
+"""OWL 2 RL closure, cleaned and cached, kept apart from the asserted facts.
+
+The closure runs over the store's own terms (pyoxigraph): :mod:`bgraph.fastreason` by default;
+owlrl, the reference reasoner, when asked for (``--reasoner owlrl``) or when the input uses OWL
+beyond the fast reasoner's profile. owlrl speaks rdflib: it is reached through oxrdflib (an
+rdflib ``Graph`` over an Oxigraph store), never on the default path.
 
 Cleaning policy (what a consumer never sees):
 
@@ -10,8 +15,8 @@ Cleaning policy (what a consumer never sees):
   between IRIs are kept (the widened ``rdfs:domain``/``rdfs:range`` copies are dropped);
 - blank-node subjects of the ontology's own structures (property-chain lists).
 
-The cache is keyed by the content of the inputs (canonical N-Triples) and the versions of
-bgraph, rdflib and owlrl, so a command pays for the closure once while its inputs are unchanged.
+The cache is keyed by the bytes of the input files, the reasoning code and the versions of
+bgraph, pyoxigraph and owlrl; entries are N-Triples read and written by Oxigraph.
 """
 
 from __future__ import annotations
@@ -21,85 +26,108 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
-from rdflib.term import Node
+from typing import Any
 
 from . import __version__
 
-Triple = tuple[Node, Node, Node]
-
-_AXIOMATIC_NS = (str(RDF), str(RDFS), str(OWL), str(XSD))
-_NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, OWL.Nothing}
-_TBOX_KEEP = {RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty}
-_REFLEXIVE_NOISE = _TBOX_KEEP | {OWL.sameAs}
+Triple = tuple[Any, Any, Any]  #: pyoxigraph terms
 REASONERS = ("fast", "owlrl")  # fast: bgraph.fastreason, checked against owlrl by the oracle test
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass
 class Closure:
-    """The cleaned inferences of one closure, and how they were obtained."""
+    """The cleaned inferences of one closure (pyoxigraph triples), and how they were obtained."""
 
-    inferred: Graph
+    inferred: list[Triple]
     seconds: float = 0.0
     cached: bool = False
     key: str = ""
     raw_count: int = 0
-    stats: dict[str, Counter[str]] = field(default_factory=dict)
-    reasoner: str = "owlrl"  #: the reasoner that computed it
+    reasoner: str = "fast"  #: the reasoner that computed it
     note: str = ""  #: e.g. why the fast reasoner handed over to owlrl
 
 
-def tbox_terms(tbox: Graph) -> set[Node]:
-    """Subjects the ontology describes: its classes, properties and named individuals."""
+# --- the reference reasoner (rdflib terms: the oracle's side) -------------------------------------
+
+
+def tbox_terms(tbox: Any) -> set[Any]:
+    """Subjects an rdflib TBox graph describes: its classes, properties and named individuals."""
+    from rdflib import URIRef
+
     return {s for s in tbox.subjects() if isinstance(s, URIRef)}
 
 
-def is_noise(triple: Triple, terms: set[Node]) -> bool:
+def is_noise(triple: tuple[Any, Any, Any], terms: set[Any]) -> bool:
+    """The cleaning policy (module docstring), on rdflib terms."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+    axiomatic = (str(RDF), str(RDFS), str(OWL), str(XSD))
+    tbox_keep = {RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty}
     s, p, o = triple
     if isinstance(s, Literal):
         return True
-    if p in _REFLEXIVE_NOISE and s == o:
+    if p in tbox_keep | {OWL.sameAs} and s == o:
         return True
-    if p == RDF.type and o in _NOISE_TYPES:
+    if p == RDF.type and o in {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, OWL.Nothing}:
         return True
-    if isinstance(s, URIRef) and str(s).startswith(_AXIOMATIC_NS):
+    if isinstance(s, URIRef) and str(s).startswith(axiomatic):
         return True
     if isinstance(s, BNode) and p != RDF.type:
         # property-chain and other axiom lists; data has no blank nodes
         return s in terms or p in (RDF.first, RDF.rest)
-    if p in _TBOX_KEEP:
-        return not isinstance(o, URIRef) or str(o).startswith(_AXIOMATIC_NS)
-    if str(p).startswith(_AXIOMATIC_NS) and p != RDF.type:
+    if p in tbox_keep:
+        return not isinstance(o, URIRef) or str(o).startswith(axiomatic)
+    if str(p).startswith(axiomatic) and p != RDF.type:
         return True  # rdfs:domain/range, owl:inverseOf... widened copies of TBox axioms
-    if p == RDF.type and str(o).startswith(_AXIOMATIC_NS):
+    if p == RDF.type and str(o).startswith(axiomatic):
         return True  # owl:Class, rdf:Property... typing of vocabulary terms
     return s in terms and p == RDF.type
 
 
-def clean(triples: Iterable[Triple], terms: set[Node]) -> set[Triple]:
+def clean(triples: Iterable[tuple[Any, Any, Any]], terms: set[Any]) -> set[tuple[Any, Any, Any]]:
     return {t for t in triples if not is_noise(t, terms)}
 
 
-def owlrl_raw(tbox: Graph, abox: Graph) -> set[Triple]:
-    """Everything owlrl adds to tbox + abox (uncleaned)."""
+def owlrl_raw(tbox: Any, abox: Any) -> set[tuple[Any, Any, Any]]:
+    """Everything owlrl adds to two rdflib graphs tbox + abox (uncleaned)."""
     import owlrl
+    import pyoxigraph as ox
+    from oxrdflib import OxigraphStore
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    g = Graph()
-    for t in tbox:
-        g.add(t)
-    for t in abox:
-        g.add(t)
+    g = Graph(store=OxigraphStore(store=ox.Store()), identifier=DATASET_DEFAULT_GRAPH_ID)
+    g.addN((s, p, o, g) for s, p, o in tbox)
+    g.addN((s, p, o, g) for s, p, o in abox)
     before = set(g)
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
     ).expand(g)
     return set(g) - before
+
+
+def owlrl_closure(tbox: Sequence[Triple], abox: Iterable[Triple]) -> tuple[list[Triple], int]:
+    """owlrl's cleaned inferences of pyoxigraph triples, and its raw count (through oxrdflib)."""
+    from oxrdflib._converter import from_ox, to_ox
+    from rdflib import Graph
+
+    tg, ag = Graph(), Graph()
+    for s, p, o in tbox:
+        tg.add((from_ox(s), from_ox(p), from_ox(o)))
+    for s, p, o in abox:
+        ag.add((from_ox(s), from_ox(p), from_ox(o)))
+    raw = owlrl_raw(tg, ag)
+    kept = clean(raw, tbox_terms(tg)) - set(tg) - set(ag)
+    return [(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in kept], len(raw)
+
+
+# --- the cache ------------------------------------------------------------------------------------
 
 
 def cache_dir() -> Path:
@@ -121,118 +149,109 @@ def _code_fingerprint() -> bytes:
     return h.digest()
 
 
-def content_key(
-    tbox: Graph, abox: Graph, reasoner: str, sources: Sequence[Path] | None = None
-) -> str:
-    """A key for the closure's inputs: the bytes of their files when known, else the canonical
-    form of the graphs (blank-node labels differ on every parse, so raw N-Triples won't do)."""
+def content_key(sources: Sequence[Path], reasoner: str) -> str:
+    """A key for a closure: the bytes of its input files, the code, the versions."""
     h = hashlib.sha256()
     h.update(_code_fingerprint())
     for part in (
         f"bgraph {__version__}",
-        f"rdflib {version('rdflib')}",
+        f"pyoxigraph {version('pyoxigraph')}",
         f"owlrl {version('owlrl')}",
         f"reasoner {reasoner}",
     ):
         h.update(part.encode() + b"\n")
-    if sources:
-        for path in sources:
-            h.update(path.read_bytes())
-            h.update(b"\x00")
-        return h.hexdigest()
-    from rdflib.compare import to_canonical_graph
-
-    for graph in (tbox, abox):
-        canonical = to_canonical_graph(graph)
-        lines = sorted(" ".join(term.n3() for term in t) for t in canonical)
-        h.update("\n".join(lines).encode("utf-8"))
+    for path in sources:
+        h.update(str(path.resolve()).encode() + b"\x00")  # a file's IRI is its graph's name
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
         h.update(b"\x00")
     return h.hexdigest()
 
 
-def _read_cache(path: Path) -> Graph | None:
+def _read_cache(path: Path) -> list[Triple] | None:
+    import pyoxigraph as ox
+
     if not path.is_file():
         return None
     try:
-        g = Graph()
-        g.parse(path, format="nt")
-        return g
-    except Exception:  # a damaged cache entry is recomputed, never fatal
+        return [(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path))]
+    except (OSError, SyntaxError, ValueError):  # a damaged entry is recomputed, never fatal
         return None
 
 
-def _write_cache(path: Path, graph: Graph) -> None:
+def _write_cache(path: Path, triples: list[Triple]) -> None:
+    import pyoxigraph as ox
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            graph.serialize(fh, format="nt", encoding="utf-8")
+            ox.serialize((ox.Triple(*t) for t in triples), fh, ox.RdfFormat.N_TRIPLES)
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only or full disk only costs the next run a recomputation
 
 
+# --- the closure ----------------------------------------------------------------------------------
+
+
 def compute_closure(
-    tbox: Graph,
-    abox: Graph,
+    tbox: Sequence[Triple],
+    abox: Iterable[Triple] | Callable[[], Iterable[Triple]],
     reasoner: str = "fast",
-    use_cache: bool = True,
+    use_cache: bool = False,
     sources: Sequence[Path] | None = None,
 ) -> Closure:
-    """The cleaned inferences of tbox + abox, from the cache when the inputs are unchanged."""
+    """The cleaned inferences of tbox + abox (pyoxigraph triples; ``abox`` may be a function
+    giving them afresh, so a store is read again rather than held in a list).
+
+    With ``use_cache`` and the input files ``sources``, read from (or written to) the cache."""
     if reasoner not in REASONERS:
         from .errors import UsageError
 
         raise UsageError(f"unknown reasoner {reasoner!r}; valid: {', '.join(REASONERS)}")
-    key = content_key(tbox, abox, reasoner, sources)
-    path = cache_dir() / f"closure-{key[:32]}.nt"
     start = time.perf_counter()
-    if use_cache and (cached := _read_cache(path)) is not None:
-        return Closure(
-            cached,
-            time.perf_counter() - start,
-            cached=True,
-            key=key,
-            raw_count=len(cached),
-            reasoner=reasoner,
-        )
+    key, path = "", None
+    if use_cache and sources:
+        key = content_key(sources, reasoner)
+        path = cache_dir() / f"closure-{key[:32]}.nt"
+        cached = _read_cache(path)
+        if cached is not None:
+            seconds = time.perf_counter() - start
+            return Closure(cached, seconds, True, key, len(cached), reasoner)
     note = ""
+    closure: Closure | None = None
     if reasoner == "fast":
         from .fastreason import Unsupported, fast_closure
 
+        if not callable(abox):
+            abox = list(abox)  # owlrl may need it again
         try:
-            result = fast_closure(tbox, abox)
+            result = fast_closure(tbox, _triples(abox))
         except Unsupported as exc:
             note = f"the fast reasoner does not cover this input ({exc}); used owlrl"
         else:
-            inferred = Graph()
-            for t in result.triples:
-                inferred.add(t)
-            closure = Closure(
-                inferred, time.perf_counter() - start, key=key, raw_count=len(inferred)
-            )
-            closure.reasoner = "fast"
-            if use_cache:
-                _write_cache(path, inferred)
-            return closure
-    raw = owlrl_raw(tbox, abox)
-    asserted = set(tbox) | set(abox)
-    kept = clean(raw, tbox_terms(tbox)) - asserted
-    inferred = Graph()
-    for t in kept:
-        inferred.add(t)
-    closure = Closure(inferred, time.perf_counter() - start, key=key, raw_count=len(raw), note=note)
-    if use_cache:
-        _write_cache(path, inferred)
+            seconds = time.perf_counter() - start
+            closure = Closure(result.triples, seconds, False, key, len(result.triples), "fast")
+    if closure is None:
+        kept, raw = owlrl_closure(tbox, _triples(abox))
+        closure = Closure(kept, time.perf_counter() - start, False, key, raw, "owlrl", note)
+    if path is not None:
+        _write_cache(path, closure.inferred)
     return closure
 
 
-def inference_stats(inferred: Graph) -> dict[str, Counter[Node]]:
-    """Inferred triples counted per property, and rdf:type triples per class."""
-    props: Counter[Node] = Counter()
-    classes: Counter[Node] = Counter()
+def _triples(abox: Iterable[Triple] | Callable[[], Iterable[Triple]]) -> Iterable[Triple]:
+    return abox() if callable(abox) else abox
+
+
+def inference_stats(inferred: Iterable[Triple]) -> dict[str, Counter[str]]:
+    """Inferred triples counted per property IRI, and rdf:type triples per class IRI."""
+    props: Counter[str] = Counter()
+    classes: Counter[str] = Counter()
     for _s, p, o in inferred:
-        props[p] += 1
-        if p == RDF.type:
-            classes[o] += 1
+        props[p.value] += 1
+        if p.value == RDF_TYPE:
+            classes[o.value] += 1
     return {"properties": props, "classes": classes}

@@ -1,17 +1,56 @@
-"""Numbers about the knowledge base: triples, entities per class, facts per source article."""
+"""Numbers about the knowledge base, from queries on the store: triples, entities per class,
+facts per source article."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from rdflib import Dataset, URIRef
-from rdflib.namespace import PROV, RDF, SDO
 from rich.console import Console
 from rich.table import Table
 
-from .labels import label
-from .namespaces import BG, FACTS_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+from .iris import (
+    BG,
+    FACTS_GRAPH,
+    ID,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    PROV,
+    PROVENANCE_GRAPH,
+    RDF_TYPE,
+    RDFS,
+    SDO,
+    SKOS,
+)
+
+FIXED_GRAPHS = (ONTOLOGY_GRAPH, FACTS_GRAPH, PROVENANCE_GRAPH, INFERRED_GRAPH)
+_LABELS = (SDO + "name", RDFS + "label", SKOS + "prefLabel")
+
+PER_CLASS = f"""
+SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+  GRAPH <{FACTS_GRAPH}> {{ ?e <{RDF_TYPE}> ?c }}
+  FILTER (isIRI(?e) && STRSTARTS(STR(?e), "{ID}"))
+}} GROUP BY ?c"""
+ENTITIES = f"""
+SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+  GRAPH <{FACTS_GRAPH}> {{ ?e ?p ?o }} FILTER (isIRI(?e) && STRSTARTS(STR(?e), "{ID}"))
+}}"""
+_ARTICLE = f"""GRAPH <{PROVENANCE_GRAPH}> {{
+    ?a <{RDF_TYPE}> ?t FILTER (?t IN (<{BG}NewsArticle>, <{SDO}NewsArticle>)) }}"""
+ARTICLES = f"""
+SELECT ?a (SAMPLE(?i) AS ?id) (COUNT(DISTINCT ?c) AS ?claims) WHERE {{
+  {_ARTICLE}
+  OPTIONAL {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?a <{SDO}identifier> ?i }} }}
+  OPTIONAL {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?c <{PROV}wasDerivedFrom> ?a }} }}
+}} GROUP BY ?a"""
+FACTS_PER_ARTICLE = f"""
+SELECT ?a (COUNT(*) AS ?n) WHERE {{
+  SELECT DISTINCT ?a ?s ?p ?o WHERE {{
+    {_ARTICLE}
+    GRAPH <{PROVENANCE_GRAPH}> {{ ?c <{PROV}wasDerivedFrom> ?a }}
+    GRAPH ?c {{ ?s ?p ?o }}
+  }}
+}} GROUP BY ?a"""
 
 
 @dataclass
@@ -23,7 +62,7 @@ class Stats:
     per_class: list[tuple[str, str, int]] = field(default_factory=list)
     per_article: list[tuple[str, str, int, int]] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "triples": self.triples,
             "asserted_facts": self.asserted_facts,
@@ -39,36 +78,67 @@ class Stats:
         }
 
 
-def compute_stats(ds: Dataset) -> Stats:
+def _rows(store: Any, text: str) -> list[Any]:
+    return list(store.query(text))
+
+
+def compute_stats(opened: Any) -> Stats:
+    """The numbers of an :class:`bgraph.store.OpenStore` (its default graph is the union)."""
+    from .store import graph_sizes
+
+    store = opened.store
     s = Stats()
-    fixed = (ONTOLOGY_GRAPH, FACTS_GRAPH, PROVENANCE_GRAPH, INFERRED_GRAPH)
-    for name in fixed:
-        if len(ds.graph(name)):
-            s.graphs[str(name)] = len(ds.graph(name))
-    claims = sum(1 for g in ds.graphs() if g.identifier not in fixed and len(g))
+    sizes = graph_sizes(store)
+    for name in FIXED_GRAPHS:
+        if sizes.get(name):
+            s.graphs[name] = sizes[name]
+    claims = sum(1 for g, n in sizes.items() if g and g not in FIXED_GRAPHS and n)
     if claims:
         s.graphs["claim graphs"] = claims
-    s.triples = len(set(ds.triples((None, None, None))))
-    facts = ds.graph(FACTS_GRAPH)
-    s.asserted_facts = len(facts)
-    entities = {x for x in facts.subjects() if isinstance(x, URIRef) and str(x).startswith(str(ID))}
-    s.entities = len(entities)
-    counts: Counter[URIRef] = Counter()
-    for e in entities:
-        for c in set(facts.objects(e, RDF.type)):
-            counts[c] += 1
+    s.triples = sizes.get("", 0)
+    s.asserted_facts = sizes.get(FACTS_GRAPH, 0)
+    s.entities = int(_rows(store, ENTITIES)[0]["n"].value)
+    counts = {row["c"].value: int(row["n"].value) for row in _rows(store, PER_CLASS)}
+    labels = class_labels(store, list(counts))
     s.per_class = sorted(
-        ((str(c), label(ds, c), n) for c, n in counts.items()), key=lambda r: (-r[2], r[1])
+        ((c, labels[c], n) for c, n in counts.items()), key=lambda r: (-r[2], r[1])
     )
-    prov = ds.graph(PROVENANCE_GRAPH)
-    for article in sorted(set(prov.subjects(RDF.type, BG.NewsArticle))):
-        claim_ids = set(prov.subjects(PROV.wasDerivedFrom, article))
-        fact_set = set()
-        for c in claim_ids:
-            fact_set.update(ds.graph(c))
-        ident = str(prov.value(article, SDO.identifier) or "")
-        s.per_article.append((str(article), ident, len(claim_ids), len(fact_set)))
+    facts = {row["a"].value: int(row["n"].value) for row in _rows(store, FACTS_PER_ARTICLE)}
+    for row in sorted(_rows(store, ARTICLES), key=lambda r: r["a"].value):
+        article = row["a"].value
+        ident = row["id"].value if row["id"] is not None else ""
+        s.per_article.append((article, ident, int(row["claims"].value), facts.get(article, 0)))
     return s
+
+
+def class_labels(store: Any, iris: list[str], lang: str = "en") -> dict[str, str]:
+    """The best label of each IRI: schema:name, then rdfs:label, then skos:prefLabel; ``lang``
+    first, then untagged, then any (the local name when there is none)."""
+    if not iris:
+        return {}
+    values = " ".join(f"<{iri}>" for iri in iris)
+    props = " ".join(f"<{p}>" for p in _LABELS)
+    text = f"SELECT ?x ?p ?l {{ VALUES ?x {{ {values} }} VALUES ?p {{ {props} }} ?x ?p ?l }}"
+    found: dict[str, dict[tuple[int, int], list[str]]] = {iri: {} for iri in iris}
+    for row in store.query(text):
+        label = row["l"]
+        if type(label).__name__ != "Literal":
+            continue
+        rank = 0 if label.language == lang else 1 if not label.language else 2
+        key = (_LABELS.index(row["p"].value), rank)
+        found[row["x"].value].setdefault(key, []).append(label.value)
+    out = {}
+    for iri in iris:
+        options = found[iri]
+        best = None
+        for prop in range(len(_LABELS)):  # a later property only when no `lang` value before
+            ranked = [(r, min(v)) for (p, r), v in options.items() if p == prop]
+            if ranked and (best is None or min(ranked)[0] < best[0]):
+                best = min(ranked)
+            if best is not None and best[0] == 0:
+                break
+        out[iri] = best[1] if best else (iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri)
+    return out
 
 
 def render_stats(s: Stats, console: Console | None = None) -> None:

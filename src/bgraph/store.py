@@ -70,6 +70,8 @@ class StoreInfo:
     builtin: bool = False  #: built from bgraph's own data (no input files given)
     #: triples stated in the default graph and in no named graph (None: not counted at build)
     default_only: int | None = None
+    #: this run's closure (:class:`bgraph.reason.Closure`; not written to the manifest)
+    closure: Any = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -161,18 +163,27 @@ def load_store(
     inference: bool = True,
     reasoner: str = "fast",
     progress: Progress | None = None,
+    *,
+    union: bool = True,
+    cluster: bool = True,
+    use_cache: bool = False,
 ) -> OpenStore:
-    """What :func:`build_store` writes, in an in-memory Oxigraph store (``--store oxigraph``).
+    """What :func:`build_store` writes, in an in-memory Oxigraph store (``--store memory``).
 
     Files are parsed by Oxigraph and closed by the fast reasoner, as ``bgraph build`` does; a
     ``named`` pair (IRI, file) loads the file into that graph, as ``serve --graph`` does.
+    ``cluster`` reorders the quads for faster queries (worth it for a server, not for one
+    command: 4-5 s per 100k triples); ``union=False`` leaves the default graph as the files
+    gave it (``bgraph reason`` needs no union); ``use_cache`` reads and writes the closure cache.
     """
     import pyoxigraph as ox
 
     _check_reasoner(reasoner)
     store = ox.Store()
-    info = fill_store(store, paths, named, inference, reasoner, progress)
-    return OpenStore(memory=_clustered(store), info=info)
+    info = fill_store(
+        store, paths, named, inference, reasoner, progress, union=union, use_cache=use_cache
+    )
+    return OpenStore(memory=_clustered(store) if cluster else store, info=info)
 
 
 def _clustered(store: Any) -> Any:
@@ -201,9 +212,13 @@ def fill_store(
     inference: bool = True,
     reasoner: str = "fast",
     progress: Progress | None = None,
+    *,
+    union: bool = True,
+    use_cache: bool = False,
 ) -> StoreInfo:
     """Load, close and index into ``store``: the asserted graphs, ``bgg:inferred`` (unless
-    ``inference`` is off) and the distinct union of all graphs in the default graph."""
+    ``inference`` is off) and (unless ``union`` is off) the distinct union of all graphs in the
+    default graph."""
     step = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     user = bool(paths) or bool(named)
@@ -213,10 +228,15 @@ def fill_store(
     timings["load"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
-    inferred, used, note = 0, "none", ""
+    closure = None
     if inference:
         step("reasoning")
-        inferred, used, note = _reason_into(store, user, reasoner)
+        sources = [Path(i["path"]) for i in inputs]
+        if not user:  # the provenance graph is not reasoned over
+            sources = [resources().ontology, resources().data]
+        elif resources().ontology.resolve() not in sources:
+            sources = [resources().ontology, *sources]
+        closure = _reason_into(store, user, reasoner, sources, use_cache)
     timings["reason"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
@@ -224,25 +244,27 @@ def fill_store(
     default_only = _count(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
     if default_only:  # usually none: every input file is a graph of its own
         default_only = _count(store, DEFAULT_ONLY_COUNT)
-    materialise_union(store)
+    if union:
+        materialise_union(store)
     graphs = graph_sizes(store)
-    union = graphs.pop("", 0)
+    union_size = graphs.pop("", 0)
     timings["index"] = time.perf_counter() - t2
     return StoreInfo(
         path=None,
         bgraph=__version__,
         pyoxigraph=version("pyoxigraph"),
         built=datetime.now(UTC).isoformat(timespec="seconds"),
-        reasoner=used,
+        reasoner=closure.reasoner if closure else "none",
         inputs=inputs,
         graphs=dict(sorted(graphs.items())),
         quads=sum(graphs.values()),
-        union=union,
-        inferred=inferred,
+        union=union_size,
+        inferred=len(closure.inferred) if closure else 0,
         timings={k: round(v, 3) for k, v in timings.items()},
-        note=note,
+        note=closure.note if closure else "",
         builtin=not user,
         default_only=default_only,
+        closure=closure,
     )
 
 
@@ -270,7 +292,8 @@ def _check_target(out: Path, force: bool) -> None:
 def _load_inputs(
     store: Any, paths: Sequence[Path] | None, named: Sequence[tuple[str, Path]] = ()
 ) -> list[dict[str, Any]]:
-    """The same layout as :func:`bgraph.dataset.load_dataset` gives in memory."""
+    """Each input file into its graph (see :mod:`bgraph.graph`); bgraph's own files into
+    ``bgg:ontology``, ``bgg:facts`` and (TriG) the provenance graphs."""
     from .graph import load_into_oxigraph
 
     if not paths and not named:
@@ -290,20 +313,23 @@ def _load_inputs(
     ]
 
 
-def _reason_into(store: Any, user_paths: bool, reasoner: str) -> tuple[int, str, str]:
-    """Close the store's data with the ontology; write the inferences to ``bgg:inferred``."""
+def _reason_into(
+    store: Any, user_paths: bool, reasoner: str, sources: Sequence[Path], use_cache: bool
+) -> Any:
+    """Close the store's data with the ontology; write the inferences to ``bgg:inferred``.
+
+    The ABox is every graph but the ontology, the provenance and the inferred one; with user
+    files, the TBox is bgraph's ontology (read apart: the user's files are all ABox)."""
     import pyoxigraph as ox
 
-    from .fastreason import Engine, OxigraphTerms, Unsupported
+    from .reason import compute_closure
 
     onto = ox.NamedNode(str(ONTOLOGY_GRAPH))
     excluded = {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH), str(PROVENANCE_GRAPH)}
     if user_paths:
-        tbox_store = ox.Store()
-        from .graph import load_into_oxigraph
+        from .graph import parse_quads
 
-        load_into_oxigraph(tbox_store, resources().ontology, str(ONTOLOGY_GRAPH))
-        tbox = [(q.subject, q.predicate, q.object) for q in tbox_store]
+        tbox = [(q.subject, q.predicate, q.object) for q in parse_quads(resources().ontology)]
     else:
         tbox = [
             (q.subject, q.predicate, q.object)
@@ -317,37 +343,10 @@ def _reason_into(store: Any, user_paths: bool, reasoner: str) -> tuple[int, str,
                 continue
             yield q.subject, q.predicate, q.object
 
+    closure = compute_closure(tbox, abox, reasoner, use_cache=use_cache, sources=sources)
     inferred_graph = ox.NamedNode(str(INFERRED_GRAPH))
-    note = ""
-    if reasoner == "fast":
-        engine = Engine(OxigraphTerms())
-        engine.add_all(tbox)
-        engine.add_all(abox())
-        subjects = {s for s, _p, _o in tbox if isinstance(s, ox.NamedNode)}
-        try:
-            result = engine.run(subjects)
-        except Unsupported as exc:
-            note = f"the fast reasoner does not cover this input ({exc}); used owlrl"
-        else:
-            store.bulk_extend(ox.Quad(s, p, o, inferred_graph) for s, p, o in result.triples)
-            return len(result.triples), "fast", note
-    # owlrl (asked for, or beyond the fast reasoner's profile): through rdflib, slowly
-    from rdflib import Graph
-
-    from .oxterms import from_oxigraph, to_oxigraph
-    from .reason import compute_closure
-
-    tg, ag = Graph(), Graph()
-    for s, p, o in tbox:
-        tg.add((from_oxigraph(s), from_oxigraph(p), from_oxigraph(o)))
-    for s, p, o in abox():
-        ag.add((from_oxigraph(s), from_oxigraph(p), from_oxigraph(o)))
-    closure = compute_closure(tg, ag, reasoner="owlrl")
-    store.bulk_extend(
-        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), inferred_graph)
-        for s, p, o in closure.inferred
-    )
-    return len(closure.inferred), "owlrl", note
+    store.bulk_extend(ox.Quad(s, p, o, inferred_graph) for s, p, o in closure.inferred)
+    return closure
 
 
 # -- open -----------------------------------------------------------------------------------------
@@ -477,6 +476,10 @@ def open_dataset(
     inference: bool = True,
     reasoner: str = "fast",
     progress: Progress | None = None,
+    *,
+    union: bool = True,
+    cluster: bool = True,
+    use_cache: bool = False,
 ) -> OpenStore:
     """The one way every command gets its data.
 
@@ -484,9 +487,19 @@ def open_dataset(
     closed by the fast reasoner into an in-RAM Oxigraph store. Otherwise ``store`` is the
     directory of a store written by ``bgraph build``, opened read-only (nothing parsed or
     reasoned; it holds its inferences, so no paths and no ``inference=False``).
+    ``union``, ``cluster`` and ``use_cache``: see :func:`load_store` (RAM only).
     """
     if store == "memory":
-        return load_store(list(paths) or None, named, inference, reasoner, progress)
+        return load_store(
+            list(paths) or None,
+            named,
+            inference,
+            reasoner,
+            progress,
+            union=union,
+            cluster=cluster,
+            use_cache=use_cache,
+        )
     directory = Path(store)
     if paths or named:
         raise UsageError(
@@ -566,160 +579,42 @@ def materialise_union(store: Any) -> None:
 # -- query ----------------------------------------------------------------------------------------
 
 
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<word>[A-Za-z_][\w\-.]*(?::[\w\-.%:]*)?|:[\w\-.%:]*|[?$]\w+)
-  | (?P<other>\S)
-    """,
-    re.S | re.X,
-)
-_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"}
-_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-_OPEN, _CLOSE = "{([", "})]"
-#: Oxigraph's parser and planner recurse: a query nested deeper, or longer, than this is refused
-#: (past a few thousand levels they overflow the stack and the process dies). rdflib itself
-#: gives up at about 35 levels of nesting.
-MAX_DEPTH = 64
-MAX_TOKENS = 100_000
 #: Stack for threads that run Oxigraph queries (virtual memory: only what is used is touched).
-#: With it, the longest query under MAX_TOKENS parses; on the 8 MiB main stack some would not.
+#: Oxigraph's parser and planner recurse; with it, the longest query the guard lets through
+#: (:data:`bgraph.sparql.guard.MAX_TOKENS`) parses; on the 8 MiB main stack some would not.
 QUERY_STACK = 256 * 1024 * 1024
+_WHERE = re.compile(r"error at (\d+):(\d+): ?")
 
 
-#: Every keyword the vetting looks at, as a substring anywhere (comments, strings and IRIs too):
-#: a query with none of them, few brackets and few characters needs no tokenising.
-_TRIGGERS = (*sorted(_UPDATE_WORDS), "SERVICE", "FROM")
-_FORM_AHEAD = re.compile(
-    r"""(?:\s+|\#[^\n]*|(?:PREFIX\s*[A-Za-z_]?[\w\-.]*:\s*|BASE\s*)<[^<>"{}|^`\\\s]*>)*
-        (SELECT|ASK|CONSTRUCT|DESCRIBE)\b""",
-    re.I | re.X,
-)
-
-
-def _quick_form(text: str) -> str | None:
-    """The query form when the query is plainly harmless (no keyword the vetting refuses or
-    checks, brackets and length far from the limits), else None: tokenise it."""
-    if len(text) > MAX_TOKENS:
-        return None
-    upper = text.upper()  # "ſervice".upper() is "SERVICE" too: more matches, never fewer
-    if any(word in upper for word in _TRIGGERS):
-        return None
-    if text.count("{") + text.count("(") + text.count("[") > MAX_DEPTH:
-        return None
-    match = _FORM_AHEAD.match(text)
-    return match.group(1).upper() if match else None
-
-
-def _tokens(text: str) -> list[tuple[str, str]]:
-    return [
-        (m.lastgroup or "", m.group())
-        for m in _TOKEN.finditer(text)
-        if m.lastgroup not in ("comment", "string")
-    ]
-
-
-def vet_query(text: str, known_graphs: Sequence[str] | None) -> str:
-    """Refuse SERVICE, SPARQL Update and FROM of unknown graphs, in microseconds; return the
-    query form (SELECT, ASK, CONSTRUCT or DESCRIBE; "" when there is none).
-
-    A lexical check on the query's tokens (comments, strings and IRIs set aside): stricter than
-    :func:`bgraph.sparql_guard.check_query` (a bare SERVICE or update keyword anywhere is
-    refused) but without rdflib's parse, which costs tens of milliseconds per query and holds
-    the GIL. ``FROM`` with a prefixed name goes through the full check. ``known_graphs=None``
-    skips the FROM check (the SPARQL protocol's dataset replaces the query's). Queries nested
-    deeper than :data:`MAX_DEPTH` or longer than :data:`MAX_TOKENS` tokens are refused too.
-    """
+def syntax_error(text: str, exc: SyntaxError) -> BgraphError:
+    """Oxigraph's parse error, readable: an undeclared prefix by name, else where it is (line,
+    column, the line with a caret) and what Oxigraph expected there."""
     from .errors import QuerySyntaxError
-    from .sparql_guard import UnsafeQueryError, UpdateRefusedError
+    from .sparql.guard import tokenize
 
-    if not text.strip():
-        raise QuerySyntaxError("empty query")
-    quick = _quick_form(text)
-    if quick is not None:
-        return quick
-    tokens = _tokens(text)
-    if len(tokens) > MAX_TOKENS:
-        raise QuerySyntaxError(
-            f"the query is too long: {len(tokens):,} tokens, at most {MAX_TOKENS:,} here"
-        )
-    known = set(known_graphs or ())
-    form = ""
-    depth = 0
-    for i, (kind, value) in enumerate(tokens):
-        if kind == "other":
-            if value in _OPEN:
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise QuerySyntaxError(
-                        f"the query is nested too deeply (more than {MAX_DEPTH} levels)"
-                    )
-            elif value in _CLOSE:
-                depth -= 1
-            continue
-        if kind != "word" or ":" in value or value[0] in "?$":
-            continue
-        word = value.upper()
-        if not form and word in _FORMS:
-            form = word
-        if word == "SERVICE":
-            target = _next(tokens, i + 1, skip="SILENT")
-            where = f" {target}" if target else ""
-            raise UnsafeQueryError(
-                f"SERVICE{where} is not allowed: bgraph never sends queries to other endpoints"
-            )
-        if word in _UPDATE_WORDS:
-            raise UpdateRefusedError(
-                "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is not allowed: "
-                "bgraph's data is read-only"
-            )
-        if word == "FROM" and known_graphs is not None:
-            j = i + 1
-            named = j < len(tokens) and tokens[j][1].upper() == "NAMED"
-            nxt = tokens[j + named] if j + named < len(tokens) else ("other", "")
-            if nxt[0] == "iri":
-                if nxt[1][1:-1] not in known:
-                    keyword = "FROM NAMED" if named else "FROM"
-                    raise UnsafeQueryError(
-                        f"{keyword} {nxt[1]} is not a graph of this dataset, and bgraph never "
-                        "fetches graphs from elsewhere (query the named graphs it has, e.g. with "
-                        "GRAPH ?g)"
-                    )
-            else:
-                from rdflib import URIRef
-
-                from .sparql_guard import check_query
-
-                check_query(text, init_ns=PREFIXES, known_graphs=[URIRef(g) for g in known])
-    return form
-
-
-def _next(tokens: list[tuple[str, str]], j: int, skip: str) -> str:
-    """The token at ``j`` (past an optional ``skip`` keyword) when it names something."""
-    if j < len(tokens) and tokens[j][1].upper() == skip:
-        j += 1
-    if j < len(tokens) and tokens[j][0] in ("iri", "word"):
-        return tokens[j][1]
-    return ""
-
-
-def syntax_error(text: str, exc: SyntaxError, base: str | None = None) -> BgraphError:
-    """The error to report for a query Oxigraph cannot parse: rdflib's message when rdflib
-    agrees (line, column and a caret, the same on every backend), else Oxigraph's. Only bad
-    queries pay for the second parse."""
-    from .errors import QuerySyntaxError
-    from .sparql_guard import check_query
-
+    declared = set(PREFIXES)
     try:
-        check_query(text, init_ns=PREFIXES, known_graphs=None, base=base)
-    except BgraphError as rdflib_says:
-        return rdflib_says
-    except Exception:  # rdflib failing its own way: Oxigraph's message then
-        pass
-    message = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid query"
-    return QuerySyntaxError(f"syntax error: {message}")
+        tokens = tokenize(text)
+    except BgraphError as exc_tokens:
+        return exc_tokens
+    for i, (kind, value, _start, _end) in enumerate(tokens):
+        if kind != "pn":
+            continue
+        prefix = value.split(":", 1)[0]
+        if i > 0 and tokens[i - 1][1].upper() == "PREFIX":
+            declared.add(prefix)
+        elif prefix not in declared:
+            return QuerySyntaxError(f"unknown prefix {prefix!r} in {value}")
+    message = str(exc).strip()
+    match = _WHERE.match(message)
+    if not match:
+        return QuerySyntaxError(f"syntax error: {message.splitlines()[0] if message else '?'}")
+    line_no, column = int(match.group(1)), int(match.group(2))
+    lines = text.splitlines() or [""]
+    line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
+    caret = f"\n  {line}\n  {' ' * max(column - 1, 0)}^" if line.strip() else ""
+    detail = message[match.end() :]
+    return QuerySyntaxError(f"syntax error at line {line_no}, column {column}: {detail}{caret}")
 
 
 def in_big_stack(fn: Callable[[], Any]) -> Any:
@@ -746,22 +641,60 @@ def in_big_stack(fn: Callable[[], Any]) -> Any:
     return out["value"]
 
 
-def query_store(opened: OpenStore, text: str, vet: bool = True) -> Any:
-    """Run a read-only query with Oxigraph's engine; an rdflib ``Result`` comes back.
+@dataclass
+class Answer:
+    """A query's answer in pyoxigraph terms, read to the end: what ``bgraph query`` renders."""
 
-    The default graph is the union of all graphs (materialised, see :func:`materialise_union`),
-    as in bgraph's rdflib Dataset. The query is
-    vetted first (:func:`vet_query`): SERVICE, updates and a FROM naming a graph the store does
-    not hold are refused before Oxigraph sees them.
+    form: str  #: SELECT, ASK, CONSTRUCT or DESCRIBE ("GRAPH" for either of the last two)
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)  #: terms or None, per variable
+    boolean: bool | None = None
+    triples: list[Any] = field(default_factory=list)  #: ox.Triple
+
+    @classmethod
+    def of(cls, result: Any) -> Answer:
+        """Read a pyoxigraph query result (solutions, boolean or triples) to the end."""
+        import pyoxigraph as ox
+
+        if isinstance(result, ox.QueryBoolean):
+            return cls("ASK", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = [tuple(solution[n] for n in names) for solution in result]
+            return cls("SELECT", variables=names, rows=rows)
+        return cls("GRAPH", triples=list(result))
+
+
+def check_query_text(text: str, known_graphs: Sequence[str] | None) -> str:
+    """The safety check every local query passes before Oxigraph sees it; the query form.
+
+    :func:`bgraph.sparql.guard.check_query` with bgraph's prefixes: SERVICE, updates and a
+    FROM naming a graph the store does not hold are refused; ``known_graphs=None`` skips the
+    FROM check."""
+    from .sparql.guard import check_query
+
+    return check_query(text, known_graphs, prefixes=PREFIXES)
+
+
+def query_store(
+    opened: OpenStore, text: str, vet: bool = True, *, no_network: bool = False
+) -> Answer:
+    """Run a read-only query with Oxigraph's engine, bgraph's prefixes declared; the answer.
+
+    The default graph is the union of all graphs (materialised, see :func:`materialise_union`).
+    The query is vetted first (:func:`check_query_text`). With ``no_network``, the process
+    loses the network for good right before evaluation (:func:`bgraph.sandbox.deny_network`:
+    seccomp for every thread, or a network namespace): even a query the check let through could
+    not reach anything. Only for a process that runs one query and exits (``bgraph query``).
     """
-    import pyoxigraph as ox
-
     if vet:
-        vet_query(text, opened.graph_names())
-    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+        check_query_text(text, opened.graph_names())
+    prefixes = dict(PREFIXES)
 
-    def run() -> Any:
-        return to_rdflib_result(opened.store.query(text, prefixes=prefixes), ox)
+    def run() -> Answer:
+        if no_network:
+            _deny_network()
+        return Answer.of(opened.store.query(text, prefixes=prefixes))
 
     try:
         return in_big_stack(run)
@@ -771,36 +704,8 @@ def query_store(opened: OpenStore, text: str, vet: bool = True) -> Any:
         raise BgraphError(f"query failed: {exc}") from None
 
 
-def to_rdflib_result(answer: Any, ox: Any) -> Any:
-    from rdflib import Graph, Variable
-    from rdflib.query import Result
+def _deny_network() -> None:
+    """No network socket from here on, where the kernel allows (see :mod:`bgraph.sandbox`)."""
+    from .sandbox import deny_network
 
-    from .oxterms import from_oxigraph
-
-    if isinstance(answer, ox.QueryBoolean):
-        res = Result("ASK")
-        res.askAnswer = bool(answer)
-        return res
-    if isinstance(answer, ox.QuerySolutions):
-        names = [v.value for v in answer.variables]
-        res = Result("SELECT")
-        res.vars = [Variable(n) for n in names]
-        rows = []
-        for solution in answer:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[Variable(name)] = from_oxigraph(value)
-            rows.append(row)
-        res.bindings = rows
-        return res
-    graph = Graph()
-    from .namespaces import bind_prefixes
-
-    bind_prefixes(graph)
-    for t in answer:
-        graph.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
-    res = Result("CONSTRUCT")
-    res.graph = graph
-    return res
+    deny_network()

@@ -1,18 +1,37 @@
-"""SHACL validation (pyshacl) of the asserted data against ontology/shapes.ttl."""
+"""SHACL validation (pyshacl) of the asserted data against ontology/shapes.ttl.
+
+pyshacl speaks rdflib: it reads Oxigraph stores through oxrdflib. The data graph is the facts,
+the provenance and, for every claim graph, ``?entity schema:subjectOf ?claim`` for the entities
+it describes (so that SHACL, which sees one graph, can check provenance): Oxigraph builds it with
+one CONSTRUCT into a scratch store. pyshacl's RDFS pre-inference (owlrl) needs a graph that
+takes literal subjects: pyshacl copies that data graph into rdflib's memory for it (facts and
+provenance only; never the whole dataset).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from rdflib import Dataset, Graph
-from rdflib.namespace import RDF, SDO, SH
+from rdflib.namespace import RDF, SH
 from rich.console import Console
 from rich.table import Table
 
-from .graph import parse_into
+from .iris import BG, FACTS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SDO
 from .labels import label
-from .namespaces import BG, FACTS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from .resources import resources
+
+VALIDATION_DATA = f"""
+CONSTRUCT {{ ?s ?p ?o . ?e <{SDO}subjectOf> ?claim }} WHERE {{
+  {{ GRAPH <{FACTS_GRAPH}> {{ ?s ?p ?o }} }}
+  UNION {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?s ?p ?o }} }}
+  UNION {{
+    SELECT DISTINCT ?e ?claim {{
+      GRAPH <{PROVENANCE_GRAPH}> {{ ?claim a <{BG}Claim> }}
+      GRAPH ?claim {{ ?e ?cp ?co }}
+    }}
+  }}
+}}"""
 
 
 @dataclass(frozen=True)
@@ -38,50 +57,68 @@ class Report:
         }
 
 
-def shapes_graph() -> Graph:
-    g = Graph()
-    parse_into(g, resources().shapes)
-    return g
+def shapes_graph() -> Any:
+    from .graph import rdflib_graph
+
+    return rdflib_graph(resources().shapes)
 
 
-def validation_graph(ds: Dataset) -> Graph:
-    """Facts + provenance, plus ``?entity schema:subjectOf ?claim`` for every claim graph that
-    describes the entity, so that SHACL (one graph at a time) can see provenance."""
-    data = Graph()
-    for name in (FACTS_GRAPH, PROVENANCE_GRAPH):
-        for t in ds.graph(name):
-            data.add(t)
-    prov = ds.graph(PROVENANCE_GRAPH)
-    for claim in set(prov.subjects(RDF.type, BG.Claim)):
-        for subject in set(ds.graph(claim).subjects()):
-            data.add((subject, SDO.subjectOf, claim))
-    return data
+def _oxigraph_store(data: Any) -> Any:
+    """The Oxigraph store behind an :class:`bgraph.store.OpenStore` or an oxrdflib Dataset."""
+    if hasattr(data, "rdflib_dataset"):
+        return data.store
+    inner = getattr(getattr(data, "store", None), "_store", None)
+    if inner is None:
+        raise TypeError("validate an OpenStore or an rdflib Dataset over an Oxigraph store")
+    return inner
 
 
-def validate_dataset(ds: Dataset, shapes: Graph | None = None) -> Report:
-    """Validate facts + provenance (data graph) with the ontology as the ont_graph."""
+def validation_graph(data: Any) -> Any:
+    """The data graph pyshacl validates (see the module docstring), an rdflib Graph over a
+    scratch Oxigraph store."""
+    import pyoxigraph as ox
+    from oxrdflib import OxigraphStore
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    scratch = ox.Store()
+    scratch.extend(
+        ox.Quad(t.subject, t.predicate, t.object)
+        for t in _oxigraph_store(data).query(VALIDATION_DATA)
+    )
+    return Graph(store=OxigraphStore(store=scratch), identifier=DATASET_DEFAULT_GRAPH_ID)
+
+
+def validate_dataset(data: Any, shapes: Any = None) -> Report:
+    """Validate facts + provenance of an OpenStore (or an rdflib Dataset over an Oxigraph
+    store), with the ontology as the ont_graph."""
     import pyshacl
+    from oxrdflib import OxigraphStore
+    from rdflib import Graph, URIRef
 
-    data = validation_graph(ds)
-    ont = ds.graph(ONTOLOGY_GRAPH)
+    graph = validation_graph(data)
+    checked = len(set(graph.subjects()))
+    ont = Graph(store=OxigraphStore(store=_oxigraph_store(data)), identifier=URIRef(ONTOLOGY_GRAPH))
     shapes = shapes if shapes is not None else shapes_graph()
     conforms, results, _text = pyshacl.validate(
-        data,
+        graph,
         shacl_graph=shapes,
         ont_graph=ont,
         inference="rdfs",
+        # not inplace: RDFS inference (owlrl) writes literal-subject triples, which no RDF
+        # store holds; pyshacl copies the (small) data graph into rdflib's memory for them
         advanced=True,
         allow_warnings=True,
     )
     report = Report(conforms=bool(conforms))
-    report.checked_nodes = len(set(data.subjects()))
+    report.checked_nodes = checked
     for r in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(r, SH.focusNode)
         path = results.value(r, SH.resultPath)
         report.violations.append(
             Violation(
                 severity=str(results.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
-                focus=f"{label(data, focus)} <{focus}>" if focus is not None else "",
+                focus=f"{label(graph, focus)} <{focus}>" if focus is not None else "",
                 path=str(path) if path is not None else "",
                 message=str(results.value(r, SH.resultMessage) or ""),
                 shape=str(results.value(r, SH.sourceShape) or ""),

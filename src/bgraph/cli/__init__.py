@@ -16,6 +16,11 @@ import click
 from .. import __version__
 from ..errors import BgraphError, ExitCode
 
+#: Whether ``bgraph query`` drops the network before evaluating (:mod:`bgraph.sandbox`). Set by
+#: the console script (:func:`run`), a process that exits after its command; left off when
+#: ``main`` runs inside another program (tests, Python callers), whose network it would take.
+SANDBOX_QUERIES = False
+
 
 class BgraphGroup(click.Group):
     """Turns every BgraphError into ``Error: ...`` on stderr and its exit code, no traceback."""
@@ -66,4 +71,6 @@ _register_commands()
 
 
 def run() -> None:  # pragma: no cover - console-script entry point
+    global SANDBOX_QUERIES
+    SANDBOX_QUERIES = True
     sys.exit(main(standalone_mode=True) or ExitCode.OK)

@@ -206,15 +206,13 @@ def push(
 
 
 def _quads_source(paths: tuple[Path, ...], store_dir: Path | None, inference: bool):
-    from ..push import quads_from_dataset, quads_from_store
-
-    if store_dir is not None:
-        from ..store import open_store
-
-        return quads_from_store(open_store(store_dir), inference)
-    from ..dataset import load_dataset
+    from ..push import quads_from_store
+    from ..store import open_dataset
 
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file")
-    return quads_from_dataset(load_dataset(list(paths) or None, inference=inference))
+    if store_dir is not None:  # a built store holds its inferences: left out, not unmade
+        return quads_from_store(open_dataset(store=str(store_dir)), inference)
+    opened = open_dataset(list(paths), inference=inference, cluster=False)
+    return quads_from_store(opened, inference)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..backends import STORE_HELP
 from ..errors import UsageError
+from ..store import STORE_HELP
 from . import main
 
 
@@ -47,7 +47,7 @@ from . import main
     metavar="LANG",
     help="With --entity: keep one language (en, fr) where a value exists in it, as plain strings.",
 )
-@click.option("--store", default="memory", show_default=True, metavar="ENGINE|DIR", help=STORE_HELP)
+@click.option("--store", default="memory", show_default=True, metavar="memory|DIR", help=STORE_HELP)
 def export(
     paths: tuple[Path, ...],
     format_name: str | None,
@@ -66,9 +66,9 @@ def export(
     N-Triples and N-Quads. JSON-LD uses bgraph's own inline context: reading it
     never fetches anything. With PATHs, exports those RDF files (closed with
     bgraph's ontology) instead of the built-in graph. --store DIR exports a store
-    written by `bgraph build` without parsing or reasoning anything. (Oxigraph
-    stores numbers and dates by value: from --store oxigraph or DIR,
-    "1.50"^^xsd:decimal comes out as "1.5"^^xsd:decimal.)
+    written by `bgraph build` without parsing or reasoning anything, byte for byte
+    what the same files give in memory. Numbers and dates are written as Oxigraph
+    stores them, by value: "1.50"^^xsd:decimal comes out as "1.5"^^xsd:decimal.
 
     \b
     Examples:
@@ -77,10 +77,9 @@ def export(
         bgraph export --format jsonld --entity ballard --lang en
         bgraph export --store ballard.store -o ballard.nq
     """
-    from ..backends import resolve_store
-    from ..entity import entity_jsonld, entity_view, resolve_entity
-    from ..export import serialize_graph, write_output
+    from ..export import serialize_graph, serialize_store, write_output
     from ..formats import rdf_format, rdf_format_for_path
+    from ..store import open_dataset, resolve_store
 
     if format_name is not None:
         fmt = rdf_format(format_name)
@@ -95,17 +94,23 @@ def export(
     if output is not None and output.is_dir():
         raise UsageError(f"-o {output}: is a directory; give a file name")
     store = resolve_store(store)
-    if store not in ("memory", "oxigraph"):
-        if paths:
-            raise UsageError(
-                f"--store {store}: a built store already holds its data; drop the PATHs"
-            )
-        if no_inference and entity is not None:
-            raise UsageError("--entity describes the built store's data with its inferences")
-    ds = _dataset(list(paths), not no_inference, store)
+    built = store != "memory"
+    if built and no_inference and entity is not None:
+        raise UsageError("--entity describes the built store's data with its inferences")
+    # a built store holds its inferences: --no-inference leaves its inferred graph out
+    opened = open_dataset(
+        list(paths),
+        store=store,
+        inference=built or not no_inference,
+        union=entity is not None,  # the whole export writes the named graphs
+        cluster=False,
+    )
     if entity is None:
-        text = _whole(ds, fmt, asserted_only=no_inference and store not in ("memory", "oxigraph"))
+        text = serialize_store(opened, fmt, inference=not no_inference)
     else:
+        from ..entity import entity_jsonld, entity_view, resolve_entity
+
+        ds = opened.rdflib_dataset()  # the views speak rdflib: oxrdflib's view, nothing copied
         iri = resolve_entity(ds, entity)
         if fmt.name == "jsonld":
             import json
@@ -115,34 +120,3 @@ def export(
         else:
             text = serialize_graph(entity_view(ds, iri, depth=depth, lang=lang), fmt)
     write_output(text, output)
-
-
-def _dataset(paths: list[Path], inference: bool, store: str):
-    """The dataset to export: rdflib's (memory), or a read-only view of an Oxigraph store."""
-    if store == "memory":
-        from ..dataset import load_dataset
-
-        return load_dataset(paths or None, inference=inference)
-    from ..oxview import OxigraphSource, view_dataset
-
-    if store == "oxigraph":
-        from ..store import load_store
-
-        opened = load_store(paths or None, inference=inference)
-        assert opened.info is not None
-        return view_dataset(OxigraphSource(memory=opened.store), (), opened.info.default_only)
-    from ..store import read_manifest
-
-    info = read_manifest(Path(store))
-    return view_dataset(OxigraphSource(path=Path(store)), (), info.default_only)
-
-
-def _whole(ds, fmt, asserted_only: bool) -> str:
-    """The whole dataset in ``fmt``; ``asserted_only`` leaves a built store's inferred graph out
-    (what ``--no-inference`` gives in memory: the asserted graphs)."""
-    from ..export import dataset_quads, serialize_dataset, serialize_quads
-    from ..namespaces import INFERRED_GRAPH
-
-    if not asserted_only:
-        return serialize_dataset(ds, fmt)
-    return serialize_quads((q for q in dataset_quads(ds) if q[3] != INFERRED_GRAPH), fmt)

@@ -18,10 +18,10 @@ def stats(as_json: bool, no_inference: bool) -> None:
     Example:
         bgraph stats
     """
-    from ..dataset import load_dataset
     from ..stats import compute_stats, render_stats
+    from ..store import open_dataset
 
-    report = compute_stats(load_dataset(inference=not no_inference))
+    report = compute_stats(open_dataset(inference=not no_inference, cluster=False))
     if as_json:
         import json
 
@@ -41,10 +41,10 @@ def validate(as_json: bool) -> None:
     Example:
         bgraph validate
     """
-    from ..graph import load_asserted
+    from ..store import open_dataset
     from ..validate import render_report, validate_dataset
 
-    report = validate_dataset(load_asserted())
+    report = validate_dataset(open_dataset(inference=False, union=False, cluster=False))
     if as_json:
         import json
 

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import click
 
-from ..backends import ENDPOINT_HELP, STORE_HELP, answer
-from ..errors import UsageError
+from ..errors import BgraphError, UsageError
+from ..store import STORE_HELP
 from . import main
+
+ENDPOINT_HELP = "Run the query on this remote SPARQL endpoint instead (e.g. after `bgraph push`)."
 
 _FORMAT_HELP = (
     "SELECT/ASK: table, json (SPARQL 1.1 Results JSON), csv, tsv, xml. "
@@ -33,7 +35,7 @@ _FORMAT_HELP = (
     type=click.Path(path_type=Path),
     help="Write the result to this file instead of stdout.",
 )
-@click.option("--store", default="memory", show_default=True, metavar="ENGINE|DIR", help=STORE_HELP)
+@click.option("--store", default="memory", show_default=True, metavar="memory|DIR", help=STORE_HELP)
 @click.option("--endpoint", default=None, metavar="URL", help=ENDPOINT_HELP)
 def query(
     query_arg: str,
@@ -65,7 +67,6 @@ def query(
         bgraph query cast --endpoint http://127.0.0.1:7878/query
     """
     from ..export import write_output
-    from ..namespaces import PREFIXES
     from ..query import (
         check_format_name,
         choose_format,
@@ -73,22 +74,13 @@ def query(
         render_table,
         resolve_query,
     )
-    from ..sparql_guard import check_query
+    from ..store import check_query_text, resolve_store
 
     check_format_name(format_name)
     source = resolve_query(query_arg, stdin=sys.stdin)
-    # Syntax and safety first, before paying for loading and reasoning.
-    try:
-        parsed = check_query(
-            source.text,
-            init_ns={p: str(ns) for p, ns in PREFIXES.items()},
-            known_graphs=None,  # vetted against the loaded dataset by run_query
-        )
-    except UsageError as exc:
-        if source.label not in ("<inline>",):
-            exc.args = (f"{source.label}: {exc}",)
-        raise
-    kind = parsed.algebra.name.removesuffix("Query").upper()
+    store = resolve_store(store)
+    # Safety and the query form first, before paying for loading and reasoning.
+    kind = _labelled(source.label, lambda: check_query_text(source.text, None))
     to_terminal = output is None and sys.stdout.isatty()
     fmt = choose_format(kind, format_name, to_terminal)
     if no_inference and source.named and source.named.needs_inference:
@@ -96,17 +88,51 @@ def query(
             f"Note: {source.named.name} needs inference; without it the answer is incomplete.",
             err=True,
         )
-    result, ds = answer(source.text, source.label, paths, not no_inference, store, endpoint)
+    result = _answer(source.text, source.label, paths, not no_inference, store, endpoint)
     if fmt.name == "table":
         title = source.named.title if source.named else None
         if output is None:
-            render_table(result, ds, title=title)
+            render_table(result, title=title)
             return
         buffer = io.StringIO()
-        render_table(result, ds, title=title, file=buffer, width=200)
+        render_table(result, title=title, file=buffer, width=200)
         write_output(buffer.getvalue(), output)
         return
-    write_output(format_results(result, fmt, ds), output)
+    write_output(format_results(result, fmt), output)
+
+
+def _answer(
+    text: str,
+    label: str,
+    paths: tuple[Path, ...],
+    inference: bool,
+    store: str,
+    endpoint: str | None,
+):
+    """The answer (:class:`bgraph.store.Answer`): from the one store, or a remote endpoint."""
+    if endpoint is not None:
+        if store != "memory":
+            raise UsageError("give --store or --endpoint, not both")
+        if paths:
+            raise UsageError("--endpoint queries the remote server's data: drop the PATHs")
+        from ..push import query_endpoint
+
+        return _labelled(label, lambda: query_endpoint(endpoint, text))
+    from ..store import open_dataset, query_store
+    from . import SANDBOX_QUERIES
+
+    opened = open_dataset(list(paths), store=store, inference=inference, cluster=False)
+    return _labelled(label, lambda: query_store(opened, text, no_network=SANDBOX_QUERIES))
+
+
+def _labelled(label: str, run):
+    """``run()``, its errors prefixed with where the query came from (a file, a name)."""
+    try:
+        return run()
+    except BgraphError as exc:
+        if label not in ("<inline>", "<query>"):
+            exc.args = (f"{label}: {exc}",)
+        raise
 
 
 @main.command()

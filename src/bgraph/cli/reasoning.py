@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import click
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
-from rdflib.term import Node
 
+from ..iris import OWL, RDF, RDF_TYPE, RDFS, SDO
 from ..reason import REASONERS
 from . import main
 
@@ -55,9 +54,9 @@ def reason(
         bgraph reason -o inferred.ttl
         bgraph reason --json
     """
-    from ..dataset import load_with_closure
-    from ..export import serialize_graph, write_output
+    from ..export import serialize_triples, write_output
     from ..formats import rdf_format, rdf_format_for_path
+    from ..store import open_dataset
 
     fmt = None
     if output is not None:
@@ -66,14 +65,14 @@ def reason(
 
             raise UsageError(f"-o {output}: is a directory; give a file name")
         fmt = rdf_format("turtle") if str(output) == "-" else rdf_format_for_path(output)
-    ds, closure = load_with_closure(
-        list(paths) or None, inference=True, reasoner=reasoner, use_cache=not no_cache
+    opened = open_dataset(
+        list(paths), reasoner=reasoner, union=False, cluster=False, use_cache=not no_cache
     )
-    assert closure is not None
-    tbox = _tbox(ds)
-    report = build_report(ds, tbox, closure, reasoner)
+    assert opened.info is not None and opened.info.closure is not None
+    closure = opened.info.closure
+    report = build_report(opened, closure)
     if output is not None and fmt is not None:
-        write_output(serialize_graph(closure.inferred, fmt), output)
+        write_output(serialize_triples(closure.inferred, fmt), output)
     to_stderr = output is not None and str(output) == "-"
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False), err=to_stderr)
@@ -83,54 +82,109 @@ def reason(
             click.echo(f"Wrote {report['inferred']} inferred triples to {output}")
 
 
-def _tbox(ds: Dataset) -> Graph:
-    from ..namespaces import ONTOLOGY_GRAPH
+class TBox:
+    """The ontology's triples, indexed for the report's explanations (IRIs and labels)."""
 
-    tbox = ds.graph(ONTOLOGY_GRAPH)
-    if len(tbox):
-        return tbox
-    from ..graph import parse_into
-    from ..resources import resources
+    def __init__(self, triples: list[tuple[Any, Any, Any]]) -> None:
+        self.size = len(triples)
+        self.out: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        self.into: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for s, p, o in triples:
+            self.out[(_id(s), p.value)].append(o)
+            self.into[(p.value, _id(o))].append(s)
 
-    tbox = Graph()
-    parse_into(tbox, resources().ontology)
-    return tbox
+    def objects(self, subject: str, prop: str) -> list[Any]:
+        return self.out.get((subject, prop), [])
+
+    def subjects(self, prop: str, obj: str) -> list[Any]:
+        return self.into.get((prop, obj), [])
+
+    def items(self, head: Any) -> list[Any]:
+        """The members of an RDF list."""
+        found, node, seen = [], _id(head), set()
+        while node != RDF + "nil" and node not in seen:
+            seen.add(node)
+            found.extend(self.objects(node, RDF + "first")[:1])
+            rest = self.objects(node, RDF + "rest")
+            if not rest:
+                break
+            node = _id(rest[0])
+        return found
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        best: dict[int, str] = {}
+        for prop in (SDO + "name", RDFS + "label"):
+            for value in self.objects(iri, prop):
+                language = getattr(value, "language", None)
+                rank = 0 if language == lang else 1 if not language else 2
+                best.setdefault(rank, value.value)
+        if best:
+            return best[min(best)]
+        return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
 
 
-def build_report(ds: Dataset, tbox: Graph, closure: Any, reasoner: str) -> dict[str, Any]:
+def _id(term: Any) -> str:
+    """An IRI's value; a blank node as ``_:label`` (so it never equals an IRI)."""
+    return f"_:{term.value}" if type(term).__name__ == "BlankNode" else term.value
+
+
+def _tbox(opened: Any) -> TBox:
+    import pyoxigraph as ox
+
+    from ..iris import ONTOLOGY_GRAPH
+
+    quads = list(opened.store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
+    if not quads:  # user files: closed with bgraph's ontology, read apart
+        from ..graph import parse_quads
+        from ..resources import resources
+
+        quads = parse_quads(resources().ontology)
+    return TBox([(q.subject, q.predicate, q.object) for q in quads])
+
+
+def _data_triples(opened: Any) -> int:
+    """Distinct triples of the data graphs (not the ontology, provenance or inferred ones)."""
+    from ..iris import FACTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+
+    sizes = opened.info.graphs if opened.info else {}
+    if sizes.get(FACTS_GRAPH):
+        return sizes[FACTS_GRAPH]  # claim graphs are subsets of the facts
+    skip = ", ".join(f"<{g}>" for g in (ONTOLOGY_GRAPH, INFERRED_GRAPH, PROVENANCE_GRAPH))
+    text = (
+        "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER (?g NOT IN ({skip})) }} }}"
+    )
+    return int(next(iter(opened.store.query(text)))["n"].value)
+
+
+def build_report(opened: Any, closure: Any) -> dict[str, Any]:
     """What the closure added, counted per property and per class, with the axioms behind."""
-    from ..labels import label
-    from ..namespaces import FACTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+    from ..query import curie
     from ..reason import inference_stats
 
+    tbox = _tbox(opened)
     stats = inference_stats(closure.inferred)
-    nm = ds.namespace_manager
-    if len(ds.graph(FACTS_GRAPH)):
-        data = len(ds.graph(FACTS_GRAPH))  # claim graphs are subsets of the facts
-    else:
-        skip = (ONTOLOGY_GRAPH, INFERRED_GRAPH, PROVENANCE_GRAPH)
-        data = len({t for g in ds.graphs() if g.identifier not in skip for t in g})
 
     def rows(counter: Any, explain: Any) -> list[dict[str, Any]]:
-        ordered = sorted(counter.items(), key=lambda kv: (-kv[1], _curie(nm, kv[0])))
+        ordered = sorted(counter.items(), key=lambda kv: (-kv[1], curie(kv[0])))
         return [
             {
-                "iri": str(term),
-                "name": _curie(nm, term),
-                "label": label(tbox, term),
+                "iri": iri,
+                "name": curie(iri),
+                "label": tbox.label(iri),
                 "count": count,
-                "via": explain(tbox, term),
+                "via": explain(tbox, iri),
             }
-            for term, count in ordered
+            for iri, count in ordered
         ]
 
     return {
-        "reasoner": reasoner,
+        "reasoner": closure.reasoner,
         "seconds": round(closure.seconds, 3),
         "cached": closure.cached,
         "cache_key": closure.key[:16],
-        "ontology_triples": len(tbox),
-        "data_triples": data,
+        "ontology_triples": tbox.size,
+        "data_triples": _data_triples(opened),
         "inferred": len(closure.inferred),
         "raw": None if closure.cached else closure.raw_count,
         "properties": rows(stats["properties"], explain_property),
@@ -138,52 +192,53 @@ def build_report(ds: Dataset, tbox: Graph, closure: Any, reasoner: str) -> dict[
     }
 
 
-def _curie(nm: Any, term: Node) -> str:
-    try:
-        return nm.normalizeUri(term).strip("<>")
-    except Exception:  # pragma: no cover
-        return str(term)
-
-
-def explain_property(tbox: Graph, prop: Node) -> str:
+def explain_property(tbox: TBox, prop: str) -> str:
     """The ontology axioms that can produce ``prop`` triples (for the report's "via" column)."""
-    if prop == RDF.type:
-        return "sub-class, equivalent class, domain, range"
-    if prop in (RDFS.subClassOf, RDFS.subPropertyOf):
-        return "transitivity"
-    if prop in (OWL.equivalentClass, OWL.equivalentProperty):
-        return "symmetry"
-    nm = tbox.namespace_manager
-    why: list[str] = []
-    for other in tbox.objects(prop, OWL.inverseOf):
-        why.append(f"inverse of {_curie(nm, other)}")
-    for other in tbox.subjects(OWL.inverseOf, prop):
-        why.append(f"inverse of {_curie(nm, other)}")
-    for chain in tbox.objects(prop, OWL.propertyChainAxiom):
-        from rdflib.collection import Collection
+    from ..query import curie
 
-        steps = " / ".join(_curie(nm, step) for step in Collection(tbox, chain))
+    if prop == RDF_TYPE:
+        return "sub-class, equivalent class, domain, range"
+    if prop in (RDFS + "subClassOf", RDFS + "subPropertyOf"):
+        return "transitivity"
+    if prop in (OWL + "equivalentClass", OWL + "equivalentProperty"):
+        return "symmetry"
+    why: list[str] = []
+    for other in tbox.objects(prop, OWL + "inverseOf"):
+        why.append(f"inverse of {curie(other.value)}")
+    for other in tbox.subjects(OWL + "inverseOf", prop):
+        why.append(f"inverse of {curie(other.value)}")
+    for chain in tbox.objects(prop, OWL + "propertyChainAxiom"):
+        steps = " / ".join(curie(step.value) for step in tbox.items(chain))
         why.append(f"chain {steps}")
-    if (prop, RDF.type, OWL.SymmetricProperty) in tbox:
+    if any(t.value == OWL + "SymmetricProperty" for t in tbox.objects(prop, RDF_TYPE)):
         why.append("symmetric")
-    subs = sorted(_curie(nm, s) for s in tbox.subjects(RDFS.subPropertyOf, prop))
-    subs += sorted(_curie(nm, s) for s in tbox.objects(prop, OWL.equivalentProperty))
-    subs += sorted(_curie(nm, s) for s in tbox.subjects(OWL.equivalentProperty, prop))
+    subs = sorted(curie(s.value) for s in tbox.subjects(RDFS + "subPropertyOf", prop))
+    subs += sorted(curie(s.value) for s in tbox.objects(prop, OWL + "equivalentProperty"))
+    subs += sorted(curie(s.value) for s in tbox.subjects(OWL + "equivalentProperty", prop))
     if subs:
         why.append("super-property of " + _few(subs))
     return "; ".join(why)
 
 
-def explain_class(tbox: Graph, cls: Node) -> str:
-    nm = tbox.namespace_manager
+def explain_class(tbox: TBox, cls: str) -> str:
+    from ..query import curie
+
     subs = sorted(
-        _curie(nm, s) for s in tbox.subjects(RDFS.subClassOf, cls) if isinstance(s, URIRef)
+        curie(s.value)
+        for s in tbox.subjects(RDFS + "subClassOf", cls)
+        if type(s).__name__ == "NamedNode"
     )
     equivalent = sorted(
-        _curie(nm, s)
-        for s in {*tbox.subjects(OWL.equivalentClass, cls), *tbox.objects(cls, OWL.equivalentClass)}
+        {
+            curie(s.value)
+            for s in (
+                *tbox.subjects(OWL + "equivalentClass", cls),
+                *tbox.objects(cls, OWL + "equivalentClass"),
+            )
+        }
     )
-    props = {p for p in tbox.subjects(RDFS.domain, cls)} | set(tbox.subjects(RDFS.range, cls))
+    props = {_id(p) for p in tbox.subjects(RDFS + "domain", cls)}
+    props |= {_id(p) for p in tbox.subjects(RDFS + "range", cls)}
     why = []
     if subs:
         why.append("super-class of " + _few(subs))
