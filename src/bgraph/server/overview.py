@@ -18,13 +18,15 @@ SERIES = f"""SELECT ?s (MIN(?start) AS ?from) (MIN(?end) AS ?to) {{
 }} GROUP BY ?s"""
 CLASS_COUNTS = "SELECT ?c (COUNT(*) AS ?n) { ?s a ?c } GROUP BY ?c"
 HOME_CLASSES = 24
+HOME_SERIES = 50
 #: Example resources of the Ballard dataset, for VoID.
 BUILTIN_EXAMPLES = ("ballard", "renee-ballard", "bosch", "maggie-q", "michael-connelly")
 
 
 @dataclass
 class Home:
-    series: list[tuple[Any, str]] = field(default_factory=list)  #: (IRI, years)
+    series: list[tuple[Any, str]] = field(default_factory=list)  #: (IRI, years), the first ones
+    more_series: int = 0  #: series not listed
     classes: list[tuple[Any, int]] = field(default_factory=list)  #: the most used classes
     labels: dict[Any, str] = field(default_factory=dict)
 
@@ -55,7 +57,8 @@ def home(look: Lookups) -> Home:
         years = f" ({start.value[:4]}–{end.value[:4] if end else ''})" if start else ""
         key = (start.value if start else "9999", look.label(row["s"]))
         series.append((key, row["s"], years))
-    out.series = [(s, years) for _key, s, years in sorted(series, key=lambda x: x[0])]
+    ordered = [(s, years) for _key, s, years in sorted(series, key=lambda x: x[0])]
+    out.series, out.more_series = ordered[:HOME_SERIES], max(0, len(ordered) - HOME_SERIES)
     counts = [
         (row["c"], int(row["n"].value))
         for row in _rows(look.store, CLASS_COUNTS)

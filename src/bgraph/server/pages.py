@@ -362,7 +362,11 @@ def _series_section(ctx: ServerContext) -> str | None:
     if not home.series:
         return None
     items = "".join(f"<li>{term(ctx, s, home.labels)}{esc(years)}</li>" for s, years in home.series)
-    return "<h2>The franchise's series</h2><ul class='series'>" + items + "</ul>"
+    more = ""
+    if home.more_series:
+        query = "SELECT ?series ?name { ?series a bg:TVSeries ; schema:name ?name }"
+        more = _more(home.more_series, False, query)
+    return "<h2>The franchise's series</h2><ul class='series'>" + items + "</ul>" + more
 
 
 def _classes_section(ctx: ServerContext) -> str | None:
