@@ -2,8 +2,8 @@
 
 The closure runs over the store's own terms (pyoxigraph): :mod:`bgraph.fastreason` by default;
 owlrl, the reference reasoner, when asked for (``--reasoner owlrl``) or when the input uses OWL
-beyond the fast reasoner's profile. owlrl speaks rdflib: it is reached through oxrdflib (an
-rdflib ``Graph`` over an Oxigraph store), never on the default path.
+beyond the fast reasoner's profile. owlrl speaks rdflib: the store's terms reach it through
+oxrdflib's converters, and come back the same way; never on the default path.
 
 Cleaning policy (what a consumer never sees):
 
@@ -97,12 +97,10 @@ def clean(triples: Iterable[tuple[Any, Any, Any]], terms: set[Any]) -> set[tuple
 def owlrl_raw(tbox: Any, abox: Any) -> set[tuple[Any, Any, Any]]:
     """Everything owlrl adds to two rdflib graphs tbox + abox (uncleaned)."""
     import owlrl
-    import pyoxigraph as ox
-    from oxrdflib import OxigraphStore
     from rdflib import Graph
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    g = Graph(store=OxigraphStore(store=ox.Store()), identifier=DATASET_DEFAULT_GRAPH_ID)
+    # rdflib's memory store: owlrl writes literal-subject triples, which no RDF store holds
+    g = Graph()
     g.addN((s, p, o, g) for s, p, o in tbox)
     g.addN((s, p, o, g) for s, p, o in abox)
     before = set(g)
@@ -113,7 +111,8 @@ def owlrl_raw(tbox: Any, abox: Any) -> set[tuple[Any, Any, Any]]:
 
 
 def owlrl_closure(tbox: Sequence[Triple], abox: Iterable[Triple]) -> tuple[list[Triple], int]:
-    """owlrl's cleaned inferences of pyoxigraph triples, and its raw count (through oxrdflib)."""
+    """owlrl's cleaned inferences of pyoxigraph triples, and its raw count (terms converted
+    by oxrdflib's converters)."""
     from oxrdflib._converter import from_ox, to_ox
     from rdflib import Graph
 
