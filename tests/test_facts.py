@@ -469,7 +469,9 @@ FACTS: list[Fact] = [
     fact(
         "Ballard received a 14.84 million dollar tax credit from the California Film Commission",
         "002",
-        "?t bg:recipient ?ballard ; bg:amount ?a ; bg:grantor ?cfc . ?a bg:value 14840000.00 .",
+        # compared by value: engines may spell the decimal 14840000.00 as 14840000
+        "?t bg:recipient ?ballard ; bg:amount ?a ; bg:grantor ?cfc . ?a bg:value ?v . "
+        "FILTER (?v = 14840000)",
         **ballard(cfc=("California Film Commission", "bg:PublicAgency")),
     ),
     fact(
