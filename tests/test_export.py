@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.compare import isomorphic
+from rdflib import Dataset, Graph, Literal, Namespace
 
-from bgraph.export import canonical_quads, dataset_quads, no_fetch_loader, serialize_quads
+from bgraph.export import canonical_quads, no_fetch_loader, serialize_quads, store_quads
 from bgraph.formats import RDF_FORMATS, rdf_format
-from bgraph.graph import parse_into
+from bgraph.graph import parse_quads
 from bgraph.jsonld_context import build_context, context, context_document, schema_names
 from bgraph.namespaces import BG, FACTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
@@ -25,22 +25,15 @@ ID = Namespace("https://w3id.org/bgraph/id/")
 FORMATS = [f.name for f in RDF_FORMATS]
 
 
-def union(ds: Dataset) -> Graph:
-    graph = Graph()
-    for s, p, o, _g in ds.quads((None, None, None)):
-        graph.add((s, p, o))
-    return graph
+NQUADS = rdf_format("nquads")
 
 
-def graphs(ds: Dataset) -> dict[URIRef, Graph]:
-    return {g.identifier: g for g in ds.graphs() if len(g)}
-
-
-def assert_same_dataset(actual: Dataset, expected: Dataset) -> None:
-    got, want = graphs(actual), graphs(expected)
-    assert set(got) == set(want)
-    for name, graph in want.items():
-        assert isomorphic(got[name], graph), f"graph {name} differs"
+def canonical_text(quads, merge: bool = False) -> str:
+    """Quads as canonical N-Quads (blank nodes RDFC-1.0, sorted): equal text, same dataset."""
+    quads = list(quads)
+    if merge:
+        quads = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+    return serialize_quads(quads, NQUADS)
 
 
 def export_to(cli, tmp_path: Path, fmt: str, *args: str) -> Path:
@@ -54,33 +47,27 @@ def export_to(cli, tmp_path: Path, fmt: str, *args: str) -> Path:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_every_format_round_trips(cli, tmp_path: Path, enriched: Dataset, fmt: str) -> None:
+def test_every_format_round_trips(cli, tmp_path: Path, enriched_store, fmt: str) -> None:
+    """Read back by bgraph's own reader (Oxigraph; remote contexts refused), every format gives
+    the exported dataset again: the same graphs for quad formats, their merge for the others."""
     path = export_to(cli, tmp_path, fmt)
     spec = rdf_format(fmt)
+    back = parse_quads(path)
+    expected = store_quads(enriched_store)
+    assert canonical_text(back, not spec.quads) == canonical_text(expected, not spec.quads)
     if spec.quads:
-        back = Dataset()
-        parse_into(back, path, spec)  # bgraph's own reader: remote contexts refused
-        assert_same_dataset(back, enriched)
-        assert INFERRED_GRAPH in graphs(back) and FACTS_GRAPH in graphs(back)
-    else:
-        back_graph = Graph()
-        parse_into(back_graph, path, spec)
-        assert isomorphic(back_graph, union(enriched))
+        names = {q.graph_name for q in back}
+        assert ox.NamedNode(str(INFERRED_GRAPH)) in names
+        assert ox.NamedNode(str(FACTS_GRAPH)) in names
 
 
 @pytest.mark.parametrize("fmt", ["nquads", "turtle"])
-def test_no_inference_exports_the_asserted_dataset(cli, tmp_path, asserted: Dataset, fmt) -> None:
+def test_no_inference_exports_the_asserted_dataset(cli, tmp_path, asserted_store, fmt) -> None:
     path = export_to(cli, tmp_path, fmt, "--no-inference")
-    spec = rdf_format(fmt)
-    if spec.quads:
-        back = Dataset()
-        parse_into(back, path, spec)
-        assert_same_dataset(back, asserted)
-        assert INFERRED_GRAPH not in graphs(back)
-    else:
-        back_graph = Graph()
-        parse_into(back_graph, path, spec)
-        assert isomorphic(back_graph, union(asserted))
+    merge = not rdf_format(fmt).quads
+    back = parse_quads(path)
+    assert canonical_text(back, merge) == canonical_text(store_quads(asserted_store), merge)
+    assert ox.NamedNode(str(INFERRED_GRAPH)) not in {q.graph_name for q in back}
 
 
 def test_inferred_export_is_richer(cli, tmp_path: Path) -> None:
@@ -91,10 +78,12 @@ def test_inferred_export_is_richer(cli, tmp_path: Path) -> None:
     assert (ID["bosch"], BG.hasSpinOff, ID["ballard"]) not in Graph().parse(asserted, format="nt")
 
 
-def test_stdout_default_is_turtle(cli, enriched: Dataset) -> None:
+def test_stdout_default_is_turtle(cli, tmp_path: Path, enriched_store) -> None:
     result = cli("export")
     assert result.exit_code == 0
-    assert isomorphic(Graph().parse(data=result.stdout, format="turtle"), union(enriched))
+    (tmp_path / "out.ttl").write_text(result.stdout, encoding="utf-8")
+    back = parse_quads(tmp_path / "out.ttl")
+    assert canonical_text(back, True) == canonical_text(store_quads(enriched_store), True)
 
 
 def test_format_from_output_suffix(cli, tmp_path: Path) -> None:
@@ -110,7 +99,7 @@ _EXPORT_ALL = """
 import sys
 from bgraph.cli import main
 for fmt, suffix in [("turtle", "ttl"), ("nt", "nt"), ("nquads", "nq"), ("trig", "trig"),
-                    ("jsonld", "jsonld")]:
+                    ("jsonld", "jsonld"), ("xml", "rdf")]:
     try:
         main(["export", "--format", fmt, "-o", f"{sys.argv[1]}/out.{suffix}"])
     except SystemExit as exc:
@@ -131,7 +120,7 @@ def test_byte_identical_across_processes(tmp_path: Path) -> None:
             [sys.executable, "-c", _EXPORT_ALL, str(out)], check=True, env=env, timeout=300
         )
         outputs.append(out)
-    for name in ("out.ttl", "out.nt", "out.nq", "out.trig", "out.jsonld"):
+    for name in ("out.ttl", "out.nt", "out.nq", "out.trig", "out.jsonld", "out.rdf"):
         first, second = ((o / name).read_bytes() for o in outputs)
         assert first == second, f"{name} differs between runs"
         assert len(first) > 10_000
@@ -143,41 +132,72 @@ def test_line_formats_are_sorted(cli, tmp_path: Path) -> None:
         assert lines == sorted(lines) and len(lines) == len(set(lines))
 
 
-def test_blank_node_labels_do_not_depend_on_parse_order(enriched: Dataset) -> None:
-    quads = dataset_quads(enriched)
-    assert any(isinstance(t, BNode) for q in quads for t in q[:3])  # the ontology's lists
-    relabelled = {}
+def test_blank_node_labels_do_not_depend_on_parse_order(enriched_store) -> None:
+    quads = store_quads(enriched_store)
+    assert any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object))
+    relabelled: dict = {}
 
     def fresh(term):
-        if isinstance(term, BNode):
-            return relabelled.setdefault(term, BNode())
+        if isinstance(term, ox.BlankNode):
+            return relabelled.setdefault(term, ox.BlankNode())
         return term
 
-    shuffled = [(*(fresh(t) for t in q[:3]), q[3]) for q in reversed(quads)]
-    for fmt in ("nquads", "turtle", "nt", "jsonld"):
+    shuffled = [
+        ox.Quad(fresh(q.subject), q.predicate, fresh(q.object), q.graph_name)
+        for q in reversed(quads)
+    ]
+    for fmt in ("nquads", "turtle", "nt", "trig", "jsonld", "xml"):
         assert serialize_quads(quads, rdf_format(fmt)) == serialize_quads(shuffled, rdf_format(fmt))
 
 
 def test_canonical_labels_keep_distinct_blank_nodes_apart() -> None:
-    g = URIRef("urn:g")
-    p = URIRef("urn:p")
+    g, h = ox.NamedNode("urn:g"), ox.NamedNode("urn:h")
+    p = ox.NamedNode("urn:p")
+    x = ox.BlankNode("x")
     quads = [
-        (BNode(), p, Literal("same"), g),
-        (BNode(), p, Literal("same"), g),
-        (BNode("x"), p, Literal("x"), URIRef("urn:h")),
-        (BNode("x"), p, Literal("x"), g),  # one blank node in two graphs stays one node
+        ox.Quad(ox.BlankNode(), p, ox.Literal("same"), g),
+        ox.Quad(ox.BlankNode(), p, ox.Literal("same"), g),
+        ox.Quad(x, p, ox.Literal("x"), h),
+        ox.Quad(x, p, ox.Literal("x"), g),  # one blank node in two graphs stays one node
     ]
     canonical = canonical_quads(quads)
-    subjects = [q[0] for q in canonical]
-    assert len(set(subjects[:2]) | set(subjects[2:])) == 3
+    assert len(canonical) == 4
+    assert len({q.subject for q in canonical}) == 3
+
+
+def test_numbers_and_dates_are_spelled_by_value(cli, tmp_path: Path) -> None:
+    """Oxigraph stores typed literals by value: every export spells them as it gives them
+    back. The lexical forms below are valid (XML Schema 1.1 Part 2, 3.3) and name the same
+    values as what comes out."""
+    data = tmp_path / "values.ttl"
+    data.write_text(
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<urn:x:s> <urn:x:decimal> "1.50"^^xsd:decimal ; <urn:x:integer> "007"^^xsd:integer ;\n'
+        '  <urn:x:boolean> "1"^^xsd:boolean ; <urn:x:double> "1e3"^^xsd:double ;\n'
+        '  <urn:x:date> "2025-07-09"^^xsd:date ;\n'
+        '  <urn:x:dateTime> "2025-07-09T10:00:00.000+00:00"^^xsd:dateTime ;\n'
+        '  <urn:x:bad> "ten"^^xsd:integer .\n'
+    )
+    out = export_to(cli, tmp_path, "nt", str(data), "--no-inference").read_text("utf-8")
+    spelled = {line.split(" ", 2)[1]: line.split(" ", 2)[2] for line in out.splitlines()}
+    xsd = "^^<http://www.w3.org/2001/XMLSchema#"
+    assert spelled["<urn:x:decimal>"] == f'"1.5"{xsd}decimal> .'
+    assert spelled["<urn:x:integer>"] == f'"7"{xsd}integer> .'
+    assert spelled["<urn:x:boolean>"] == f'"true"{xsd}boolean> .'
+    assert spelled["<urn:x:double>"] == f'"1000"{xsd}double> .'
+    assert spelled["<urn:x:date>"] == f'"2025-07-09"{xsd}date> .'
+    assert spelled["<urn:x:dateTime>"] == f'"2025-07-09T10:00:00Z"{xsd}dateTime> .'
+    assert spelled["<urn:x:bad>"] == f'"ten"{xsd}integer> .'  # ill-typed: kept as written
+    query = cli("query", "SELECT ?v { <urn:x:s> <urn:x:decimal> ?v }", str(data), "-f", "csv")
+    assert query.stdout.splitlines()[1] == "1.5"  # one spelling on every path
 
 
 # --- JSON-LD ----------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def jsonld_export(enriched: Dataset) -> dict[str, Any]:
-    return json.loads(serialize_quads(dataset_quads(enriched), rdf_format("jsonld")))
+def jsonld_export(enriched_store) -> dict[str, Any]:
+    return json.loads(serialize_quads(store_quads(enriched_store), rdf_format("jsonld")))
 
 
 def all_keys(node: Any) -> set[str]:
@@ -202,7 +222,7 @@ def test_jsonld_keys_are_short(jsonld_export: dict[str, Any]) -> None:
             continue
         if ":" in key:
             assert key.split(":", 1)[0] in ctx, key  # a CURIE of a declared prefix
-    assert {"name", "actor", "character", "isBasedOn"} <= keys  # schema.org, bare
+    assert {"name", "actor", "isBasedOn"} <= keys  # schema.org, bare
     assert {"spinOffOf", "hasSpinOff", "castMember", "appearsIn"} <= keys  # bgraph, bare
 
 
@@ -220,7 +240,8 @@ def test_jsonld_reads_like_schema_org(jsonld_export: dict[str, Any]) -> None:
     facts = next(g for g in jsonld_export["@graph"] if g["@id"] == "bgg:facts")
     ballard_facts = next(n for n in facts["@graph"] if n["@id"] == "id:ballard")
     assert ballard_facts["@type"] == "bg:TVSeries"  # schema.org's TVSeries keeps the bare name
-    assert ballard_facts["bg:numberOfEpisodes"] == 10  # a native number, prefixed (homonym)
+    season = next(n for n in facts["@graph"] if n["@id"] == "id:ballard-season-1")
+    assert season["bg:numberOfEpisodes"] == 10  # a native number, prefixed (homonym); article 001
 
 
 def test_context_in_sync_with_the_ontology(asserted: Dataset) -> None:
@@ -244,21 +265,33 @@ def test_every_ontology_term_compacts_to_a_short_key(asserted: Dataset) -> None:
     tbox = asserted.graph(ONTOLOGY_GRAPH)
     terms = set(tbox.subjects(RDF.type, OWL.ObjectProperty))
     terms |= set(tbox.subjects(RDF.type, OWL.DatatypeProperty))
-    quads = [(ID["x"], term, ID["y"], None) for term in terms if str(term).startswith(str(BG))]
+    quads = [
+        ox.Quad(ox.NamedNode(ID["x"]), ox.NamedNode(term), ox.NamedNode(ID["y"]))
+        for term in terms
+        if str(term).startswith(str(BG))
+    ]
     doc = json.loads(serialize_quads(quads, rdf_format("jsonld")))
     keys = all_keys(doc) - {"@id", "@graph", "@type", "@value"}
     assert len(keys) == len(quads)
     assert not [k for k in keys if "/" in k]
 
 
-def test_jsonld_never_fetches(cli, tmp_path: Path, enriched: Dataset) -> None:
-    from bgraph.sparql_guard import no_network
+def test_jsonld_reads_without_network(cli, tmp_path: Path, enriched_store, monkeypatch) -> None:
+    """A consumer (rdflib's JSON-LD parser) reads the export with no network at all: the
+    context is inline."""
+    import socket
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a connection was attempted")
 
     path = export_to(cli, tmp_path, "jsonld")
     back = Dataset()
-    with no_network():  # any socket or urlopen would raise here
-        back.parse(path, format="json-ld")
-    assert_same_dataset(back, enriched)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    back.parse(path, format="json-ld")
+    monkeypatch.undo()
+    named = {g.identifier for g in back.graphs() if len(g)}
+    assert {str(g) for g in named} >= set(enriched_store.graph_names())
 
 
 def test_document_loader_refuses_remote_urls() -> None:
@@ -276,7 +309,7 @@ def test_remote_context_in_input_is_refused(tmp_path: Path) -> None:
     doc = tmp_path / "remote.jsonld"
     doc.write_text(json.dumps({"@context": "https://schema.org/", "name": "x"}))
     with pytest.raises(InputError, match="not fetched"):
-        parse_into(Dataset(), doc)
+        parse_quads(doc)
 
 
 # --- one entity as schema.org markup ----------------------------------------------------------
@@ -342,7 +375,7 @@ def test_entity_markup_states_only_facts_of_the_graph(
 ) -> None:
     parsed = Graph().parse(data=json.dumps(ballard_markup), format="json-ld")
     assert len(parsed) > 100
-    served = union(enriched)
+    served = enriched  # its default graph is the union of its graphs
     for s, p, o in parsed:
         if isinstance(o, Literal):
             values = {(str(v), v.language) for v in served.objects(s, p)}
@@ -449,13 +482,11 @@ def test_export_is_byte_identical_from_every_store(cli, tmp_path: Path) -> None:
     paths = [str(p) for p in _store_inputs(tmp_path)]
     build_store(tmp_path / "in.store", [Path(p) for p in paths])
     memory = _export(cli, tmp_path, "memory", *paths)
-    in_ram = _export(cli, tmp_path, "oxigraph", "--store", "oxigraph", *paths)
     built = _export(cli, tmp_path, "built", "--store", str(tmp_path / "in.store"))
     for fmt, _suffix in FILE_FORMATS:
-        assert in_ram[fmt] == memory[fmt], f"--store oxigraph, {fmt}"
         assert built[fmt] == memory[fmt], f"--store DIR, {fmt}"
     nquads = memory["nquads"].decode()
-    assert "<http://example.org/g1>" in nquads and "_:b0" in nquads  # graphs and blank nodes
+    assert "<http://example.org/g1>" in nquads and "_:c14n0" in nquads  # graphs, blank nodes
     assert "spinOffOf" in nquads and '"three"' in nquads  # inferred; JSON-LD's default graph
     asserted = _export(cli, tmp_path, "asserted", "--no-inference", *paths)
     build_asserted = _export(
@@ -465,23 +496,17 @@ def test_export_is_byte_identical_from_every_store(cli, tmp_path: Path) -> None:
     assert "spinOffOf" not in asserted["nquads"].decode()
 
 
-def test_ballard_from_a_built_store_differs_only_by_number_spelling(cli, tmp_path: Path) -> None:
-    """Oxigraph stores numbers by value: the one non-canonical literal of the Ballard data,
-    "14840000.00"^^xsd:decimal, comes back as "14840000"; every other byte is the same."""
+def test_ballard_from_a_built_store_is_the_same_bytes(cli, tmp_path: Path) -> None:
+    """Both stores hold literals by value: a built store exports what memory exports."""
     from bgraph.store import build_store
 
     build_store(tmp_path / "b.store")
-    for fmt, suffix in (("nt", "nt"), ("nquads", "nq")):
+    for fmt, suffix in (("nt", "nt"), ("nquads", "nq"), ("turtle", "ttl")):
         memory = _export_one(cli, tmp_path / f"m.{suffix}", fmt)
         built = _export_one(
             cli, tmp_path / f"b.{suffix}", fmt, "--store", str(tmp_path / "b.store")
         )
-        spelled = '"14840000.00"^^<http://www.w3.org/2001/XMLSchema#decimal>'
-        canonical = '"14840000"^^<http://www.w3.org/2001/XMLSchema#decimal>'
-        changed = [line for line in memory.splitlines() if spelled in line]
-        assert 2 <= len(changed) <= 4, changed
-        assert built != memory
-        assert built == memory.replace(spelled, canonical)
+        assert built == memory, fmt
 
 
 def _export_one(cli, target: Path, fmt: str, *args: str) -> str:
@@ -496,9 +521,10 @@ def test_export_bad_stores(cli, tmp_path: Path) -> None:
     data = tmp_path / "x.ttl"
     data.write_text("<http://a> <http://b> <http://c> .\n")
     cases = [
-        (("--store", str(tmp_path / "missing")), 2, "not memory, oxigraph, nor an existing"),
+        (("--store", str(tmp_path / "missing")), 2, "not memory nor an existing"),
         (("--store", str(plain)), 1, "not a bgraph store"),
         (("--store", str(data)), 2, "not a directory"),
+        (("--store", "oxigraph"), 2, "--store memory"),
     ]
     for args, code, message in cases:
         result = cli("export", *args)

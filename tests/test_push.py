@@ -21,12 +21,11 @@ from bgraph.push import (
     RemoteError,
     _send,
     push_dataset,
-    quads_from_dataset,
     quads_from_store,
     query_endpoint,
     sparql_url_for,
 )
-from bgraph.sparql_guard import UnsafeQueryError
+from bgraph.errors import UnsafeQueryError
 from store_helpers import canonical, competency_queries
 
 
@@ -82,21 +81,22 @@ def remote_count(base: str, where: str) -> int:
     return int(resp.json()["results"]["bindings"][0]["n"]["value"])
 
 
-def test_push_then_every_competency_query_answers_the_same(enriched, server: str) -> None:
-    report = push_dataset(quads_from_dataset(enriched), PushOptions(server + "/store", batch=500))
+def test_push_then_every_competency_query_answers_the_same(enriched_store, server: str) -> None:
+    from bgraph.store import query_store
+
+    options = PushOptions(server + "/store", batch=500)
+    report = push_dataset(quads_from_store(enriched_store), options)
     assert report.requests > len(report.graphs)  # batched
-    inferred = len(enriched.graph(INFERRED_GRAPH))
+    inferred = enriched_store.info.inferred
     assert remote_count(server, f"GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}") == inferred
     # blank nodes (the ontology's property-chain lists) survive batching
     chains = remote_count(
         server, "?p <http://www.w3.org/2002/07/owl#propertyChainAxiom> ?l . ?l ?x ?y"
     )
     assert chains > 0
-    from bgraph.namespaces import PREFIXES
-
     for query in competency_queries():
         text = query.read_text(encoding="utf-8")
-        local = canonical(enriched.query(text, initNs=PREFIXES))
+        local = canonical(query_store(enriched_store, text))
         remote = canonical(query_endpoint(server + "/query", text))
         assert remote == local, query.name
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from bgraph.namespaces import (
     FACTS_GRAPH,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
-    PREFIXES,
     PROVENANCE_GRAPH,
 )
 from bgraph.sparql_guard import UnsafeQueryError
@@ -241,28 +239,6 @@ def test_query_cli_bad_backends(cli, built: Path, tmp_path: Path) -> None:
     assert res.exit_code == ExitCode.USAGE and "SERVICE" in res.stderr
 
 
-def test_vetting_reports_form_depth_and_length() -> None:
-    from bgraph.store import MAX_DEPTH, MAX_TOKENS, vet_query
-
-    assert vet_query("PREFIX select: <http://x/> ASK { ?s select:p ?o }", []) == "ASK"
-    assert vet_query("CONSTRUCT { ?s ?p ?o } WHERE { { SELECT * { ?s ?p ?o } } }", []) == (
-        "CONSTRUCT"
-    )
-    assert vet_query("DESCRIBE <http://x>", None) == "DESCRIBE"
-    nested = "SELECT * {" + "{" * MAX_DEPTH + "}" * MAX_DEPTH + "}"
-    with pytest.raises(QuerySyntaxError, match="nested too deeply"):
-        vet_query(nested, [])
-    vet_query("SELECT * {" + "{" * (MAX_DEPTH - 1) + "}" * (MAX_DEPTH - 1) + "}", [])
-    with pytest.raises(QuerySyntaxError, match="too long"):
-        vet_query("ASK { FILTER(" + "!" * MAX_TOKENS + "true) }", [])
-    with pytest.raises(UnsafeQueryError, match=re.escape("SERVICE <http://127.0.0.1:9/> is not")):
-        vet_query("SELECT * { SERVICE SILENT <http://127.0.0.1:9/> {} }", [])
-    with pytest.raises(UnsafeQueryError, match="FROM NAMED <http://x/g>"):
-        vet_query("SELECT * FROM NAMED <http://x/g> {}", [])
-    # the protocol's dataset replaces FROM: not checked then (graphs not held are empty)
-    assert vet_query("SELECT * FROM <http://x/g> {}", None) == "SELECT"
-
-
 def test_long_queries_do_not_overflow_the_cli_stack(built: Path) -> None:
     """Oxigraph's parser recurses; on the 8 MiB main stack 10,000 '!' kill the process."""
     res = query_store(open_store(built), "ASK { FILTER(" + "!" * 30_000 + "true) }")
@@ -284,21 +260,3 @@ def test_rdflib_view_of_a_built_store(enriched_store, built: Path) -> None:
     assert len(view.get_context(URIRef(str(INFERRED_GRAPH)))) == enriched_store.info.inferred
     with pytest.raises((OSError, RuntimeError)):
         view.add((ballard, name, Literal("x"), URIRef(str(FACTS_GRAPH))))
-
-
-def test_the_quick_vetting_path_agrees_with_the_tokens() -> None:
-    """Queries with no keyword the vetting checks skip tokenising: same form either way."""
-    from bgraph.store import _quick_form, vet_query
-
-    prefix = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-    quick_ones = 0
-    for path in competency_queries():
-        for text in (path.read_text(encoding="utf-8"), prefix + path.read_text(encoding="utf-8")):
-            slow = vet_query(text + "\n# FROM forces the tokens", None)
-            quick = _quick_form(text)
-            assert quick in (None, slow), path.name
-            quick_ones += quick is not None
-    assert quick_ones > 10
-    for attack in ("ASK { SERVICE <http://x/> {} }", "ASK {} # FROM", "sElEcT * { ?s ?p ?o }"):
-        assert _quick_form(attack) in (None, "SELECT")
-    assert _quick_form("ASK {" + "{" * 70 + "}" * 71) is None  # brackets: counted by the tokens
