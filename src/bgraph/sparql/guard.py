@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from functools import cache
 
 from ..errors import (
     ForeignGraphError,
@@ -69,47 +70,66 @@ UPDATE_KEYWORDS = (
 )
 
 # --- the terminals ------------------------------------------------------------------------------
+# The name classes hold most of Unicode: compiling them costs ~70 ms a pattern (the re module
+# walks every character of their ranges). An ASCII text reads the same with their ASCII part
+# only, so that cheap pattern (~2 ms) serves ASCII queries and the full one is compiled on the
+# first query with a non-ASCII character (:func:`_terminals`).
 
-_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+_NON_ASCII_BASE = (
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)  # [164] PN_CHARS_BASE
-_U = _BASE + "_"  # [165] PN_CHARS_U
-_CHARS = _U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"  # [167] PN_CHARS
-_VARNAME = f"[{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"  # [166]
-_PN_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"  # [168]
+)
+_NON_ASCII_CHARS = "\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"  # [170]-[173]
-_PN_LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"  # [169]
 # UCHAR: Oxigraph decodes \uXXXX and \UXXXXXXXX in strings and IRIs (the SPARQL text decodes
 # them before parsing); accepted there and checked in _check_escapes.
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _ECHAR = r"\\[tbnrf\\\"']|" + _UCHAR  # [160]
 _EXP = "[eE][+-]?[0-9]+"  # [155]
 
-_PIECES = {
-    "ws": r"[ \t\r\n]+",  # [162] WS
-    "comment": r"\#[^\r\n]*",  # comments end at CR or LF
-    "iri": rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*>",  # [139] IRIREF
-    "s": (  # [158], [159], [156], [157]: the long forms first
-        rf"'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''"
-        rf'|"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""'
-        rf"|'(?:[^'\\\n\r]|{_ECHAR})*'"
-        rf'|"(?:[^"\\\n\r]|{_ECHAR})*"'
-    ),
-    # [145] LANGTAG, with SPARQL 1.2's base direction (Oxigraph reads "a"@en--ltr)
-    "lang": r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?",
-    "var": rf"[?$]{_VARNAME}",  # [143] VAR1, [144] VAR2
-    "bnode": rf"_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?",  # [142]
-    "pn": rf"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?",  # [140] PNAME_NS, [141] PNAME_LN
-    # [146]-[148]: DOUBLE, DECIMAL, INTEGER (signs are punctuation here)
-    "num": rf"[0-9]+\.[0-9]*{_EXP}|\.[0-9]+{_EXP}|[0-9]+{_EXP}|[0-9]*\.[0-9]+|[0-9]+",
-    "word": r"[A-Za-z][A-Za-z0-9_]*",  # keywords, built-in function names, a, true, false
-    "p": r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.*/+\-!=<>^|?~]",
-    "err": r"[\s\S]",
-}
-_TOKEN = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _PIECES.items()))
-#: the same terminals without IRIREF: how the text after ``<`` reads when ``<`` is less-than
-_NO_IRI = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _PIECES.items() if k != "iri"))
+
+def _pieces(unicode: bool) -> dict[str, str]:
+    """The terminals by name; ``unicode=False``: the name classes' ASCII part only (which reads
+    an ASCII text exactly as the full classes do)."""
+    base = "A-Za-z" + (_NON_ASCII_BASE if unicode else "")  # [164] PN_CHARS_BASE
+    extra = _NON_ASCII_CHARS if unicode else ""
+    u = base + "_"  # [165] PN_CHARS_U
+    chars = u + "\\-0-9" + extra  # [167] PN_CHARS
+    varname = f"[{u}0-9][{u}0-9{extra}]*"  # [166]
+    pn_prefix = f"[{base}](?:[{chars}.]*[{chars}])?"  # [168]
+    pn_local = f"(?:[{u}:0-9]|{_PLX})(?:(?:[{chars}.:]|{_PLX})*(?:[{chars}:]|{_PLX}))?"  # [169]
+    return {
+        "ws": r"[ \t\r\n]+",  # [162] WS
+        "comment": r"\#[^\r\n]*",  # comments end at CR or LF
+        "iri": rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*>",  # [139] IRIREF
+        "s": (  # [158], [159], [156], [157]: the long forms first
+            rf"'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''"
+            rf'|"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""'
+            rf"|'(?:[^'\\\n\r]|{_ECHAR})*'"
+            rf'|"(?:[^"\\\n\r]|{_ECHAR})*"'
+        ),
+        # [145] LANGTAG, with SPARQL 1.2's base direction (Oxigraph reads "a"@en--ltr)
+        "lang": r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?",
+        "var": rf"[?$]{varname}",  # [143] VAR1, [144] VAR2
+        "bnode": rf"_:[{u}0-9](?:[{chars}.]*[{chars}])?",  # [142]
+        "pn": rf"(?:{pn_prefix})?:(?:{pn_local})?",  # [140] PNAME_NS, [141] PNAME_LN
+        # [146]-[148]: DOUBLE, DECIMAL, INTEGER (signs are punctuation here)
+        "num": rf"[0-9]+\.[0-9]*{_EXP}|\.[0-9]+{_EXP}|[0-9]+{_EXP}|[0-9]*\.[0-9]+|[0-9]+",
+        "word": r"[A-Za-z][A-Za-z0-9_]*",  # keywords, built-in function names, a, true, false
+        "p": r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.*/+\-!=<>^|?~]",
+        "err": r"[\s\S]",
+    }
+
+
+@cache
+def _terminals(unicode: bool, iri: bool = True) -> re.Pattern[str]:
+    """One pattern of every terminal (``iri=False``: without IRIREF, how the text after ``<``
+    reads when ``<`` is less-than); ``unicode``: with the full name classes, for a text that is
+    not ASCII."""
+    pieces = _pieces(unicode)
+    return re.compile("|".join(f"(?P<{k}>{v})" for k, v in pieces.items() if iri or k != "iri"))
+
+
 _SKIP = frozenset({"ws", "comment"})
 _OPEN, _CLOSE = frozenset("{(["), frozenset("})]")
 #: tokens after which ``<`` can be the less-than operator (an expression's left operand ends)
@@ -127,7 +147,7 @@ def tokenize(text: str) -> list[Token]:
     at the first character no SPARQL terminal accepts."""
     tokens: list[Token] = []
     append = tokens.append
-    for m in _TOKEN.finditer(text):
+    for m in _terminals(not text.isascii()).finditer(text):
         kind = m.lastgroup or "err"
         if kind in _SKIP:
             if kind == "comment" and "\\" in m.group() and _COMMENT_EOL.search(m.group()):
@@ -388,8 +408,9 @@ def _less_than_reading(text: str, token: Token) -> None:
     reading ends exactly where the IRI ends and holds nothing to refuse."""
     _kind, value, start, end = token
     pos = start
+    pattern = _terminals(not text.isascii(), iri=False)
     while pos < end:
-        m = _NO_IRI.match(text, pos)
+        m = pattern.match(text, pos)
         assert m is not None  # "err" matches any character
         kind = m.lastgroup or "err"
         if m.end() > end or kind == "err" or (kind == "p" and m.group() in "()[]{}"):
