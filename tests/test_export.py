@@ -331,18 +331,33 @@ def test_entity_is_a_schema_org_tree(ballard_markup: dict[str, Any]) -> None:
     assert doc["@context"] == {"@vocab": "https://schema.org/"}
     assert doc["@id"] == "https://w3id.org/bgraph/id/ballard"
     assert doc["@type"] == "TVSeries" and doc["name"] == "Ballard"
-    actors = doc["actor"]
-    assert all(a["@type"] == "Person" for a in actors) and len(actors) == 11
+    # schema.org's Role pattern: each performer both directly and through a PerformanceRole
+    actors = [a for a in doc["actor"] if a["@type"] == "Person"]
+    roles = [a for a in doc["actor"] if a["@type"] == "PerformanceRole"]
+    assert len(actors) == len(roles) == 11 and len(doc["actor"]) == 22
     assert "Maggie Q" in {a["name"] for a in actors}
-    characters = {c["@id"].rsplit("/", 1)[1] for c in doc["character"]}
-    assert {"renee-ballard", "harry-bosch", "samira-parker"} <= characters
-    novels = doc["isBasedOn"]
-    assert {n["@type"] for n in novels} == {"Book"} and len(novels) == 2
+    assert {r["actor"]["@id"] for r in roles} == {a["@id"] for a in actors}
+    (maggie,) = [r for r in roles if r["actor"]["@id"].endswith("/maggie-q")]
+    assert maggie["characterName"] == "Renée Ballard"
+    # fictional characters are not schema:Person: the roles name them (schema:characterName)
+    assert "character" not in doc
+    assert {"Renée Ballard", "Harry Bosch", "Samira Parker"} <= {r["characterName"] for r in roles}
+    based_on = {n["@id"].rsplit("/", 1)[1]: n["@type"] for n in doc["isBasedOn"]}
+    assert based_on.pop("bosch") == "TVSeries"  # the series it spun off from
+    novels = [n for n in doc["isBasedOn"] if n["@type"] == "Book"]
+    assert set(based_on.values()) == {"Book"} and len(novels) == 2
     connelly = "https://w3id.org/bgraph/id/michael-connelly"
-    assert novels[0]["author"] == {"@id": connelly}  # described nearer the root: as producer
-    (producer,) = [p for p in doc["producer"] if p["@id"] == connelly]
-    assert producer["name"] == "Michael Connelly" and producer["@type"] == "Person"
-    assert doc["startDate"] == "2025-07-09" and doc["numberOfEpisodes"] == 10
+    assert novels[0]["author"] == {"@id": connelly}  # described nearer the root
+    described = [
+        n
+        for key in ("contributor", "producer")
+        for n in (doc[key] if isinstance(doc[key], list) else [doc[key]])
+        if n["@id"] == connelly and len(n) > 1
+    ]
+    assert [(n["name"], n["@type"]) for n in described] == [("Michael Connelly", "Person")]
+    assert doc["startDate"] == "2025-07-09"
+    season = next(s for s in doc["containsSeason"] if s["seasonNumber"] == 1)
+    assert season["@type"] == "TVSeason" and season["numberOfEpisodes"] == 10  # JSON numbers
     assert doc["isPartOf"]["@type"] == "CreativeWorkSeries"
 
 
@@ -366,8 +381,12 @@ def test_each_node_is_described_once_nearest_the_root(ballard_markup: dict[str, 
 
     walk(ballard_markup)
     assert len(described) == len(set(described))
-    renee = next(c for c in ballard_markup["character"] if c["@id"].endswith("renee-ballard"))
-    assert renee["name"] == "Renée Ballard"  # under Ballard's characters, not under an ally
+    # Maggie Q: described as Ballard's actor, a link in her role (one level deeper)
+    actors = ballard_markup["actor"]
+    (maggie,) = [a for a in actors if a["@id"].endswith("/maggie-q") and a["@type"] == "Person"]
+    assert maggie["name"] == "Maggie Q"
+    (role,) = [a for a in actors if a["@type"] == "PerformanceRole" and a["@id"].endswith("-q")]
+    assert role["actor"] == {"@id": maggie["@id"]}
 
 
 def test_entity_markup_states_only_facts_of_the_graph(
@@ -387,10 +406,10 @@ def test_entity_markup_states_only_facts_of_the_graph(
 def test_entity_in_one_language(cli) -> None:
     result = cli("export", "-f", "jsonld", "--entity", "id:ballard", "--lang", "en")
     doc = json.loads(result.stdout)
-    berchem = next(c for c in doc["character"] if c["@id"].endswith("captain-berchem"))
-    assert berchem["name"] == "Captain Berchem"
+    role = next(a for a in doc["actor"] if a["@id"].endswith("perf-ballard-hector-hugo"))
+    assert role["name"] == "Hector Hugo as Captain Berchem in Ballard"  # the French one left out
     # a value with no English version is kept, in its own language
-    novel = doc["isBasedOn"][0]
+    novel = next(n for n in doc["isBasedOn"] if n["@id"].endswith("/l-etoile-du-desert"))
     assert novel["name"] == {"@language": "fr", "@value": "L'Étoile du désert"}
 
 

@@ -5,76 +5,158 @@ ontology's alignment) and, for each node, the schema.org classes nearest above i
 (``bg:TVSeries`` gives ``TVSeries``), ``depth`` links deep. pyld frames it as a nested tree;
 each node is described once, where it is nearest the root; values are plain JSON, as
 schema.org markup is written.
+
+Everything is read from the Oxigraph store by targeted lookups: one ``quads_for_pattern`` per
+node described (its own quads, in every graph), the class links once per store (two lookups
+on the predicate index: the ontology's size, not the store's), and an entity name resolved by
+direct existence checks. Markup costs what it shows, not what the store holds.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections import deque
-from decimal import Decimal
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SDO, XSD
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from .errors import UsageError
-from .export import (
-    canonical_quads,
-    expanded_jsonld,
-    graph_quads,
-    jsonld_options,
-    readable_order,
+from .export import canonical_quads, expanded_jsonld, graph_quads, jsonld_options, readable_order
+from .iris import (
+    ID,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    OWL,
+    PREFIXES,
+    RDF_TYPE,
+    RDFS,
+    SDO,
+    XSD,
 )
-from .namespaces import ID, INFERRED_GRAPH
 
 #: The context of an entity's markup: schema.org terms only, entity IRIs in full.
-ENTITY_CONTEXT: dict[str, Any] = {"@vocab": str(SDO)}
-_CLASS_LINKS = (RDFS.subClassOf, OWL.equivalentClass)
+ENTITY_CONTEXT: dict[str, Any] = {"@vocab": SDO}
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+_TYPE = ox.NamedNode(RDF_TYPE)
+_SUBCLASS_OF = ox.NamedNode(RDFS + "subClassOf")
+_EQUIVALENT_CLASS = ox.NamedNode(OWL + "equivalentClass")
+_INFERRED = ox.NamedNode(INFERRED_GRAPH)
+_ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
+_DEFAULT = ox.DefaultGraph()
+#: Characters of the entity names bgraph mints (for the one-typo "did you mean" lookups).
+_SLUG_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-"
 
 
-def resolve_entity(ds: Dataset, name: str) -> URIRef:
-    """The IRI of the entity ``name`` (``ballard``, ``id:ballard`` or a full IRI)."""
+def store_of(source: Any) -> Any:
+    """The Oxigraph store of an OpenStore, of an rdflib ``Dataset`` over oxrdflib (what
+    ``OpenStore.rdflib_dataset()`` gives), or a store (anything with ``quads_for_pattern``)."""
+    if hasattr(source, "graph_names") and hasattr(source, "store"):  # OpenStore
+        return source.store
+    inner = getattr(getattr(source, "store", None), "_inner", None)  # oxrdflib's Dataset
+    if inner is not None:
+        return inner
+    if hasattr(source, "quads_for_pattern"):
+        return source
+    raise TypeError(f"not an Oxigraph store, OpenStore or oxrdflib Dataset: {type(source)!r}")
+
+
+def _exists(store: Any, node: ox.NamedNode) -> bool:
+    return next(iter(store.quads_for_pattern(node, None, None, None)), None) is not None
+
+
+def resolve_entity(source: Any, name: str) -> ox.NamedNode:
+    """The IRI of the entity ``name`` (``ballard``, ``id:ballard``, a CURIE with one of
+    bgraph's prefixes, or a full IRI): a direct lookup of the IRI as a subject.
+
+    An unknown name gets a "did you mean" from direct lookups too: the name normalised
+    (lower case, ``_`` and spaces as ``-``) and every name one typo away from it."""
+    store = store_of(source)
     if "://" in name:
-        iri = URIRef(name)
+        text = name
     elif ":" in name:
-        try:
-            iri = ds.namespace_manager.expand_curie(name)
-        except ValueError:
-            raise UsageError(f"unknown prefix in entity {name!r}") from None
+        prefix, local = name.split(":", 1)
+        if prefix not in PREFIXES:
+            raise UsageError(f"unknown prefix in entity {name!r}")
+        text = PREFIXES[prefix] + local
     else:
-        iri = ID[name]
-    if (iri, None, None) in ds:
+        text = ID + name
+    try:
+        iri = ox.NamedNode(text)
+    except ValueError:
+        raise UsageError(f"entity {name!r} is not an IRI, a CURIE or a name") from None
+    if _exists(store, iri):
         return iri
-    known = sorted(
-        str(s)[len(str(ID)) :]
-        for s in set(ds.subjects())
-        if isinstance(s, URIRef) and str(s).startswith(str(ID))
-    )
-    close = difflib.get_close_matches(str(iri).rsplit("/", 1)[-1], known, n=5)
+    close = _close_names(store, text)
     hint = f"; did you mean: {', '.join(close)}?" if close else ""
     raise UsageError(f"no entity {name!r} in the dataset{hint} (try `bgraph query` to list them)")
 
 
+def _close_names(store: Any, text: str, limit: int = 5) -> list[str]:
+    """Entities near the IRI ``text`` (its last segment changed) that the store holds as
+    subjects, named as ``id:`` names where they are: the normalised form first, then those one
+    edit away (about 75 lookups per character, microseconds each); never a listing."""
+    head, _, word = text.rpartition("/")
+    head = head + "/" if head else ID
+    normal = "-".join(word.lower().replace("_", " ").split())
+    candidates = dict.fromkeys([normal, *_one_edit(normal)])
+    candidates.pop(word, None)
+    found: list[str] = []
+    for candidate in candidates:
+        try:
+            node = ox.NamedNode(head + candidate)
+        except ValueError:
+            continue
+        if candidate and _exists(store, node):
+            name = node.value
+            found.append(name[len(ID) :] if name.startswith(ID) else name)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def _one_edit(word: str) -> Iterable[str]:
+    """The words one deletion, transposition, substitution or insertion from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    yield from (a + b[1:] for a, b in splits if b)
+    yield from (a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    yield from (a + c + b[1:] for a, b in splits if b for c in _SLUG_CHARS if c != b[0])
+    yield from (a + c + b for a, b in splits for c in _SLUG_CHARS)
+
+
 class ClassTree:
     """Sub-class and equivalent-class links between classes, as asserted (the inferred
-    transitive shortcuts would make ``CreativeWork`` look as close as ``TVSeries``)."""
+    transitive shortcuts would make ``CreativeWork`` look as close as ``TVSeries``).
 
-    def __init__(self, ds: Dataset) -> None:
-        graphs = [g for g in ds.graphs() if g.identifier != INFERRED_GRAPH]
-        self.links: dict[Node, set[Node]] = {}
-        for source in (graphs, list(ds.graphs())):
-            for graph in source:
-                for s, p, o in graph.triples((None, None, None)):
-                    if p in _CLASS_LINKS and isinstance(o, URIRef) and s != o:
-                        self.links.setdefault(s, set()).add(o)
-                        if p == OWL.equivalentClass:
-                            self.links.setdefault(o, set()).add(s)
-            if self.links:
-                break
+    Read once per store (:func:`class_tree`) from the predicate index: the links that a graph
+    other than the closure states. A store of user files holds no ontology (the closure was
+    computed with bgraph's): that ontology's links are read from its file then."""
 
-    def ancestors(self, cls: Node) -> set[Node]:
-        seen: set[Node] = set()
+    def __init__(self, links: dict[Term, set[Term]]) -> None:
+        self.links = links
+
+    @classmethod
+    def of_store(cls, store: Any) -> ClassTree:
+        links: dict[Term, set[Term]] = {}
+        triples = set(_asserted_class_links(store))
+        if not _has_graph(store, _ONTOLOGY):
+            triples |= _bgraph_ontology_links()
+        if not triples:  # nothing asserted: what the closure says
+            triples = {
+                (q.subject, q.predicate, q.object)
+                for p in (_SUBCLASS_OF, _EQUIVALENT_CLASS)
+                for q in store.quads_for_pattern(None, p, None, None)
+            }
+        for s, p, o in triples:
+            if isinstance(o, ox.NamedNode) and s != o:
+                links.setdefault(s, set()).add(o)
+                if p == _EQUIVALENT_CLASS:
+                    links.setdefault(o, set()).add(s)
+        return cls(links)
+
+    def ancestors(self, cls: Term) -> set[Term]:
+        seen: set[Term] = set()
         todo = [cls]
         while todo:
             for parent in self.links.get(todo.pop(), ()):
@@ -84,10 +166,10 @@ class ClassTree:
         seen.discard(cls)
         return seen
 
-    def most_specific(self, classes: set[Node]) -> set[Node]:
+    def most_specific(self, classes: set[Term]) -> set[Term]:
         return {c for c in classes if not any(c in self.ancestors(d) for d in classes - {c})}
 
-    def closest_schema(self, cls: Node) -> set[Node]:
+    def closest_schema(self, cls: Term) -> set[Term]:
         """The schema.org classes declared on ``cls``; else on its nearest ancestors."""
         level, seen = {cls}, {cls}
         while level:
@@ -99,69 +181,140 @@ class ClassTree:
         return set()
 
 
-def nearest_schema_types(ds: Dataset, node: Node, tree: ClassTree | None = None) -> set[Node]:
+def _has_graph(store: Any, graph: ox.NamedNode) -> bool:
+    return next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
+
+
+Triple = tuple[Term, ox.NamedNode, Term]
+
+
+def _asserted_class_links(store: Any) -> Iterable[Triple]:
+    """The class links some graph other than the closure states (a link of the default graph
+    alone counts: stated there, not the union's copy)."""
+    graphs: dict[Triple, set[Any]] = {}
+    for p in (_SUBCLASS_OF, _EQUIVALENT_CLASS):
+        for q in store.quads_for_pattern(None, p, None, None):
+            graphs.setdefault((q.subject, q.predicate, q.object), set()).add(q.graph_name)
+    for triple, where in graphs.items():
+        named = where - {_DEFAULT}
+        if not named or named != {_INFERRED}:
+            yield triple
+
+
+_ONTOLOGY_LINKS: set[Triple] = set()
+
+
+def _bgraph_ontology_links() -> set[Triple]:
+    """bgraph's ontology's class links (parsed from its file once per process)."""
+    if not _ONTOLOGY_LINKS:
+        from .resources import resources
+
+        wanted = (_SUBCLASS_OF, _EQUIVALENT_CLASS)
+        path = resources().ontology
+        with open(path, "rb") as fh:
+            quads = ox.parse(fh, ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+            _ONTOLOGY_LINKS.update(
+                (q.subject, q.predicate, q.object) for q in quads if q.predicate in wanted
+            )
+    return _ONTOLOGY_LINKS
+
+
+#: Class trees of the stores seen (a few: a process works on one or two stores).
+_TREES: dict[int, tuple[Any, ClassTree]] = {}
+
+
+def class_tree(source: Any) -> ClassTree:
+    """The :class:`ClassTree` of a store (read once per store handle, then cached)."""
+    store = store_of(source)
+    found = _TREES.get(id(store))
+    if found is None or found[0] is not store:
+        if len(_TREES) >= 8:
+            _TREES.clear()
+        found = _TREES[id(store)] = (store, ClassTree.of_store(store))
+    return found[1]
+
+
+def _own(store: Any, node: Term) -> list[tuple[ox.NamedNode, Term]]:
+    """The node's distinct (predicate, object) pairs, in every graph: one lookup."""
+    return sorted(
+        {(q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, None)},
+        key=lambda po: (po[0].value, str(po[1])),
+    )
+
+
+def nearest_schema_types(
+    source: Any, node: Term, tree: ClassTree | None = None, own: Any = None
+) -> set[Term]:
     """The schema.org classes closest above the node's most specific classes.
 
     ``bg:TVSeries ⊑ bg:Work, schema:TVSeries`` gives ``TVSeries`` (not also ``CreativeWork``,
     which only ``bg:Work`` reaches); ``bg:ProductionCompany ⊑ bg:Organization ≡
-    schema:Organization`` gives ``Organization``.
-    """
-    tree = tree or ClassTree(ds)
-    types: set[Node] = {t for t in ds.objects(node, RDF.type) if isinstance(t, URIRef)}
-    found: set[Node] = set()
+    schema:Organization`` gives ``Organization``. ``own``: the node's (predicate, object)
+    pairs when already read."""
+    tree = tree or class_tree(source)
+    if own is None:
+        own = _own(store_of(source), node)
+    types: set[Term] = {o for p, o in own if p == _TYPE and isinstance(o, ox.NamedNode)}
+    found: set[Term] = set()
     for cls in tree.most_specific({t for t in types if not _is_schema(t)}):
         found |= tree.closest_schema(cls)
     return found or tree.most_specific({t for t in types if _is_schema(t)})
 
 
-def _is_schema(term: Node) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(str(SDO))
+def _is_schema(term: Any) -> bool:
+    return isinstance(term, ox.NamedNode) and term.value.startswith(SDO)
 
 
-def entity_view(ds: Dataset, iri: URIRef, depth: int = 2, lang: str | None = None) -> Graph:
+def entity_view(source: Any, iri: Any, depth: int = 2, lang: str | None = None) -> list[ox.Triple]:
     """The schema.org description of ``iri``: its schema.org properties and nearest schema.org
     types, and those of the nodes it links to, ``depth`` links deep (farther nodes stay links).
-    With ``lang``, a property keeps only its values in ``lang`` (or untagged) when it has any."""
-    view = Graph()
-    view.bind("schema", SDO)
-    tree = ClassTree(ds)
-    level, seen = [iri], {iri}
+    With ``lang``, a property keeps only its values in ``lang`` (or untagged) when it has any.
+
+    ``source``: an OpenStore, an Oxigraph store or oxrdflib's ``Dataset`` of one. One lookup
+    per node described; the triples come sorted (N-Triples order of their terms)."""
+    store = store_of(source)
+    tree = class_tree(store)
+    root = iri if isinstance(iri, ox.NamedNode) else ox.NamedNode(str(iri))
+    view: set[ox.Triple] = set()
+    level: list[Term] = [root]
+    seen: set[Term] = {root}
     for distance in range(depth + 1):
-        nxt: list[Node] = []
+        nxt: list[Term] = []
         for node in level:
-            for cls in sorted(nearest_schema_types(ds, node, tree)):
-                view.add((node, RDF.type, cls))
-            for p, o in sorted(set(ds.predicate_objects(node))):
+            own = _own(store, node)
+            for cls in nearest_schema_types(store, node, tree, own):
+                view.add(ox.Triple(node, _TYPE, cls))
+            for p, o in own:
                 if not _is_schema(p) or (
-                    isinstance(o, Literal) and not _wanted(ds, node, p, o, lang)
+                    isinstance(o, ox.Literal) and not _wanted(own, p, o, lang)
                 ):
                     continue
-                view.add((node, p, o))
-                if not isinstance(o, Literal) and o not in seen and distance < depth:
+                view.add(ox.Triple(node, p, o))
+                if not isinstance(o, ox.Literal) and o not in seen and distance < depth:
                     seen.add(o)
                     nxt.append(o)
         level = nxt
-    return view
+    return sorted(view, key=str)
 
 
-def _wanted(ds: Dataset, node: Node, prop: Node, value: Literal, lang: str | None) -> bool:
+def _wanted(
+    own: list[tuple[ox.NamedNode, Term]], prop: ox.NamedNode, value: ox.Literal, lang: str | None
+) -> bool:
     if lang is None or value.language is None or value.language == lang:
         return True
-    others = (o for o in ds.objects(node, prop) if isinstance(o, Literal))
+    others = (o for p, o in own if p == prop and isinstance(o, ox.Literal))
     return not any(o.language in (None, lang) for o in others)
 
 
-def entity_jsonld(
-    ds: Dataset, iri: URIRef, depth: int = 2, lang: str | None = None
-) -> dict[str, Any]:
+def entity_jsonld(source: Any, iri: Any, depth: int = 2, lang: str | None = None) -> dict[str, Any]:
     """One entity framed as a nested tree of schema.org JSON-LD, as a web page embeds it:
     plain JSON values (dates and durations as strings, numbers as numbers); values in ``lang``
-    as plain strings."""
+    as plain strings. pyld never fetches anything (:func:`bgraph.export.jsonld_options`)."""
     from pyld import jsonld
 
-    view = entity_view(ds, iri, depth, lang)
+    view = entity_view(source, iri, depth, lang)
     expanded = expanded_jsonld(canonical_quads(graph_quads(view)))
-    frame = {"@context": ENTITY_CONTEXT, "@id": str(iri)}
+    frame = {"@context": ENTITY_CONTEXT, "@id": getattr(iri, "value", str(iri))}
     framed = jsonld.frame(
         expanded,
         frame,
@@ -205,13 +358,22 @@ def _plain_values(node: Any, lang: str | None) -> Any:
         value = node["@value"]
         if "@language" in node:
             return value if node["@language"] == lang else node
-        datatype = str(node.get("@type", ""))
-        if isinstance(value, str) and datatype in _JSON_NUMBERS:
-            number = Literal(value, datatype=URIRef(datatype)).toPython()
-            if isinstance(number, int | float | Decimal):
-                return int(number) if number == int(number) else float(number)
+        if isinstance(value, str) and str(node.get("@type", "")) in _JSON_NUMBERS:
+            return _json_number(value)
         return value
     return {k: _plain_values(v, lang) for k, v in node.items()}
 
 
-_JSON_NUMBERS = {str(XSD.decimal), str(XSD.double), str(XSD.float), str(XSD.integer)}
+_JSON_NUMBERS = {XSD + "decimal", XSD + "double", XSD + "float", XSD + "integer"}
+
+
+def _json_number(text: str) -> int | float | str:
+    """A number's lexical form as a JSON number (whole numbers as integers); the text itself
+    when it is not a finite number."""
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        return text
+    if not number.is_finite():
+        return text
+    return int(number) if number == int(number) else float(number)

@@ -110,13 +110,12 @@ def export(
     else:
         from ..entity import entity_jsonld, entity_view, resolve_entity
 
-        ds = opened.rdflib_dataset()  # the views speak rdflib: oxrdflib's view, nothing copied
-        iri = resolve_entity(ds, entity)
+        iri = resolve_entity(opened, entity)  # lookups on the store: nothing listed or copied
         if fmt.name == "jsonld":
             import json
 
-            doc = entity_jsonld(ds, iri, depth=depth, lang=lang)
+            doc = entity_jsonld(opened, iri, depth=depth, lang=lang)
             text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
         else:
-            text = serialize_graph(entity_view(ds, iri, depth=depth, lang=lang), fmt)
+            text = serialize_graph(entity_view(opened, iri, depth=depth, lang=lang), fmt)
     write_output(text, output)
