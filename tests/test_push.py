@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bgraph.errors import ExitCode, UsageError
+from bgraph.errors import ExitCode, UnsafeQueryError, UsageError
 from bgraph.namespaces import INFERRED_GRAPH
 from bgraph.push import (
     PushOptions,
@@ -25,7 +25,6 @@ from bgraph.push import (
     query_endpoint,
     sparql_url_for,
 )
-from bgraph.errors import UnsafeQueryError
 from store_helpers import canonical, competency_queries
 
 

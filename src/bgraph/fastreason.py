@@ -34,8 +34,8 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from itertools import chain
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Protocol
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
