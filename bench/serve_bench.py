@@ -1,8 +1,9 @@
-"""Benchmark of ``bgraph serve`` (not a pass/fail test): cold start to first answer, then for each
-competency query its latency (p50/p95, one client) and the throughput at concurrency 8.
+"""Benchmark of one ``bgraph serve`` (not a pass/fail test): cold start to first answer, then for
+each competency query (queries/*.rq) its latency (p50/p95, one client) and the throughput at
+concurrency 8. ``bench/run.py`` is the full comparison against ``oxigraph serve``.
 
-    python bench/serve_bench.py                 # all of queries/, 20 runs each
-    python bench/serve_bench.py --runs 5 --json bench-serve.json -- --workers 4
+    python bench/serve_bench.py                 # the default server, all of queries/, 20 runs
+    python bench/serve_bench.py --runs 5 --json bench-serve.json -- --workers 4 data.nt
 
 Arguments after ``--`` go to ``bgraph serve``. Everything runs on 127.0.0.1.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -19,29 +21,18 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bgraph.query import named_queries
-from bgraph.server.testing import start_server, stop
+from run import accept, bgraph_cmd, free_port, launch, pct, stop, tree_pss_mb
 
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
+QUERIES = Path(__file__).resolve().parents[1] / "queries"
 
 
-def cold_start(serve_args: list[str]) -> dict[str, float]:
-    launched = time.perf_counter()
-    server = start_server(*serve_args)
-    try:
-        with httpx.Client(timeout=30) as c:
-            r = c.get(server.url + "sparql", params={"query": "ASK { ?s ?p ?o }"})
-            r.raise_for_status()
-        first = time.perf_counter() - launched
-    finally:
-        stop(server)
-    return {"ready_s": round(server.started_in, 3), "first_answer_s": round(first, 3)}
+def start(serve_args: list[str]):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    cmd = [*bgraph_cmd(), "serve", "--host", "127.0.0.1", "--port", str(port), *serve_args]
+    return launch(cmd, base, base + "sparql", dict(os.environ), 600)
 
 
 def main() -> int:
@@ -54,59 +45,60 @@ def main() -> int:
     args = parser.parse_args()
     serve_args = ["--quiet", *args.serve_args]
 
-    results: dict = {"serve_args": serve_args, "cold_start": cold_start(serve_args)}
-    print(
-        f"cold start: ready in {results['cold_start']['ready_s']} s, first answer "
-        f"{results['cold_start']['first_answer_s']} s after launch"
-    )
-    queries = named_queries()
-    server = start_server(*serve_args)
+    first = start(serve_args)
+    stop(first)
+    results: dict = {"serve_args": serve_args, "first_answer_s": round(first.first_answer_s, 3)}
+    print(f"cold start: first answer {results['first_answer_s']} s after launch")
+    queries = {p.stem: p.read_text(encoding="utf-8") for p in sorted(QUERIES.glob("*.rq"))}
+    server = start(serve_args)
     try:
-        url = server.url + "sparql"
+        url = server.sparql
         per_query = {}
         with httpx.Client(timeout=60) as c:
-            for q in queries:
-                c.post(url, data={"query": q.text}).raise_for_status()  # warm-up
+            for name, text in queries.items():
+                c.post(url, data={"query": text}, headers=accept(text)).raise_for_status()
                 times = []
                 for _ in range(args.runs):
                     t = time.perf_counter()
-                    c.post(url, data={"query": q.text}).raise_for_status()
+                    c.post(url, data={"query": text}, headers=accept(text)).raise_for_status()
                     times.append((time.perf_counter() - t) * 1000)
-                per_query[q.name] = {
-                    "p50_ms": round(statistics.median(times), 1),
-                    "p95_ms": round(percentile(times, 0.95), 1),
+                per_query[name] = {
+                    "p50_ms": round(statistics.median(times), 2),
+                    "p95_ms": round(pct(times, 0.95), 2),
                 }
-                print(f"{q.name:40s} p50 {per_query[q.name]['p50_ms']:8.1f} ms   "
-                      f"p95 {per_query[q.name]['p95_ms']:8.1f} ms")  # fmt: skip
+                print(f"{name:40s} p50 {per_query[name]['p50_ms']:8.2f} ms   "
+                      f"p95 {per_query[name]['p95_ms']:8.2f} ms")  # fmt: skip
         results["latency"] = per_query
 
-        jobs = [q.text for _ in range(args.rounds) for q in queries]
+        jobs = [text for _ in range(args.rounds) for text in queries.values()]
         statuses: list[int] = []
         latencies: list[float] = []
 
         def one(text: str) -> None:
             with httpx.Client(timeout=60) as c:
                 t = time.perf_counter()
-                statuses.append(c.post(url, data={"query": text}).status_code)
+                statuses.append(c.post(url, data={"query": text}, headers=accept(text)).status_code)
                 latencies.append((time.perf_counter() - t) * 1000)
 
-        start = time.perf_counter()
+        t0 = time.perf_counter()
         with ThreadPoolExecutor(args.concurrency) as pool:
             list(pool.map(one, jobs))
-        wall = time.perf_counter() - start
+        wall = time.perf_counter() - t0
         ok = statuses.count(200)
-        results["concurrent"] = {
+        pss, n = tree_pss_mb(server.proc.pid)
+        results["concurrent"] = c8 = {
             "concurrency": args.concurrency,
             "requests": len(jobs),
             "ok": ok,
             "throughput_rps": round(len(jobs) / wall, 1),
             "p50_ms": round(statistics.median(latencies), 1),
-            "p95_ms": round(percentile(latencies, 0.95), 1),
+            "p95_ms": round(pct(latencies, 0.95), 1),
         }
-        c8 = results["concurrent"]
+        results["pss_mb"] = round(pss, 1)
         print(
             f"concurrency {args.concurrency}: {len(jobs)} requests, {ok} ok, "
-            f"{c8['throughput_rps']} req/s, p50 {c8['p50_ms']} ms, p95 {c8['p95_ms']} ms"
+            f"{c8['throughput_rps']} req/s, p50 {c8['p50_ms']} ms, p95 {c8['p95_ms']} ms; "
+            f"PSS {pss:.0f} MB in {n} processes"
         )
     finally:
         stop(server)
