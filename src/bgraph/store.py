@@ -145,6 +145,11 @@ def build_store(
         store.flush()
         store.optimize()
         info.timings["index"] = round(info.timings["index"] + time.perf_counter() - t0, 3)
+        t0 = time.perf_counter()
+        from .visual.summary import write_summary  # the home page's pictures, read once here
+
+        write_summary(store, tmp)
+        info.timings["pictures"] = round(time.perf_counter() - t0, 3)
         info.path = out
         del store
         (tmp / MANIFEST).write_text(json.dumps(info.as_dict(), indent=2) + "\n", encoding="utf-8")

@@ -11,6 +11,7 @@ from ..diagram import MAX_DEPTH, UnknownEntityError
 from ..errors import UsageError
 from .model import HrefFor, View, default_href, neighbourhood, resolve
 from .style import GROUP_COLOURS
+from .summary import built_summary
 from .timeline import read_timeline
 from .universe import read_universe
 
@@ -123,10 +124,15 @@ def franchise_fragment(
     max_series: int | None = PAGE_SERIES,
 ) -> str:
     """The franchise diagram, inline (its entities link to their pages); at most
-    ``max_series`` series."""
+    ``max_series`` series. A page's diagram of a built store comes from the summary written
+    with it (:mod:`.summary`)."""
     from .franchise import render_franchise
 
-    universe = read_universe(View.of(source, lang), max_series)
+    summary = built_summary(source, lang) if max_series == PAGE_SERIES else None
+    if summary is not None:
+        universe = summary.universe
+    else:
+        universe = read_universe(View.of(source, lang), max_series)
     if not universe.series:
         return ""
     svg = render_franchise(universe, href_for)
@@ -145,9 +151,14 @@ def timeline_fragment(
     source: Any, href_for: HrefFor = default_href, limit: int | None = PAGE_EVENTS
 ) -> str:
     """The dated facts as an ordered list (oldest first): the first ``limit``, and a link to
-    all of them when there are more."""
+    all of them when there are more. A page's timeline of a built store comes from the summary
+    written with it (:mod:`.summary`)."""
     items = []
-    events = read_timeline(View.of(source), href_for, None if limit is None else limit + 1)
+    summary = built_summary(source) if limit == PAGE_EVENTS else None
+    if summary is not None:
+        events = summary.timeline(href_for)
+    else:
+        events = read_timeline(View.of(source), href_for, None if limit is None else limit + 1)
     more = limit is not None and len(events) > limit
     for e in events[:limit]:
         name = escape(e.label)

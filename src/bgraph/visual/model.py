@@ -128,7 +128,11 @@ class View:
         if isinstance(source, View):
             return source
         store = store_of(source)
-        names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+        info = getattr(source, "info", None)  # an OpenStore's manifest lists its graphs
+        if info is not None and info.graphs:
+            names = set(info.graphs) - {""}
+        else:  # (listing them costs 0.1-0.4 s at a million triples: one per claim)
+            names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
         facts_graph = iri(FACTS_GRAPH)
         if str(FACTS_GRAPH) in names and _any(
             store.quads_for_pattern(None, None, None, facts_graph)

@@ -136,7 +136,8 @@ def _earliest(view: View, nodes: list[ox.NamedNode], n: int) -> list[ox.NamedNod
                 year = year_of(ox.Literal(row[k].value)) or None
         years[node] = year if year is not None else 10**6
     for node in nodes:  # typed by a sub-class only, or in no fact graph the query saw
-        years.setdefault(node, _sort_key(_work(view, node, "series"))[0])
+        if node not in years:  # (not setdefault: that would read every series' dates)
+            years[node] = _sort_key(_work(view, node, "series"))[0]
     ranked = sorted(years.values())
     cut = ranked[n - 1] if len(ranked) >= n else 10**6
     return [node for node in nodes if years[node] <= cut]
