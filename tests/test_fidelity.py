@@ -25,8 +25,10 @@ def _support(ds: Dataset) -> dict:
     support: dict = {}
     for claim in prov.subjects(RDF.type, BG.Claim):
         derived = (claim, RDF.type, BG.DerivedClaim) in prov
-        for triple in ds.graph(claim):
-            support.setdefault(triple, set()).add((claim, derived))
+        for s, p, o in ds.graph(claim):
+            if isinstance(o, Literal) and o.datatype == XSD.string:
+                o = Literal(str(o))  # RDF 1.1: the same term as the simple literal
+            support.setdefault((s, p, o), set()).add((claim, derived))
     return support
 
 

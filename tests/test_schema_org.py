@@ -157,9 +157,14 @@ def violations(g: Graph, voc: Vocabulary) -> list[str]:
 
 
 def union(ds: Dataset) -> Graph:
+    """The served default graph as a plain rdflib Graph, with ``"x"^^xsd:string`` read back as
+    the simple literal ``"x"`` (RDF 1.1: the same term; oxrdflib spells the datatype out, and
+    rdflib's SPARQL engine would then not match ``"x"`` in a pattern)."""
     g = Graph()
-    for t in ds.triples((None, None, None)):
-        g.add(t)
+    for s, p, o in ds.triples((None, None, None)):
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        g.add((s, p, o))
     return g
 
 
