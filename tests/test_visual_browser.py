@@ -76,8 +76,12 @@ def synthetic_payload(n: int) -> dict:
 
 
 def make_app(dataset):
-    from fastapi import FastAPI, HTTPException
-    from fastapi.responses import HTMLResponse
+    from starlette.applications import Starlette
+    from starlette.exceptions import HTTPException
+    from starlette.middleware import Middleware
+    from starlette.middleware.base import BaseHTTPMiddleware
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
 
     from bgraph.diagram import UnknownEntityError
     from bgraph.visual.fragments import (
@@ -87,42 +91,46 @@ def make_app(dataset):
         neighbourhood_payload,
         timeline_fragment,
     )
-    from bgraph.visual.web import visual_router
+    from bgraph.visual.web import visual_routes
 
-    app = FastAPI()
-    app.include_router(visual_router(lambda _request: dataset))
-
-    @app.middleware("http")
     async def csp(request, call_next):  # the server's policy: same-origin scripts, none inline
         response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         return response
 
-    @app.get("/", response_class=HTMLResponse)
-    def home() -> str:
-        return _page(
-            "bgraph",
-            "<h1>The Bosch universe</h1>"
-            + franchise_fragment(dataset)
-            + "<h2>Timeline</h2>"
-            + timeline_fragment(dataset),
-            assets(),
+    def home(request) -> HTMLResponse:
+        return HTMLResponse(
+            _page(
+                "bgraph",
+                "<h1>The Bosch universe</h1>"
+                + franchise_fragment(dataset)
+                + "<h2>Timeline</h2>"
+                + timeline_fragment(dataset),
+                assets(),
+            )
         )
 
-    @app.get("/id/{name}", response_class=HTMLResponse)
-    def entity(name: str) -> str:
+    def entity(request) -> HTMLResponse:
         try:
-            payload = neighbourhood_payload(dataset, name, depth=1)
+            payload = neighbourhood_payload(dataset, request.path_params["name"], depth=1)
         except UnknownEntityError:
             raise HTTPException(404) from None
         focus = payload["nodes"][0]["label"]
-        return _page(focus, f"<h1>{focus}</h1>" + graph_fragment(payload), "")
+        return HTMLResponse(_page(focus, f"<h1>{focus}</h1>" + graph_fragment(payload), ""))
 
-    @app.get("/synthetic/{n}", response_class=HTMLResponse)
-    def synthetic(n: int) -> str:
-        return _page("synthetic", "<h1>Synthetic</h1>" + graph_fragment(synthetic_payload(n)))
+    def synthetic(request) -> HTMLResponse:
+        n = request.path_params["n"]
+        return HTMLResponse(
+            _page("synthetic", "<h1>Synthetic</h1>" + graph_fragment(synthetic_payload(n)))
+        )
 
-    return app
+    routes = [
+        *visual_routes(lambda _request: dataset),
+        Route("/", home),
+        Route("/id/{name}", entity),
+        Route("/synthetic/{n:int}", synthetic),
+    ]
+    return Starlette(routes=routes, middleware=[Middleware(BaseHTTPMiddleware, dispatch=csp)])
 
 
 def server_app(port: int):
@@ -138,27 +146,28 @@ def server_app(port: int):
         return None
     if not all((appmod.STATIC / name).is_file() for name in ("bgraph.css", "favicon.svg")):
         return None
-    from fastapi import APIRouter
-    from fastapi.responses import HTMLResponse
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
 
     from bgraph.visual.fragments import graph_fragment
 
     served = load_served()
     ctx = ServerContext(ServerConfig(), served, Index(served), None, f"http://127.0.0.1:{port}/")
     app = appmod.create_app(ctx)  # SPARQL workers are not started: pages only
-    extra = APIRouter()
 
-    @extra.get("/synthetic/{n}", response_class=HTMLResponse)
-    def synthetic(n: int) -> str:
+    def synthetic(request) -> HTMLResponse:
         from bgraph.server.pages import page
 
-        return page(
-            "synthetic",
-            "<h1>Synthetic</h1>"
-            + graph_fragment(synthetic_payload(n), static_url="/visual/static"),
+        n = request.path_params["n"]
+        return HTMLResponse(
+            page(
+                "synthetic",
+                "<h1>Synthetic</h1>"
+                + graph_fragment(synthetic_payload(n), static_url="/visual/static"),
+            )
         )
 
-    app.router.routes[0:0] = extra.routes  # before the server's catch-all
+    app.router.routes.insert(0, Route("/synthetic/{n:int}", synthetic))  # before the catch-all
     return app
 
 

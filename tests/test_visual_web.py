@@ -11,16 +11,14 @@ from bgraph.resources import resources
 
 @pytest.fixture(scope="module")
 def client():
-    from fastapi import FastAPI
-    from fastapi.testclient import TestClient
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
 
     from bgraph.store import open_dataset
-    from bgraph.visual.web import visual_router
+    from bgraph.visual.web import visual_routes
 
     opened = open_dataset()
-    app = FastAPI()
-    app.include_router(visual_router(lambda _request: opened))
-    return TestClient(app)
+    return TestClient(Starlette(routes=visual_routes(lambda _request: opened)))
 
 
 @pytest.mark.parametrize(

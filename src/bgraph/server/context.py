@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from fastapi import Request
+from starlette.requests import Request
 
 from ..errors import BgraphError
 from .config import ServerConfig

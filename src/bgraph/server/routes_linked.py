@@ -13,8 +13,8 @@ import asyncio
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import formats
 from .conneg import negotiate
@@ -23,8 +23,9 @@ from .engine import TRUNCATED_HEADER, QueryError
 from .lookups import PageJob
 from .pages import RESOURCE_FORMATS, not_found_page, resource_page
 from .responses import rdf_response
+from .routing import Routes
 
-router = APIRouter()
+routes = Routes()
 
 _HTML = formats.HTML_TYPES[0]
 
@@ -86,10 +87,12 @@ async def _document(ctx: ServerContext, request: Request, iri: str, fmt_name: st
     return rdf_response(body, fmt_name, headers)
 
 
-@router.api_route("/resource", methods=["GET", "HEAD"])
-async def resource(request: Request, iri: str = "", format: str = "") -> Response:
+@routes.get("/resource")
+async def resource(request: Request) -> Response:
     """Any IRI the data mentions; IRIs under the base redirect to their own path."""
     ctx = get_ctx(request)
+    iri = request.query_params.get("iri", "")
+    format = request.query_params.get("format", "")
     if not iri:
         raise QueryError("give the IRI to describe: /resource?iri=...")
     local = ctx.local_path(iri)
@@ -108,9 +111,10 @@ async def resource(request: Request, iri: str = "", format: str = "") -> Respons
     return await _document(ctx, request, iri, name, doc)
 
 
-@router.api_route("/{path:path}", methods=["GET", "HEAD"])
-async def dereference(request: Request, path: str) -> Response:
+@routes.get("/{path:path}")
+async def dereference(request: Request) -> Response:
     ctx = get_ctx(request)
+    path: str = request.path_params["path"]
     full = "/" + path
     # a document: /id/ballard.ttl, /ontology/TVSeries.html ...
     stem, dot, ext = full.rpartition(".")

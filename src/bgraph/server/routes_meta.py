@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from .. import __version__, formats
 from .conneg import negotiate
@@ -20,9 +20,10 @@ from .lookups import PageJob
 from .metadata import PREFIXES, void_description
 from .pages import document_page, dumps_page
 from .responses import content_type
+from .routing import Routes
 from .writers import rdf_bytes
 
-router = APIRouter()
+routes = Routes()
 
 DOC_FORMATS = ("turtle", "jsonld", "nt", "xml")
 DUMP_TIMEOUT_FACTOR = 6  #: a dump may take this many query timeouts to write
@@ -74,8 +75,9 @@ async def _void(ctx: ServerContext) -> list[Any]:
     return void_description(ctx, stats)
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"])
-async def void(request: Request, format: str | None = None) -> Response:
+@routes.get("/.well-known/void")
+async def void(request: Request) -> Response:
+    format = request.query_params.get("format")
     if not format:
         return await rdf_document(
             request, "void", _void, DOC_FORMATS, title="VoID + DCAT description"
@@ -89,12 +91,12 @@ async def void(request: Request, format: str | None = None) -> Response:
     return Response(body, media_type=content_type(fmt.media_type))
 
 
-@router.api_route("/dumps", methods=["GET", "HEAD"], include_in_schema=False)
-async def dumps_redirect() -> Response:
+@routes.get("/dumps")
+async def dumps_redirect(request: Request) -> Response:
     return RedirectResponse("/dumps/", status_code=301)
 
 
-@router.api_route("/dumps/", methods=["GET", "HEAD"])
+@routes.get("/dumps/")
 async def dumps_index(request: Request) -> Response:
     ctx = get_ctx(request)
     items = []
@@ -105,9 +107,10 @@ async def dumps_index(request: Request) -> Response:
     return HTMLResponse(dumps_page(ctx, items))
 
 
-@router.api_route("/dumps/{filename}", methods=["GET", "HEAD"])
-async def dump(request: Request, filename: str) -> Response:
+@routes.get("/dumps/{filename}")
+async def dump(request: Request) -> Response:
     ctx = get_ctx(request)
+    filename: str = request.path_params["filename"]
     by_name = {dump_name(n): n for n in DUMP_FORMATS}
     if filename not in by_name:
         raise QueryError(f"no dump called {filename!r}; see /dumps/", 404)
@@ -122,7 +125,7 @@ async def dump(request: Request, filename: str) -> Response:
     return FileResponse(path, media_type=media_type, headers=headers)
 
 
-@router.get("/health")
+@routes.get("/health")
 async def health(request: Request) -> Response:
     ctx = get_ctx(request)
     pool = ctx.pool
@@ -151,12 +154,12 @@ async def health(request: Request) -> Response:
     return Response(json.dumps(body), media_type=formats.JSON, status_code=200)
 
 
-@router.get("/robots.txt", include_in_schema=False)
-async def robots() -> Response:
+@routes.get("/robots.txt")
+async def robots(request: Request) -> Response:
     text = "User-agent: *\nDisallow: /sparql\nDisallow: /search\nAllow: /\n"
     return Response(text, media_type=content_type(formats.TEXT))
 
 
-@router.get("/favicon.ico", include_in_schema=False)
-async def favicon() -> Response:
+@routes.get("/favicon.ico")
+async def favicon(request: Request) -> Response:
     return RedirectResponse("/static/favicon.svg", status_code=301)

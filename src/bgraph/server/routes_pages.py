@@ -3,22 +3,23 @@ deadline (:meth:`.context.ServerContext.lookup`); the home page's summary is com
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import formats
 from .conneg import negotiate
 from .context import get_ctx
 from .lookups import PageJob
 from .pages import home_page, search_json, search_page
+from .routing import Routes, query_int
 
-router = APIRouter()
+routes = Routes()
 
 #: The home page's summary may take this many query timeouts (it is computed once).
 HOME_TIMEOUT_FACTOR = 3
 
 
-@router.api_route("/", methods=["GET", "HEAD"])
+@routes.get("/")
 async def home(request: Request) -> Response:
     ctx = get_ctx(request)
     rdf_types = [mt for f in formats.RDF_FORMATS for mt in f.media_types]
@@ -30,9 +31,11 @@ async def home(request: Request) -> Response:
     return HTMLResponse(home_page(ctx), headers={"Vary": "Accept"})
 
 
-@router.api_route("/search", methods=["GET", "HEAD"])
-async def search(request: Request, q: str = "", limit: int = 50) -> Response:
+@routes.get("/search")
+async def search(request: Request) -> Response:
     ctx = get_ctx(request)
+    q = request.query_params.get("q", "")
+    limit = query_int(request, "limit", 50)
     job = PageJob("search", text=q[:200], limit=max(1, min(limit, 200)))
     hits = await ctx.lookup(job, "the search") if q.strip() else []
     choice = negotiate(request.headers.get("accept"), [formats.HTML_TYPES[0], formats.JSON])

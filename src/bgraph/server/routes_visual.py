@@ -5,16 +5,16 @@ served store (``ctx.served.opened``)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from starlette.routing import BaseRoute
 
 from .context import ServerContext, get_ctx
 
 
-def make_router(ctx: ServerContext) -> APIRouter:
-    from ..visual.web import visual_router
+def make_routes(ctx: ServerContext) -> list[BaseRoute]:
+    from ..visual.web import visual_routes
     from . import visual  # noqa: F401 - registers the home-page and entity-page pictures
 
-    return visual_router(
+    return visual_routes(
         lambda request: get_ctx(request).served.opened,
         lambda request: get_ctx(request).local_path,
     )

@@ -1,4 +1,4 @@
-"""HTTP routes for pictures and the ontology reference (a FastAPI router the server mounts).
+"""HTTP routes for pictures and the ontology reference (Starlette routes the server mounts).
 
 - ``/visual/static/...``            graph.js, visual.css, vendored Cytoscape.js
 - ``/visual/graph/{id}.json``       an entity's neighbourhood (``?depth=``, ``?limit=``)
@@ -10,7 +10,7 @@
 - ``/ontology/{Term}``              303 to ``/ontology#Term`` for browsers; the term's own triples
                                     for machines
 
-Mount with ``app.include_router(visual_router(lambda request: opened))``, ``opened`` an
+Mount with ``Starlette(routes=visual_routes(lambda request: opened))``, ``opened`` an
 OpenStore (:func:`bgraph.store.open_dataset`). Every answer is read from the store by targeted
 lookups (:mod:`.model`); the ontology reference reads the store's ``bgg:ontology`` graph.
 """
@@ -18,19 +18,24 @@ lookups (:mod:`.model`); the ontology reference reads the store's ``bgg:ontology
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
-from rdflib import Graph, URIRef
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from ..errors import BgraphError, UsageError
 from ..formats import RDF_FORMATS, RdfFormat, rdf_format
-from ..namespaces import BG, bind_prefixes
+from ..iris import BG
 from . import STATIC_DIR
 from .model import HrefFor, View, default_href
 
+if TYPE_CHECKING:
+    from rdflib import Graph
+
 HTML = "text/html"
+Endpoint = Callable[[Request], Response]
 _VARY = {"Vary": "Accept"}
 
 
@@ -100,15 +105,37 @@ def view_of(source: Any) -> View:
 _VIEWS: dict[int, tuple[Any, View]] = {}
 
 
-def visual_router(
+def _int(request: Request, name: str, default: int, lo: int, hi: int) -> int:
+    """An integer query parameter in [lo, hi]; 422 otherwise."""
+    text = request.query_params.get(name)
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise HTTPException(422, f"query.{name}: {text[:40]!r} is not an integer") from None
+    if not lo <= value <= hi:
+        raise HTTPException(422, f"query.{name}: {value} is not in {lo}-{hi}")
+    return value
+
+
+def visual_routes(
     get_store: Callable[[Request], Any],
     get_href: Callable[[Request], HrefFor] | None = None,
     static_prefix: str = "/visual/static",
-) -> APIRouter:
+) -> list[BaseRoute]:
     """The routes; ``get_store(request)`` gives the served OpenStore (or a
     ``pyoxigraph.Store``, or a :class:`View`), ``get_href(request)`` the function that turns an
-    entity IRI into its page's path (default: the IRI's path)."""
-    router = APIRouter()
+    entity IRI into its page's path (default: the IRI's path). Endpoints are plain functions:
+    Starlette runs them in its thread pool."""
+    routes: list[BaseRoute] = []
+
+    def get(path: str) -> Callable[[Endpoint], Endpoint]:
+        def add(endpoint: Endpoint) -> Endpoint:
+            routes.append(Route(path, endpoint, methods=["GET"]))
+            return endpoint
+
+        return add
 
     def links(request: Request) -> HrefFor:
         return get_href(request) if get_href is not None else default_href
@@ -116,8 +143,9 @@ def visual_router(
     def view(request: Request) -> View:
         return view_of(get_store(request))
 
-    @router.get(static_prefix + "/{path:path}", include_in_schema=False)
-    def static(path: str) -> FileResponse:
+    @get(static_prefix + "/{path:path}")
+    def static(request: Request) -> Response:
+        path = request.path_params["path"]
         target = (STATIC_DIR / path).resolve()
         if STATIC_DIR not in target.parents or not target.is_file():
             raise HTTPException(404, "no such file")
@@ -131,14 +159,13 @@ def visual_router(
             target, media_type=media, headers={"Cache-Control": "public, max-age=3600"}
         )
 
-    @router.get("/visual/graph/{ident:path}.json", tags=["pictures"])
-    def graph_json(
-        request: Request,
-        ident: str,
-        depth: int = Query(1, ge=0, le=6, description="hops around the entity"),
-        limit: int = Query(1000, ge=1, le=5000, description="most entities returned"),
-    ) -> JSONResponse:
-        """An entity's neighbourhood for the interactive graph."""
+    @get("/visual/graph/{ident:path}.json")
+    def graph_json(request: Request) -> Response:
+        """An entity's neighbourhood for the interactive graph: ``?depth=`` hops around the
+        entity (0-6, default 1), ``?limit=`` entities at most (1-5000, default 1000)."""
+        ident = request.path_params["ident"]
+        depth = _int(request, "depth", 1, 0, 6)
+        limit = _int(request, "limit", 1000, 1, 5000)
         from .fragments import GRAPH_LIMIT
         from .model import neighbourhood, resolve
         from .style import GROUP_COLOURS
@@ -154,18 +181,16 @@ def visual_router(
         payload["colours"] = GROUP_COLOURS
         return JSONResponse(payload)
 
-    @router.get("/visual/timeline.json", tags=["pictures"])
-    def timeline_json(
-        request: Request,
-        limit: int = Query(10_000, ge=1, le=1_000_000, description="most events returned"),
-    ) -> JSONResponse:
-        """The universe's dated facts, oldest first (the first ``limit``)."""
+    @get("/visual/timeline.json")
+    def timeline_json(request: Request) -> Response:
+        """The universe's dated facts, oldest first (the first ``?limit=``, default 10,000)."""
+        limit = _int(request, "limit", 10_000, 1, 1_000_000)
         from .timeline import read_timeline
 
         events = read_timeline(view(request), links(request), limit)
         return JSONResponse([e.as_dict() for e in events])
 
-    @router.get("/visual/universe.svg", tags=["pictures"])
+    @get("/visual/universe.svg")
     def universe_svg(request: Request) -> Response:
         """The franchise diagram (what `bgraph diagram` draws), linking to entity pages; on a
         big graph, its first series (as on the home page)."""
@@ -179,9 +204,10 @@ def visual_router(
             v.memo[key] = render_franchise(read_universe(v, PAGE_SERIES), links(request))
         return Response(v.memo[key], media_type="image/svg+xml")
 
-    @router.get("/ontology", tags=["ontology"])
-    def ontology(request: Request, format: str | None = None) -> Response:
-        """The ontology: HTML reference, or RDF by content negotiation."""
+    @get("/ontology")
+    def ontology(request: Request) -> Response:
+        """The ontology: HTML reference, or RDF by content negotiation (or ``?format=``)."""
+        format = request.query_params.get("format")
         try:
             chosen = negotiate(request.headers.get("accept"), format)
         except BgraphError as exc:
@@ -195,9 +221,11 @@ def visual_router(
             )
         return Response(_ontology_as(v, chosen.name), media_type=chosen.media_type, headers=_VARY)
 
-    @router.get("/ontology/{name}", tags=["ontology"])
-    def ontology_part(name: str, request: Request, format: str | None = None) -> Response:
+    @get("/ontology/{name}")
+    def ontology_part(request: Request) -> Response:
         """A download (ontology.ttl, ontology.jsonld, shapes.ttl) or one term."""
+        name = request.path_params["name"]
+        format = request.query_params.get("format")
         if name in ("ontology.ttl", "ontology.jsonld"):
             fmt = rdf_format("turtle" if name.endswith(".ttl") else "jsonld")
             return Response(_ontology_as(view(request), fmt.name), media_type=fmt.media_type)
@@ -208,7 +236,11 @@ def visual_router(
             if not path.is_file():
                 raise HTTPException(404, "no SHACL shapes")
             return Response(path.read_bytes(), media_type="text/turtle")
-        term = URIRef(str(BG) + name)
+        from rdflib import Graph, URIRef
+
+        from ..namespaces import bind_prefixes
+
+        term = URIRef(BG + name)
         tbox = _tbox(view(request))
         if (term, None, None) not in tbox:
             raise HTTPException(404, f"no term bg:{name} in the ontology")
@@ -228,7 +260,7 @@ def visual_router(
         body = g.serialize(format=chosen.serialiser or chosen.rdflib)
         return Response(body, media_type=chosen.media_type, headers=_VARY)
 
-    return router
+    return routes
 
 
 def _tbox(v: View) -> Graph:
