@@ -1,28 +1,53 @@
 """bgraph's IRIs and prefixes as plain strings, for code that must not import rdflib (the
 server's path to its first answer). :mod:`bgraph.namespaces` gives the same IRIs as rdflib
-terms."""
+terms.
+
+Namespaces are :class:`Namespace` strings: ``BG.TVSeries`` and ``BG["TVSeries"]`` spell a term's
+IRI as a plain ``str`` (rdflib's ``Namespace`` gives a ``URIRef``)."""
 
 from __future__ import annotations
 
+
+class Namespace(str):
+    """A namespace IRI whose attributes and items are its terms' IRIs, as plain strings.
+
+    Attributes of ``str`` win (``XSD.title`` is still the method, as for rdflib's Namespace but
+    for ``title``, which is the term here too); names starting with ``_`` are not terms."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return str(self) + name
+
+    def __getitem__(self, name: object) -> str:  # type: ignore[override]
+        return str(self) + str(name)
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return str(self) + "title"
+
+
 BASE = "https://w3id.org/bgraph/"
-BG = BASE + "ontology/"
-ID = BASE + "id/"
-CLAIM = BASE + "claim/"
-GRAPHS = BASE + "graph/"
+BG = Namespace(BASE + "ontology/")
+ID = Namespace(BASE + "id/")
+CLAIM = Namespace(BASE + "claim/")
+GRAPHS = Namespace(BASE + "graph/")
 ONTOLOGY_GRAPH = GRAPHS + "ontology"
 FACTS_GRAPH = GRAPHS + "facts"
 PROVENANCE_GRAPH = GRAPHS + "provenance"
 INFERRED_GRAPH = GRAPHS + "inferred"
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SDO = "https://schema.org/"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-WD = "http://www.wikidata.org/entity/"
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+SDO = Namespace("https://schema.org/")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+WD = Namespace("http://www.wikidata.org/entity/")
 
 RDF_TYPE = RDF + "type"
 XSD_STRING = XSD + "string"

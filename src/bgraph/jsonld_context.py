@@ -18,12 +18,12 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources as importlib_resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, SDO
+from .iris import BG, OWL, PREFIXES, RDF, SDO
 
-from .namespaces import BG, PREFIXES
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 #: The IRI documents may use to name bgraph's context; bgraph resolves it locally.
 CONTEXT_IRI = "https://w3id.org/bgraph/context.jsonld"
@@ -50,6 +50,8 @@ def context() -> dict[str, Any]:
 
 def schema_names(tbox: Graph) -> set[str]:
     """Local names of the schema.org terms the ontology mentions, plus known homonyms."""
+    from rdflib import URIRef
+
     names = set(SCHEMA_ORG_HOMONYMS)
     for triple in tbox:
         for term in triple:
@@ -60,14 +62,17 @@ def schema_names(tbox: Graph) -> set[str]:
 
 def build_context(tbox: Graph) -> dict[str, Any]:
     """The context document for the ontology ``tbox`` (see the module's key rules)."""
+    from rdflib import URIRef
+
     ctx: dict[str, Any] = {"@vocab": str(SDO)}
     for prefix, ns in PREFIXES.items():
         ctx[prefix] = str(ns)
     taken = schema_names(tbox)
-    object_props = set(tbox.subjects(RDF.type, OWL.ObjectProperty))
+    rdf_type = URIRef(RDF.type)
+    object_props = set(tbox.subjects(rdf_type, URIRef(OWL.ObjectProperty)))
     terms: dict[str, Any] = {}
     for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
-        for term in tbox.subjects(RDF.type, kind):
+        for term in tbox.subjects(rdf_type, URIRef(kind)):
             if not isinstance(term, URIRef) or not str(term).startswith(str(BG)):
                 continue
             local = str(term)[len(str(BG)) :]
@@ -83,6 +88,8 @@ def build_context(tbox: Graph) -> dict[str, Any]:
 
 
 def main() -> None:  # pragma: no cover - developer tool
+    from rdflib import Graph
+
     from .graph import parse_into
     from .resources import resources
 

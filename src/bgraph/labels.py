@@ -9,13 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from rdflib import Literal
-from rdflib.namespace import RDFS, SDO, SKOS
-from rdflib.term import Node
+from .iris import RDFS, SDO, SKOS
 
-_LABEL_PROPS = (SDO.name, RDFS.label, SKOS.prefLabel)
 #: The label properties' IRIs, in order of preference.
-LABEL_IRIS: tuple[str, ...] = tuple(str(p) for p in _LABEL_PROPS)
+LABEL_IRIS: tuple[str, ...] = (SDO.name, RDFS.label, SKOS.prefLabel)
 
 
 def local_name(iri: str) -> str:
@@ -39,12 +36,13 @@ def best_label(
     return best[min(best)] if best else None
 
 
-def label(graph: Any, node: Node, lang: str = "en") -> str:
-    """The best label of ``node`` in an rdflib ``graph``: ``lang`` first, then untagged, then
-    any."""
+def label(graph: Any, node: Any, lang: str = "en") -> str:
+    """The best label of the rdflib term ``node`` in an rdflib ``graph``: ``lang`` first, then
+    untagged, then any."""
+    from rdflib import Literal, URIRef
 
     def values(i: int) -> Iterable[tuple[str, str | None]]:
-        for value in graph.objects(node, _LABEL_PROPS[i]):
+        for value in graph.objects(node, URIRef(LABEL_IRIS[i])):
             if isinstance(value, Literal):
                 yield str(value), value.language
 

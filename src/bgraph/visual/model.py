@@ -24,8 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..labels import store_label
-from ..namespaces import (
+from ..iris import (
     BASE,
     BG,
     CLAIM,
@@ -36,6 +35,7 @@ from ..namespaces import (
     ONTOLOGY_GRAPH,
     PROVENANCE_GRAPH,
 )
+from ..labels import store_label
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 

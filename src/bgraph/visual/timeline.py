@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib.namespace import SDO, XSD
 
-from ..namespaces import BG
+from ..iris import BG, SDO, XSD
 from .model import RDF_TYPE, HrefFor, View, default_href, iri
 
 _DATE_TYPES = (XSD.date, XSD.dateTime, XSD.gYear, XSD.gYearMonth)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib.namespace import SDO
 
-from ..namespaces import BG
+from ..iris import BG, SDO
 from .model import IN_WORK, View, iri, performance, year_of
 
 
