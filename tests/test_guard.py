@@ -219,17 +219,6 @@ def test_base_argument_resolves_relative_from() -> None:
         check_query("SELECT * FROM <g1> { }", KNOWN, base="http://other/")
 
 
-def test_old_error_classes_are_the_same() -> None:
-    """sparql_guard's names still catch what the new guard raises (callers move over later)."""
-    from bgraph.sparql_guard import UnsafeQueryError
-    from bgraph.sparql_guard import UpdateRefusedError as Old
-
-    with pytest.raises(UnsafeQueryError):
-        check_query(f"SELECT * {{ SERVICE <{C}> {{}} }}", None)
-    with pytest.raises(Old):
-        check_query("CLEAR ALL", None)
-
-
 def test_fast_enough_per_request() -> None:
     query = (
         "PREFIX schema: <http://schema.org/>\nSELECT ?p ?name (COUNT(?x) AS ?n) WHERE {\n"

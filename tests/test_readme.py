@@ -46,8 +46,9 @@ def test_python_api_example_prints_what_the_readme_shows() -> None:
 
 def test_python_api_dataset_is_the_oxigraph_store_not_a_copy() -> None:
     """`bgraph.dataset()` is an rdflib Dataset whose store is oxrdflib's OxigraphStore."""
-    import bgraph
     from oxrdflib import OxigraphStore
+
+    import bgraph
 
     ds = bgraph.dataset()
     assert isinstance(ds.store, OxigraphStore)

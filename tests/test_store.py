@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bgraph.errors import ExitCode, QuerySyntaxError, UsageError
+from bgraph.errors import ExitCode, QuerySyntaxError, UnsafeQueryError, UsageError
 from bgraph.namespaces import (
     FACTS_GRAPH,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     PROVENANCE_GRAPH,
 )
-from bgraph.sparql_guard import UnsafeQueryError
 from bgraph.store import (
     MANIFEST,
     StoreError,

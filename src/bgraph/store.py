@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -588,38 +587,6 @@ def materialise_union(store: Any) -> None:
 #: Oxigraph's parser and planner recurse; with it, the longest query the guard lets through
 #: (:data:`bgraph.sparql.guard.MAX_TOKENS`) parses; on the 8 MiB main stack some would not.
 QUERY_STACK = 256 * 1024 * 1024
-_WHERE = re.compile(r"error at (\d+):(\d+): ?")
-
-
-def syntax_error(text: str, exc: SyntaxError) -> BgraphError:
-    """Oxigraph's parse error, readable: an undeclared prefix by name, else where it is (line,
-    column, the line with a caret) and what Oxigraph expected there."""
-    from .errors import QuerySyntaxError
-    from .sparql.guard import tokenize
-
-    declared = set(PREFIXES)
-    try:
-        tokens = tokenize(text)
-    except BgraphError as exc_tokens:
-        return exc_tokens
-    for i, (kind, value, _start, _end) in enumerate(tokens):
-        if kind != "pn":
-            continue
-        prefix = value.split(":", 1)[0]
-        if i > 0 and tokens[i - 1][1].upper() == "PREFIX":
-            declared.add(prefix)
-        elif prefix not in declared:
-            return QuerySyntaxError(f"unknown prefix {prefix!r} in {value}")
-    message = str(exc).strip()
-    match = _WHERE.match(message)
-    if not match:
-        return QuerySyntaxError(f"syntax error: {message.splitlines()[0] if message else '?'}")
-    line_no, column = int(match.group(1)), int(match.group(2))
-    lines = text.splitlines() or [""]
-    line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
-    caret = f"\n  {line}\n  {' ' * max(column - 1, 0)}^" if line.strip() else ""
-    detail = message[match.end() :]
-    return QuerySyntaxError(f"syntax error at line {line_no}, column {column}: {detail}{caret}")
 
 
 def in_big_stack(fn: Callable[[], Any]) -> Any:
@@ -704,6 +671,8 @@ def query_store(
     try:
         return in_big_stack(run)
     except SyntaxError as exc:
+        from .sparql.syntax import syntax_error
+
         raise syntax_error(text, exc) from None
     except (OSError, RuntimeError) as exc:
         raise BgraphError(f"query failed: {exc}") from None

@@ -9,16 +9,16 @@ plain function of the store and a :class:`QueryJob`, and never raises: every out
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
 from .. import formats
-from ..errors import BgraphError, QuerySyntaxError
+from ..errors import BgraphError
 from ..iris import PREFIXES
 from ..sparql.guard import check_query
+from ..sparql.syntax import syntax_error
 from .conneg import negotiate
 from .writers import boolean_bytes, rdf_bytes, select_bytes
 
@@ -199,63 +199,3 @@ def _reply(answer: Any, form: str, fmt_name: str, max_rows: int) -> Reply:
         headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
     headers[ROWS_HEADER] = str(len(kept))
     return Reply(200, rdf_bytes(kept, fmt_name), headers=headers)
-
-
-# --- errors --------------------------------------------------------------------------------------
-
-_WHERE = re.compile(r"error at (\d+):(\d+): ?")
-_PN_CHARS = re.compile(r"[\w\-.\u00b7\u0300-\u036f\u203f\u2040%\\]")
-
-
-def syntax_error(text: str, exc: SyntaxError) -> QuerySyntaxError:
-    """Oxigraph's parse error, readable: where it is, the line with a caret, what was expected
-    (character classes left out), and the prefix when an undeclared one is the cause."""
-    message = str(exc).strip()
-    match = _WHERE.match(message)
-    if not match:
-        first = message.splitlines()[0] if message else "invalid query"
-        return QuerySyntaxError(f"syntax error: {first}")
-    line_no, column = int(match.group(1)), int(match.group(2))
-    detail = message[match.end() :]
-    lines = text.splitlines() or [""]
-    line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
-    where = f"syntax error at line {line_no}, column {column}"
-    if "Prefix not found" in detail and (prefix := _prefix_before(line, column - 1)):
-        return QuerySyntaxError(f"{where}: the prefix {prefix}: is not declared")
-    expected = _expected(detail)
-    caret = f"\n  {line}\n  {' ' * max(column - 1, 0)}^" if line.strip() else ""
-    return QuerySyntaxError(f"{where}{': ' + expected if expected else ''}{caret}")
-
-
-def _prefix_before(line: str, end: int) -> str:
-    """The prefix of the prefixed name that ends just before ``end`` on ``line``."""
-    start = min(end, len(line))
-    while start > 0 and (line[start - 1] == ":" or _PN_CHARS.match(line[start - 1])):
-        start -= 1
-    name = line[start:end]
-    return name.split(":", 1)[0] if ":" in name else ""
-
-
-def _expected(detail: str) -> str:
-    """'expected one of "a", "b", [...]' without the character classes."""
-    if not detail.startswith("expected"):
-        return detail.splitlines()[0] if detail else ""
-    body = detail.removeprefix("expected one of").removeprefix("expected").strip()
-    items, depth, current, quote = [], 0, "", ""
-    for ch in body:
-        if quote:
-            quote = "" if ch == quote and not current.endswith("\\") else quote
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        if ch == "," and depth == 0 and not quote:
-            items.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    items.append(current.strip())
-    kept = [i for i in items if i and not i.startswith("[")]
-    return "expected one of " + ", ".join(kept) if kept else "unexpected input"
