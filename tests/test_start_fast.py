@@ -67,3 +67,59 @@ def test_guard_ascii_pattern_reads_ascii_text_as_the_full_one(iri: bool) -> None
             a, b = cheap.match(query, pos), full.match(query, pos)
             assert a is not None and b is not None
             assert (a.lastgroup, a.end()) == (b.lastgroup, b.end()), (query, pos)
+
+
+# -- the closure's datatype check: owlrl only for literals that need it ---------------------------
+
+
+def test_checked_datatypes_are_owlrls() -> None:
+    from owlrl.DatatypeHandling import AltXSDToPYTHON
+    from owlrl.XsdDatatypes import OWL_RL_Datatypes
+
+    from bgraph.fastreason import CHECKED_DATATYPES
+
+    owlrl_checks = {str(d) for d in OWL_RL_Datatypes} & {str(k) for k in AltXSDToPYTHON}
+    assert owlrl_checks == CHECKED_DATATYPES
+
+
+LEXICAL_FORMS = [
+    "", " ", "0", "1", "-1", "+1", "007", "1.", ".5", "+.5", "-0.0", "1.5", "1e3", "1E3", "1_000",
+    " 1", "1 ", "١٢", "x", "true", "false", "TRUE", "True", "yes", "2014", "2014-02-06",
+    "2014-2-6", "2014-02-30", "2016-02-29", "2015-02-29", "0000-01-01", "0999-12-31",
+    "2014-02-06Z", "2014-02-06+01:00", "2014-02-06T10:20:30", "2014-02-06T10:20:30Z",
+    "2014-02-06T24:00:00", "2014-02-06T10:20:60", "2014-02-06T10:20:30.5",
+    "2014-02-06T10:20:30+02:00", "2014-02-06 10:20:30", "9" * 1200, "1." + "5" * 1200,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "datatype",
+    ["integer", "decimal", "boolean", "date", "dateTime", "string", "int", "double", "time"],
+)
+def test_surely_valid_forms_are_valid_for_owlrl(datatype: str) -> None:
+    """What the fast check accepts without owlrl, owlrl accepts too (the rest goes to owlrl)."""
+    from owlrl.DatatypeHandling import AltXSDToPYTHON
+    from rdflib.namespace import XSD
+
+    from bgraph.fastreason import surely_valid
+
+    convert = AltXSDToPYTHON[XSD[datatype]]
+    accepted = 0
+    for lexical in LEXICAL_FORMS:
+        if surely_valid(str(XSD[datatype]), lexical):
+            accepted += 1
+            convert(lexical)  # raises ValueError for an ill-typed literal
+    assert accepted > 0 or datatype in ("int", "double", "time")
+
+
+def test_closure_of_the_seed_graph_needs_no_owlrl() -> None:
+    """The seed graph's literals are all plainly spelled: the closure imports neither owlrl nor
+    rdflib (the ill-typed ones in test_fastreason still reach owlrl's messages)."""
+    loaded = loaded_after(
+        """
+        from bgraph.store import open_dataset
+        opened = open_dataset()
+        assert opened.info.reasoner == "fast", opened.info.reasoner
+        """
+    )
+    assert loaded == []
