@@ -308,3 +308,14 @@ def test_unwritable_output_file(cli, tmp_path):
     assert result.exit_code == 1
     assert f"cannot write {target}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_edge_titles_read_as_english() -> None:
+    """Tooltips say "Ballard is spin-off of Harry Bosch" (the property's label is "spin-off
+    of"): no word said twice in a row."""
+    import re
+
+    svg = (Path(__file__).resolve().parents[1] / "docs" / "universe.svg").read_text("utf-8")
+    titles = re.findall(r"<title>([^<]*)</title>", svg)
+    assert "Ballard is spin-off of Harry Bosch" in titles
+    assert not [t for t in titles if re.search(r"\b(\w+) \1\b", t)]

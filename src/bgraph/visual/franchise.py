@@ -304,7 +304,7 @@ class FranchiseLayout:
                 )
                 self.svg.element(
                     "title",
-                    f"{child.item.label} is {so.label} of {parent.item.label}",
+                    f"{child.item.label} is {so.label} {parent.item.label}",  # "spin-off of"
                 )
                 if child.row > parent.row:
                     pts = [(px, parent.box.bottom), (px, cy), (child.box.x - 1, cy)]
