@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SDO
 
 from bgraph.errors import ExitCode, UsageError
 from bgraph.namespaces import BG, FACTS_GRAPH, PROVENANCE_GRAPH
@@ -60,11 +60,29 @@ def test_shape_of_the_real_data(tmp_path: Path) -> None:
         "Release",
         "City",
         "Genre",
+        "FictionalUnit",
+        "Occupation",
+        "Circumstance",
     ):
         assert classes[BG[cls]] > 0, cls
     preds = {p for p in g.predicates()}
-    for prop in ("performer", "character", "inWork", "spinOffOf", "basedOn", "ally", "heads"):
+    for prop in (
+        "performer",
+        "character",
+        "inWork",
+        "spinOffOf",
+        "basedOn",
+        "ally",
+        "heads",
+        "occupation",
+        "fictionalUnitOf",
+        "circumstance",
+    ):
         assert BG[prop] in preds, prop
+    # the current model: units are fictional (not organisations), characters have occupations
+    assert classes[BG.OrganizationUnit] == 0
+    for character in g.subjects(RDF.type, BG.FictionalCharacter):
+        assert (character, SDO.jobTitle, None) not in g
     # every IRI it mints is under the synthetic namespace or a vocabulary
     for s in g.subjects():
         assert str(s).startswith("https://w3id.org/bgraph/id/synth/")

@@ -58,6 +58,7 @@ _WORDS = (
     "Hollow Tide Silent Witness Cold Harbor Midnight Canyon Broken Badge Glass Verdict"
 ).split()
 _GENRES = ("police drama", "thriller", "legal drama", "crime fiction", "neo-noir", "mystery")
+#: Traits of characters' personalities (bg:Trait, through bg:trait).
 _TRAITS = (
     "empathy",
     "determination",
@@ -65,10 +66,13 @@ _TRAITS = (
     "distrust of authority",
     "jazz lover",
     "surfer",
+)
+#: Circumstances of fictional units as a story presents them (bg:Circumstance, bg:circumstance).
+_CIRCUMSTANCES = (
     "underfunded",
-    "volunteers only",
+    "staffed only by volunteers",
     "newly created",
-    "heaviest caseload",
+    "the heaviest caseload in the city",
 )
 _PLOTS = (
     "forgotten crimes",
@@ -80,7 +84,8 @@ _PLOTS = (
     "a witness in hiding",
     "a corrupt judge",
 )
-_JOBS = (("inspectrice", "detective"), ("avocat", "lawyer"), ("lieutenant", "lieutenant"))
+#: Occupations of fictional characters (bg:Occupation, through bg:occupation), (fr, en).
+_OCCUPATIONS = (("détective", "detective"), ("avocat", "lawyer"), ("lieutenant", "lieutenant"))
 
 
 def _esc(text: str) -> str:
@@ -129,6 +134,8 @@ class _Pools:
     countries: list[str]
     genres: list[str]
     traits: list[str]
+    circumstances: list[str]
+    occupations: list[str]
     statuses: list[str]
     charts: list[str]
     actors: list[str]
@@ -208,6 +215,12 @@ class _Universe:
             out.append((company, bg("parentOrganization"), parent, None))
         genres = make("genre", "Genre", list(_GENRES))
         traits = make("trait", "Trait", list(_TRAITS))
+        circumstances = make("circumstance", "Circumstance", list(_CIRCUMSTANCES))
+        occupations = []
+        for name_fr, name_en in _OCCUPATIONS:
+            node = self._entity("occupation", _slug(name_en))
+            out.extend(self._named(node, "Occupation", name_en, name_fr))
+            occupations.append(node)
         statuses = make("status", "Status", ["officially confirmed", "informed, not yet confirmed"])
         charts = make("chart", "Chart", ["Most watched on Prime Video", "Nielsen streaming Top 10"])
         # a few actors typed only with schema:Person (equivalentClass the other way round)
@@ -230,6 +243,8 @@ class _Universe:
             countries,
             genres,
             traits,
+            circumstances,
+            occupations,
             statuses,
             charts,
             actors,
@@ -331,13 +346,14 @@ class _Universe:
             yield from self._named(plot, "PlotElement", _PLOTS[p])
             yield (series, bg("plotElement"), plot, None)
 
-        # the unit the story happens in
-        unit = self._entity("org", f"unit-{key}")
-        yield from self._named(unit, "OrganizationUnit", f"{self.title()} unit")
-        yield (unit, bg("parentOrganization"), pools.agencies[1], None)
+        # the unit the story happens in: fictional, placed in a real agency (as the cold-case
+        # division of Ballard is in the LAPD), not an organisation itself
+        unit = self._entity("unit", key)
+        yield from self._named(unit, "FictionalUnit", f"{self.title()} unit")
+        yield (unit, bg("fictionalUnitOf"), pools.agencies[1], None)
         yield (series, bg("settingOrganization"), unit, None)
-        for trait in rng.sample(pools.traits, rng.randint(0, 2)):
-            yield (unit, bg("trait"), trait, None)
+        for circumstance in rng.sample(pools.circumstances, rng.randint(0, 2)):
+            yield (unit, bg("circumstance"), circumstance, None)
 
         # seasons
         seasons = []
@@ -359,9 +375,7 @@ class _Universe:
             char = self._entity("character", f"{key}-{c}")
             yield from self._named(char, "FictionalCharacter", self.person_name())
             if c == 0 or rng.random() < 0.3:
-                job = rng.choice(_JOBS)
-                yield (char, sdo("jobTitle"), _lit(job[0], "fr"), None)
-                yield (char, sdo("jobTitle"), _lit(job[1], "en"), None)
+                yield (char, bg("occupation"), rng.choice(pools.occupations), None)
             for trait in rng.sample(pools.traits, rng.randint(0, 2)):
                 yield (char, bg("trait"), trait, None)
             if characters and rng.random() < 0.4:
@@ -374,13 +388,10 @@ class _Universe:
             yield (perf, bg("performer"), actor, None)
             yield (perf, bg("character"), char, None)
             yield (perf, bg("inWork"), series, None)
-            if rng.random() < 0.1:  # the actor is known for another work, no character named
+            if rng.random() < 0.1:  # the actor is known for another work, no role named
                 other = self._entity("work", f"{key}-{c}")
                 yield from self._named(other, "Work", self.title())
-                known = self._entity("performance", f"{key}-{c}-known")
-                yield (known, TYPE, bg("Performance"), None)
-                yield (known, bg("performer"), actor, None)
-                yield (known, bg("inWork"), other, None)
+                yield (actor, bg("knownFor"), other, None)
         yield (series, bg("titleCharacter"), characters[0], None)
         yield (characters[0], bg("heads"), unit, None)
         if rng.random() < 0.5:
