@@ -123,3 +123,48 @@ def test_closure_of_the_seed_graph_needs_no_owlrl() -> None:
         """
     )
     assert loaded == []
+
+
+# -- the command line: commands imported when they run ------------------------------------------
+
+
+def test_cli_imports_no_command_module_at_start() -> None:
+    probe = """
+        import sys
+        import bgraph.cli
+        assert not [m for m in sys.modules if m.startswith("bgraph.cli.")], sorted(sys.modules)
+        assert "bgraph.store" not in sys.modules and "rich" not in sys.modules
+    """
+    assert loaded_after(probe) == []
+
+
+def test_cli_table_names_every_command_with_its_help() -> None:
+    """COMMANDS (what `bgraph --help` lists without importing) matches the commands: same names,
+    same module, the same short help at any width."""
+    from bgraph.cli import COMMANDS, load_all
+
+    commands = load_all()
+    assert set(COMMANDS) == set(commands)
+    for name, command in commands.items():
+        assert command.callback is not None
+        assert command.callback.__module__ == f"bgraph.cli.{COMMANDS[name].module}", name
+        for width in (30, 45, 74, 200):
+            short = COMMANDS[name].short_help(width)
+            assert short == command.get_short_help_str(width), (name, width)
+
+
+def test_help_lists_every_command_and_serve_imports_only_its_own() -> None:
+    probe = """
+        import sys
+        from click.testing import CliRunner
+        from bgraph.cli import COMMANDS, main
+        listed = CliRunner().invoke(main, ["--help"]).output
+        assert all(f"  {name} " in listed for name in COMMANDS), listed
+        assert not [m for m in sys.modules if m.startswith("bgraph.cli.")]
+        result = CliRunner().invoke(main, ["serve", "--help"])
+        assert result.exit_code == 0 and "--store" in result.output, result.output
+        assert sorted(m for m in sys.modules if m.startswith("bgraph.cli.")) == [
+            "bgraph.cli.serving"
+        ], sorted(sys.modules)
+    """
+    assert loaded_after(probe) == []

@@ -1,7 +1,11 @@
 """The ``bgraph`` command: arguments, output and error -> exit code; nothing else.
 
-Each command lives in its own module of this package and registers itself on :data:`main`;
-modules are discovered, so adding a command never edits this file.
+Each command lives in its own module of this package and registers itself on :data:`main`. The
+modules are imported when their command runs, not at start (``bgraph serve`` does not pay for
+``bgraph validate``'s imports): :data:`COMMANDS` names each command's module and the first
+sentence of its help, which ``bgraph --help`` lists. A module missing from the table is still
+found (every module is imported when a name is not in it); tests/test_start_fast.py keeps the
+table equal to the commands.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -22,8 +26,83 @@ from ..errors import BgraphError, ExitCode
 SANDBOX_QUERIES = False
 
 
+class Entry(NamedTuple):
+    module: str  #: in this package
+    summary: str  #: the first sentence of the command's help: what ``bgraph --help`` shows
+
+    def short_help(self, limit: int) -> str:
+        """The summary shortened as click shortens a command's help for ``--help``."""
+        return click.Command(None, help=self.summary).get_short_help_str(limit)
+
+
+#: Every command: its module, and the first sentence of its help.
+COMMANDS: dict[str, Entry] = {
+    "build": Entry("building", "Write the enriched dataset to an on-disk Oxigraph store, once."),
+    "diagram": Entry(
+        "drawing",
+        "Draw the Bosch universe from the graph: series and novels on a time axis, spin-off and "
+        "adaptation arrows, the cast as actor → character pairs, production companies and "
+        "platforms.",
+    ),
+    "docs": Entry(
+        "documenting",
+        "Build the ontology's reference documentation: every class and property with its "
+        "English and French labels, definition, domain and range, schema.org and Wikidata "
+        "alignments, and the SHACL constraints that apply.",
+    ),
+    "export": Entry(
+        "exporting", "Export the knowledge graph: asserted facts, provenance and inferences."
+    ),
+    "push": Entry(
+        "building", "Load the enriched dataset into a SPARQL 1.1 Graph Store Protocol server."
+    ),
+    "queries": Entry("querying", "List the competency questions in queries/, or print one."),
+    "query": Entry("querying", "Run a SPARQL query against the knowledge graph."),
+    "reason": Entry(
+        "reasoning",
+        "Compute the OWL 2 RL closure of the ontology and the data, and show what it added.",
+    ),
+    "serve": Entry(
+        "serving", "Serve the knowledge graph: SPARQL 1.1 endpoint, query UI and linked data."
+    ),
+    "stats": Entry("knowledge", "Count triples, entities per class and facts per source article."),
+    "synth": Entry("synthesis", "Write a synthetic Bosch-like universe of exactly N statements."),
+    "validate": Entry(
+        "knowledge", "Check the data against the SHACL shapes (ontology/shapes.ttl)."
+    ),
+}
+
+
 class BgraphGroup(click.Group):
-    """Turns every BgraphError into ``Error: ...`` on stderr and its exit code, no traceback."""
+    """Commands imported on first use (:data:`COMMANDS`); every BgraphError turned into
+    ``Error: ...`` on stderr and its exit code, no traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            entry = COMMANDS.get(cmd_name)
+            if entry is not None:
+                importlib.import_module(f"{__name__}.{entry.module}")
+            else:
+                load_all()
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``bgraph --help``, from :data:`COMMANDS` (nothing imported)."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in COMMANDS and name not in self.commands:
+                rows.append((name, COMMANDS[name].short_help(limit)))
+            else:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -61,13 +140,12 @@ def main() -> None:
     """
 
 
-def _register_commands() -> None:
+def load_all() -> dict[str, click.Command]:
+    """Import every command module (tests, documentation); the commands by name."""
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if not info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{info.name}")
-
-
-_register_commands()
+    return dict(main.commands)
 
 
 def run() -> None:  # pragma: no cover - console-script entry point

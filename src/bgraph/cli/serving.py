@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..namespaces import BASE
+from ..iris import BASE
 from ..server import config as defaults
 from ..store import STORE_HELP
 from . import main

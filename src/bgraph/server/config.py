@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..namespaces import BASE
+from ..iris import BASE
 
 DEFAULT_TIMEOUT = 10.0  #: seconds a query may run before its worker is killed (503)
 DEFAULT_WORKERS = 3  #: query worker processes = queries running at once
