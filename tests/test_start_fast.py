@@ -37,6 +37,35 @@ def loaded_after(code: str) -> list[str]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+# -- bgraph serve, launched: its imports up to the first answer -----------------------------------
+
+
+def test_serve_answers_its_first_query_without_heavy_imports(monkeypatch) -> None:
+    """``bgraph serve`` (the seed graph, with its closure) launched with -X importtime: nothing
+    it or its query workers import before the first answer is one of HEAVY."""
+    import httpx
+
+    from bgraph.server.testing import start_server, stop
+
+    monkeypatch.setenv("PYTHONPROFILEIMPORTTIME", "1")  # = python -X importtime, to stderr
+    server = start_server("--quiet", "--workers", "1")
+    try:
+        reply = httpx.post(
+            server.url + "sparql",
+            data={"query": "ASK { ?s ?p ?o }"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        assert reply.status_code == 200 and reply.json()["boolean"] is True
+        log = server.log()
+    finally:
+        stop(server)
+    imported = {
+        line.rsplit("|", 1)[-1].strip() for line in log.splitlines() if line.startswith("import")
+    }
+    assert {"bgraph.server.run", "bgraph.fastreason", "uvicorn", "starlette"} <= imported
+    assert sorted({name.split(".")[0] for name in imported} & set(HEAVY)) == []
+
+
 # -- the sparql guard: cheap to import, the same reading ------------------------------------------
 
 
