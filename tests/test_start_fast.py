@@ -64,6 +64,14 @@ def test_serve_answers_its_first_query_without_heavy_imports(monkeypatch) -> Non
     }
     assert {"bgraph.server.run", "bgraph.fastreason", "uvicorn", "starlette"} <= imported
     assert sorted({name.split(".")[0] for name in imported} & set(HEAVY)) == []
+    assert not [name for name in imported if name.startswith("bgraph.visual")]  # on first use
+
+
+def test_server_pictures_routes_stand_for_the_visual_routes() -> None:
+    from bgraph.server.routes_visual import PATHS
+    from bgraph.visual.web import visual_routes
+
+    assert PATHS == tuple(route.path for route in visual_routes(lambda _request: None))
 
 
 # -- the sparql guard: cheap to import, the same reading ------------------------------------------

@@ -11,11 +11,15 @@ Extension points (for features such as a diagram or an interactive graph):
 - :func:`register_head` adds a tag to every page's ``<head>`` (a stylesheet, or a
   ``<script src=... defer>`` served from ``/static``; the Content-Security-Policy allows
   same-origin scripts only, so no inline script).
+- :func:`register_extension` names a module that registers such things when imported; it is
+  imported before the first page is written, not at start (a SPARQL answer needs none of it).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
@@ -63,6 +67,24 @@ def register_head(tag: str) -> None:
         _HEAD.append(tag)
 
 
+_EXTENSIONS: list[str] = []
+_EXTENSIONS_LOCK = threading.Lock()
+
+
+def register_extension(module: str) -> None:
+    """Import ``module`` (whose import registers sections or head tags) before the first page."""
+    if module not in _EXTENSIONS:
+        _EXTENSIONS.append(module)
+
+
+def _load_extensions() -> None:
+    if _EXTENSIONS:
+        with _EXTENSIONS_LOCK:  # pages are also written in threads: every one waits for them
+            while _EXTENSIONS:
+                importlib.import_module(_EXTENSIONS[0])
+                _EXTENSIONS.pop(0)
+
+
 def _register(where: list[_Registered], item: _Registered) -> None:
     where[:] = [r for r in where if r.name != item.name] + [item]
     where.sort(key=lambda r: (r.order, r.name))
@@ -77,6 +99,7 @@ def esc(value: object) -> str:
 
 def page(title: str, body: str, *, alternates: Iterable[tuple[str, str]] = ()) -> str:
     """A complete page: head (title, css, alternates, registered tags), nav, body, footer."""
+    _load_extensions()
     links = "".join(
         f'<link rel="alternate" type="{esc(mt)}" href="{esc(href)}">' for mt, href in alternates
     )
@@ -188,6 +211,7 @@ def source_html(ctx: ServerContext, src: Source) -> str:
 
 
 def resource_page(ctx: ServerContext, view: ResourceView, doc_path: str) -> str:
+    _load_extensions()
     sections = []
     for item in _RESOURCE_SECTIONS:
         html = item.render(ctx, view)
@@ -318,6 +342,7 @@ register_resource_section("formats", _formats_section, 90)
 
 
 def home_page(ctx: ServerContext) -> str:
+    _load_extensions()
     sections = []
     for item in _HOME_SECTIONS:
         html = item.render(ctx)
