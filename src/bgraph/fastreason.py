@@ -3,7 +3,10 @@
 owlrl re-runs every rule over every triple until nothing changes; its cost grows faster than the
 data. This module compiles the ontology (and any schema statements in the data) into rules
 specialised to the axioms actually used, then runs them once, semi-naively, over integer-encoded
-triples:
+triples. Terms are read as their N-Triples text, as Oxigraph writes it (``Store.dump``, or
+``str()`` of a pyoxigraph term), and interned to integers: a string hashes far faster than a
+pyoxigraph term object, and the inferences come out as N-Triples lines that Oxigraph's own parser
+loads (``Store.bulk_load``) without a Python object per term:
 
 * **property templates**: for each property ``p``, every (property, direction) a ``p`` statement
   implies through ``rdfs:subPropertyOf``, ``owl:equivalentProperty``, ``owl:inverseOf`` and
@@ -34,11 +37,11 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain
-from typing import Any, Protocol
+from functools import cached_property
+from typing import Any
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -120,57 +123,88 @@ class Unsupported(Exception):
     """The input uses OWL beyond what this reasoner reproduces exactly; use owlrl."""
 
 
-class Terms(Protocol):
-    """What the engine needs to know about the terms of one RDF library."""
+def kind_of(term: str) -> int:
+    """IRI, BNODE or LITERAL: the kind of a term written in N-Triples."""
+    first = term[:1]
+    if first == "<":
+        if term.startswith("<<"):
+            raise Unsupported("RDF 1.2 triple terms")
+        return IRI
+    if first == "_":
+        return BNODE
+    if first == '"':
+        return LITERAL
+    raise ValueError(f"not an N-Triples term: {term[:40]!r}")
 
-    def iri(self, value: str) -> Hashable: ...
-    def kind(self, term: Any) -> int: ...  # IRI, BNODE or LITERAL
-    def value(self, term: Any) -> str: ...  # the IRI, or a literal's lexical form
-    def datatype(self, term: Any) -> str | None: ...
-    def literal(self, text: str) -> Hashable: ...
-    def bnode(self) -> Hashable: ...
+
+def nt_iri(iri: str) -> str:
+    """An IRI as an N-Triples term (as Oxigraph writes it: no escapes)."""
+    return f"<{iri}>"
 
 
-class OxigraphTerms:
-    """pyoxigraph's terms (the store's own: the closure needs no conversion)."""
+def term_value(term: str) -> str:
+    """What pyoxigraph's ``.value`` gives for a term written in N-Triples."""
+    if term[:1] == "<":
+        return term[1:-1]
+    if term[:2] == "_:":
+        return term[2:]
+    return parse_lines([f"<x:s> <x:p> {term} ."])[0][2].value
 
-    def __init__(self) -> None:
+
+def split_line(line: str) -> tuple[str, str, str]:
+    """(subject, predicate, object) of one N-Triples line as Oxigraph writes it: single spaces
+    between terms, `` .`` at the end (subjects and predicates hold no space; objects may)."""
+    s, p, o = line.split(" ", 2)
+    return s, p, o[:-2]
+
+
+def literal_parts(term: str) -> tuple[str | None, str]:
+    """(datatype IRI, lexical form) of an N-Triples typed literal; (None, "") for a simple or
+    language-tagged one. Escaped lexical forms are read by Oxigraph's parser."""
+    if not term.endswith(">"):  # simple or language-tagged
+        return None, ""
+    cut = term.rindex('"^^<')
+    lexical = term[1:cut]
+    if "\\" in lexical:
         import pyoxigraph as ox
 
-        self._ox = ox
+        quad = next(iter(ox.parse(f"<x:s> <x:p> {term} .", ox.RdfFormat.N_TRIPLES)))
+        lexical = quad.object.value
+    return term[cut + 4 : -1], lexical
 
-    def iri(self, value: str) -> Hashable:
-        return self._ox.NamedNode(value)
 
-    def kind(self, term: Any) -> int:
-        if isinstance(term, self._ox.Literal):
-            return LITERAL
-        if isinstance(term, self._ox.BlankNode):
-            return BNODE
-        return IRI
+def nt_lines(data: bytes | str) -> Iterator[str]:
+    """The lines of an N-Triples document (``\\n`` only: other line separators may sit raw in
+    literals), blank lines and comments skipped."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    for line in text.split("\n"):
+        if line and line[0] != "#":
+            yield line
 
-    def value(self, term: Any) -> str:
-        return term.value
 
-    def datatype(self, term: Any) -> str | None:
-        return term.datatype.value
+def parse_lines(lines: Iterable[str]) -> list[tuple[Any, Any, Any]]:
+    """pyoxigraph triples of N-Triples lines (blank node labels kept)."""
+    import pyoxigraph as ox
 
-    def literal(self, text: str) -> Hashable:
-        return self._ox.Literal(text)
-
-    def bnode(self) -> Hashable:
-        return self._ox.BlankNode()
+    text = "".join(line + "\n" for line in lines)
+    return [(t.subject, t.predicate, t.object) for t in ox.parse(text, ox.RdfFormat.N_TRIPLES)]
 
 
 @dataclass
 class FastResult:
-    """Cleaned inferences, as term triples, and how long each phase took."""
+    """Cleaned inferences, as N-Triples lines (no end of line), and how long each phase took."""
 
-    triples: list[tuple[Any, Any, Any]]
+    lines: list[str]
     errors: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     input_triples: int = 0
     rules: dict[str, int] = field(default_factory=dict)
+    blank_nodes: bool = False  #: some inferred triple has a blank node
+
+    @cached_property
+    def triples(self) -> list[tuple[Any, Any, Any]]:
+        """The inferences as pyoxigraph triples (parsed from :attr:`lines` on first use)."""
+        return parse_lines(self.lines)
 
 
 class _Schema:
@@ -188,21 +222,50 @@ class _Schema:
 
 
 class Engine:
-    """Encode triples, compile the schema they contain, close, and decode the cleaned result."""
+    """Encode triples, compile the schema they contain, close, and decode the cleaned result.
 
-    def __init__(self, terms: Terms) -> None:
-        self.t = terms
-        self.ids: dict[Hashable, int] = {}
+    Terms are N-Triples strings (see :func:`split_line`), interned to integer ids."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
         self.facts: dict[int, set[int]] = defaultdict(set)  # predicate -> {s << 32 | o}
         self.n_input = 0
 
     # -- input --------------------------------------------------------------------------------
 
-    def add_all(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
+    def add_nt(self, data: bytes | str) -> None:
+        """Add an N-Triples document as Oxigraph writes it (``Store.dump``, ``ox.serialize``)."""
         ids = self.ids
         facts = self.facts
         n = 0
-        for s, p, o in triples:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        for line in text.split("\n"):
+            if not line or line[0] == "#":
+                continue
+            s, p, o = line.split(" ", 2)
+            o = o[:-2]
+            si = ids.get(s)
+            if si is None:
+                si = ids[s] = len(ids)
+            pi = ids.get(p)
+            if pi is None:
+                pi = ids[p] = len(ids)
+            oi = ids.get(o)
+            if oi is None:
+                oi = ids[o] = len(ids)
+            facts[pi].add(si << _SHIFT | oi)
+            n += 1
+        self.n_input += n
+        if len(ids) > _MASK:
+            raise Unsupported("more than 4 billion distinct terms")
+
+    def add_all(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
+        """Add triples of pyoxigraph terms (their N-Triples text is what is interned)."""
+        ids = self.ids
+        facts = self.facts
+        n = 0
+        for st, pt, ot in triples:
+            s, p, o = str(st), str(pt), str(ot)
             si = ids.get(s)
             if si is None:
                 si = ids[s] = len(ids)
@@ -220,7 +283,7 @@ class Engine:
 
     def _id(self, iri: str) -> int:
         """The id of a vocabulary IRI (minted if the data never uses it)."""
-        term = self.t.iri(iri)
+        term = nt_iri(iri)
         i = self.ids.get(term)
         if i is None:
             i = self.ids[term] = len(self.ids)
@@ -507,7 +570,8 @@ class Engine:
 
     # -- the whole run ------------------------------------------------------------------------
 
-    def run(self, terms_of_tbox: Iterable[Any]) -> FastResult:
+    def run(self, terms_of_tbox: Iterable[str]) -> FastResult:
+        """Close and clean; ``terms_of_tbox``: the N-Triples IRIs the ontology describes."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         for iri in (
@@ -522,11 +586,9 @@ class Engine:
         ):
             self._id(iri)  # mint the vocabulary first: kinds and values cover every id
         term_list = list(self.ids)
-        kind = self.t.kind
-        value = self.t.value
-        kinds = [kind(x) for x in term_list]
+        kinds = [kind_of(x) for x in term_list]
         values: list[str | None] = [
-            value(x) if k == IRI else None for x, k in zip(term_list, kinds, strict=True)
+            x[1:-1] if k == IRI else None for x, k in zip(term_list, kinds, strict=True)
         ]
         # snapshot of the asserted statements, before closing in place
         asserted = {p: set(keys) for p, keys in self.facts.items()}
@@ -546,11 +608,19 @@ class Engine:
         terms_ids = {self.ids[t] for t in terms_of_tbox if t in self.ids}
         out = self._clean(schema, asserted, types, kinds, values, terms_ids, type_id)
         errors = self._datatype_errors(term_list, kinds)
-        triples = [(term_list[s], term_list[p], term_list[o]) for s, p, o in out]
-        triples.extend(self._error_triples(errors))
+        blank = False
+        lines = []
+        append = lines.append
+        for s, p, o in out:
+            if kinds[s] == BNODE or kinds[o] == BNODE:
+                blank = True
+            append(f"{term_list[s]} {term_list[p]} {term_list[o]} .")
+        if errors:
+            blank = True
+            lines.extend(error_lines(errors))
         timings["clean"] = time.perf_counter() - t3
         return FastResult(
-            triples,
+            lines,
             errors,
             timings,
             self.n_input,
@@ -559,6 +629,7 @@ class Engine:
                 "chains": len(schema.chains),
                 "classes": len(schema.superclasses),
             },
+            blank,
         )
 
     def _types(self, schema: _Schema, kinds: list[int], type_id: int) -> set[int]:
@@ -650,7 +721,7 @@ class Engine:
                 continue
             yield s, p, o
 
-    def _datatype_errors(self, term_list: list[Any], kinds: list[int]) -> list[str]:
+    def _datatype_errors(self, term_list: list[str], kinds: list[int]) -> list[str]:
         """owlrl's dt-not-type messages, for literals of OWL 2 RL datatypes that are ill-typed.
 
         A lexical form :func:`surely_valid` accepts is one owlrl accepts too; only the others
@@ -660,15 +731,12 @@ class Engine:
         for keys in self.facts.values():
             objects_of.update(key & _MASK for key in keys)
         doubtful = []
-        dtype, value = self.t.datatype, self.t.value
         for i in objects_of:
             if i >= len(kinds) or kinds[i] != LITERAL:
                 continue
-            term = term_list[i]
-            dt = dtype(term)
+            dt, lexical = literal_parts(term_list[i])
             if dt is None or dt not in CHECKED_DATATYPES:
                 continue
-            lexical = value(term)
             if not surely_valid(dt, lexical):
                 doubtful.append((dt, lexical))
         if not doubtful:
@@ -688,12 +756,17 @@ class Engine:
                 )
         return sorted(errors)
 
-    def _error_triples(self, errors: list[str]) -> Iterator[tuple[Any, Any, Any]]:
-        t = self.t
-        for message in errors:
-            node = t.bnode()
-            yield node, t.iri(TYPE), t.iri(ERR_NS + "ErrorMessage")
-            yield node, t.iri(ERR_NS + "error"), t.literal(message)
+
+def error_lines(errors: list[str]) -> Iterator[str]:
+    """owlrl's diagnostics as N-Triples lines: a fresh blank node per message."""
+    import pyoxigraph as ox
+
+    kind, error = nt_iri(TYPE), nt_iri(ERR_NS + "error")
+    message_class = nt_iri(ERR_NS + "ErrorMessage")
+    for message in errors:
+        node = str(ox.BlankNode())
+        yield f"{node} {kind} {message_class} ."
+        yield f"{node} {error} {ox.Literal(message)} ."
 
 
 #: The datatypes owlrl checks literals of: its OWL 2 RL datatypes
@@ -745,21 +818,19 @@ def surely_valid(datatype: str, lexical: str) -> bool:
 
 
 def reason_triples(
-    triples: Iterable[tuple[Any, Any, Any]],
-    tbox_subjects: Iterable[Any],
-    terms: Terms | None = None,
+    triples: Iterable[tuple[Any, Any, Any]], tbox_subjects: Iterable[Any]
 ) -> FastResult:
-    """The cleaned inferences of ``triples`` (TBox and ABox together), as owlrl + clean gives.
+    """The cleaned inferences of ``triples`` (TBox and ABox together, pyoxigraph terms), as
+    owlrl + clean gives.
 
-    Terms are pyoxigraph's unless ``terms`` says otherwise. ``tbox_subjects`` are the IRIs the
-    ontology describes (see :func:`bgraph.reason.tbox_terms`); raises :class:`Unsupported` for
-    input beyond the profile.
+    ``tbox_subjects`` are the IRIs the ontology describes (see :func:`bgraph.reason.tbox_terms`);
+    raises :class:`Unsupported` for input beyond the profile.
     """
-    engine = Engine(terms or OxigraphTerms())
+    engine = Engine()
     t0 = time.perf_counter()
     engine.add_all(triples)
     load = time.perf_counter() - t0
-    result = engine.run(tbox_subjects)
+    result = engine.run(str(t) for t in tbox_subjects)
     result.timings = {"encode": load, **result.timings}
     return result
 
@@ -768,8 +839,32 @@ def fast_closure(
     tbox: Iterable[tuple[Any, Any, Any]], abox: Iterable[tuple[Any, Any, Any]]
 ) -> FastResult:
     """Cleaned inferences of TBox + ABox triples of pyoxigraph terms (``--reasoner fast``)."""
-    import pyoxigraph as ox
-
     tbox = list(tbox)
-    subjects = {s for s, _p, _o in tbox if isinstance(s, ox.NamedNode)}
-    return reason_triples(chain(tbox, abox), subjects)
+    engine = Engine()
+    t0 = time.perf_counter()
+    engine.add_all(tbox)
+    engine.add_all(abox)
+    load = time.perf_counter() - t0
+    result = engine.run(tbox_subjects(str(s) for s, _p, _o in tbox))
+    result.timings = {"encode": load, **result.timings}
+    return result
+
+
+def fast_closure_nt(tbox: bytes | str, abox: Iterable[bytes | str]) -> FastResult:
+    """Cleaned inferences of a TBox and ABox parts given as N-Triples documents written by
+    Oxigraph (``Store.dump``): the store's path, with no Python object per term."""
+    engine = Engine()
+    t0 = time.perf_counter()
+    engine.add_nt(tbox)
+    for part in abox:
+        engine.add_nt(part)
+    load = time.perf_counter() - t0
+    subjects = tbox_subjects(line.split(" ", 1)[0] for line in nt_lines(tbox))
+    result = engine.run(subjects)
+    result.timings = {"encode": load, **result.timings}
+    return result
+
+
+def tbox_subjects(subjects: Iterable[str]) -> set[str]:
+    """The IRI subjects (N-Triples terms) among the TBox's subjects."""
+    return {s for s in subjects if s[:1] == "<"}

@@ -16,7 +16,12 @@ Cleaning policy (what a consumer never sees):
 - blank-node subjects of the ontology's own structures (property-chain lists).
 
 The cache is keyed by the bytes of the input files, the reasoning code and the versions of
-bgraph, pyoxigraph and owlrl; entries are N-Triples read and written by Oxigraph.
+bgraph, pyoxigraph and owlrl; entries are the closure's N-Triples lines (as Oxigraph writes them),
+under a header holding their SHA-256: a damaged entry is recomputed.
+
+A closure travels as N-Triples lines (:attr:`Closure.lines`): the store loads them with
+Oxigraph's parser, ``bgraph reason -o`` writes them sorted; pyoxigraph triples are made from them
+only when asked for (:attr:`Closure.inferred`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -41,15 +47,46 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 @dataclass
 class Closure:
-    """The cleaned inferences of one closure (pyoxigraph triples), and how they were obtained."""
+    """The cleaned inferences of one closure, and how they were obtained."""
 
-    inferred: list[Triple]
+    lines: list[str]  #: N-Triples lines as Oxigraph writes them (no end of line), distinct
     seconds: float = 0.0
     cached: bool = False
     key: str = ""
     raw_count: int = 0
     reasoner: str = "fast"  #: the reasoner that computed it
     note: str = ""  #: e.g. why the fast reasoner handed over to owlrl
+    blank_nodes: bool = field(default=False)  #: some line has a blank node
+
+    @cached_property
+    def inferred(self) -> list[Triple]:
+        """The inferences as pyoxigraph triples (parsed from :attr:`lines` on first use)."""
+        from .fastreason import parse_lines
+
+        return parse_lines(self.lines)
+
+    @property
+    def count(self) -> int:
+        """How many inferred triples."""
+        return len(self.lines)
+
+    def nt(self) -> bytes:
+        """The inferences as an N-Triples document (lines in the closure's order)."""
+        return "".join(line + "\n" for line in self.lines).encode("utf-8")
+
+    def sorted_nt(self) -> str:
+        """The inferences as N-Triples with sorted lines: fixed bytes for fixed data when there
+        are no blank nodes (with some, see :func:`bgraph.export.serialize_triples`)."""
+        return "".join(line + "\n" for line in sorted(self.lines))
+
+
+def _lines_of(triples: Iterable[Triple]) -> tuple[list[str], bool]:
+    """Distinct N-Triples lines of pyoxigraph triples, and whether a blank node is among them."""
+    import pyoxigraph as ox
+
+    lines = list(dict.fromkeys(f"{s} {p} {o} ." for s, p, o in triples))
+    blank = any(isinstance(t, ox.BlankNode) for triple in triples for t in triple[::2])
+    return lines, blank
 
 
 # --- the reference reasoner (rdflib terms: the oracle's side) -------------------------------------
@@ -168,25 +205,46 @@ def content_key(sources: Sequence[Path], reasoner: str) -> str:
     return h.hexdigest()
 
 
-def _read_cache(path: Path) -> list[Triple] | None:
-    import pyoxigraph as ox
+_HEADER = "# bgraph closure sha256="
 
-    if not path.is_file():
-        return None
+
+def _read_cache(path: Path) -> tuple[list[str], bool] | None:
+    """The lines of a cache entry and its blank-node flag; None for none or a damaged one."""
     try:
-        return [(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path))]
-    except (OSError, SyntaxError, ValueError):  # a damaged entry is recomputed, never fatal
+        data = path.read_bytes()
+    except OSError:
         return None
+    head, _, body = data.partition(b"\n")
+    try:
+        fields = head.decode("ascii").removeprefix(_HEADER).split()
+    except UnicodeDecodeError:
+        return None
+    if (
+        not head.startswith(_HEADER.encode())
+        or len(fields) != 2
+        or fields[0] != hashlib.sha256(body).hexdigest()
+        or fields[1] not in ("blank=0", "blank=1")
+    ):
+        return None  # damaged or foreign: recomputed, never fatal
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines, fields[1] == "blank=1"
 
 
-def _write_cache(path: Path, triples: list[Triple]) -> None:
-    import pyoxigraph as ox
-
+def _write_cache(path: Path, closure: Closure) -> None:
+    body = closure.nt()
+    head = f"{_HEADER}{hashlib.sha256(body).hexdigest()} blank={int(closure.blank_nodes)}\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            ox.serialize((ox.Triple(*t) for t in triples), fh, ox.RdfFormat.N_TRIPLES)
+            fh.write(head.encode("ascii"))
+            fh.write(body)
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only or full disk only costs the next run a recomputation
@@ -206,6 +264,61 @@ def compute_closure(
     giving them afresh, so a store is read again rather than held in a list).
 
     With ``use_cache`` and the input files ``sources``, read from (or written to) the cache."""
+
+    def fast() -> Any:
+        from .fastreason import fast_closure
+
+        return fast_closure(tbox, _triples(abox))
+
+    def triples() -> tuple[Sequence[Triple], Iterable[Triple]]:
+        return tbox, _triples(abox)
+
+    if not callable(abox):
+        abox = list(abox)  # read twice when owlrl takes over
+    return _closure(fast, triples, reasoner, use_cache, sources)
+
+
+def compute_closure_nt(
+    tbox: bytes,
+    abox: Callable[[], Iterable[bytes]],
+    reasoner: str = "fast",
+    use_cache: bool = False,
+    sources: Sequence[Path] | None = None,
+) -> Closure:
+    """:func:`compute_closure` of N-Triples documents written by Oxigraph (``Store.dump``): the
+    TBox, and a function giving the ABox's parts. What the store uses: the fast reasoner reads
+    the term strings, no Python object is made per term."""
+
+    def fast() -> Any:
+        from .fastreason import fast_closure_nt
+
+        return fast_closure_nt(tbox, abox())
+
+    def triples() -> tuple[Sequence[Triple], Iterable[Triple]]:
+        from .fastreason import parse_lines
+
+        def parts() -> Iterable[Triple]:
+            for part in abox():
+                yield from parse_lines(_nt_lines(part))
+
+        return parse_lines(_nt_lines(tbox)), parts()
+
+    return _closure(fast, triples, reasoner, use_cache, sources)
+
+
+def _nt_lines(data: bytes) -> Iterable[str]:
+    from .fastreason import nt_lines
+
+    return nt_lines(data)
+
+
+def _closure(
+    fast: Callable[[], Any],
+    triples: Callable[[], tuple[Sequence[Triple], Iterable[Triple]]],
+    reasoner: str,
+    use_cache: bool,
+    sources: Sequence[Path] | None,
+) -> Closure:
     if reasoner not in REASONERS:
         from .errors import UsageError
 
@@ -217,27 +330,36 @@ def compute_closure(
         path = cache_dir() / f"closure-{key[:32]}.nt"
         cached = _read_cache(path)
         if cached is not None:
+            lines, blank = cached
             seconds = time.perf_counter() - start
-            return Closure(cached, seconds, True, key, len(cached), reasoner)
+            return Closure(lines, seconds, True, key, len(lines), reasoner, blank_nodes=blank)
     note = ""
     closure: Closure | None = None
     if reasoner == "fast":
-        from .fastreason import Unsupported, fast_closure
+        from .fastreason import Unsupported
 
-        if not callable(abox):
-            abox = list(abox)  # owlrl may need it again
         try:
-            result = fast_closure(tbox, _triples(abox))
+            result = fast()
         except Unsupported as exc:
             note = f"the fast reasoner does not cover this input ({exc}); used owlrl"
         else:
             seconds = time.perf_counter() - start
-            closure = Closure(result.triples, seconds, False, key, len(result.triples), "fast")
+            closure = Closure(
+                result.lines,
+                seconds,
+                False,
+                key,
+                len(result.lines),
+                "fast",
+                blank_nodes=result.blank_nodes,
+            )
     if closure is None:
-        kept, raw = owlrl_closure(tbox, _triples(abox))
-        closure = Closure(kept, time.perf_counter() - start, False, key, raw, "owlrl", note)
+        kept, raw = owlrl_closure(*triples())
+        lines, blank = _lines_of(kept)
+        seconds = time.perf_counter() - start
+        closure = Closure(lines, seconds, False, key, raw, "owlrl", note, blank_nodes=blank)
     if path is not None:
-        _write_cache(path, closure.inferred)
+        _write_cache(path, closure)
     return closure
 
 
@@ -245,12 +367,26 @@ def _triples(abox: Iterable[Triple] | Callable[[], Iterable[Triple]]) -> Iterabl
     return abox() if callable(abox) else abox
 
 
-def inference_stats(inferred: Iterable[Triple]) -> dict[str, Counter[str]]:
-    """Inferred triples counted per property IRI, and rdf:type triples per class IRI."""
+def inference_stats(inferred: Iterable[Triple] | Closure) -> dict[str, Counter[str]]:
+    """Inferred triples counted per property IRI, and rdf:type triples per class IRI (of
+    pyoxigraph triples, or of a closure's lines)."""
     props: Counter[str] = Counter()
     classes: Counter[str] = Counter()
-    for _s, p, o in inferred:
-        props[p.value] += 1
-        if p.value == RDF_TYPE:
+    if isinstance(inferred, Closure):
+        type_term = f"<{RDF_TYPE}>"
+        for line in inferred.lines:
+            _s, p, rest = line.split(" ", 2)
+            props[p] += 1
+            if p == type_term:
+                classes[rest[:-2]] += 1
+        from .fastreason import term_value
+
+        return {
+            "properties": Counter({term_value(p): n for p, n in props.items()}),
+            "classes": Counter({term_value(c): n for c, n in classes.items()}),
+        }
+    for _s, pt, o in inferred:
+        props[pt.value] += 1
+        if pt.value == RDF_TYPE:
             classes[o.value] += 1
     return {"properties": props, "classes": classes}

@@ -66,13 +66,24 @@ def reason(
             raise UsageError(f"-o {output}: is a directory; give a file name")
         fmt = rdf_format("turtle") if str(output) == "-" else rdf_format_for_path(output)
     opened = open_dataset(
-        list(paths), reasoner=reasoner, union=False, cluster=False, use_cache=not no_cache
+        list(paths),
+        reasoner=reasoner,
+        union=False,
+        cluster=False,
+        use_cache=not no_cache,
+        keep_inferred=False,  # reported and written from the closure itself
     )
     assert opened.info is not None and opened.info.closure is not None
     closure = opened.info.closure
     report = build_report(opened, closure)
     if output is not None and fmt is not None:
-        write_output(serialize_triples(closure.inferred, fmt), output)
+        if fmt.name in ("nt", "nquads") and not closure.blank_nodes:
+            # the closure's lines are Oxigraph's N-Triples: sorted, they are what
+            # serialize_triples writes (which canonicalises blank nodes first)
+            text = closure.sorted_nt()
+        else:
+            text = serialize_triples(closure.inferred, fmt)
+        write_output(text, output)
     to_stderr = output is not None and str(output) == "-"
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False), err=to_stderr)
@@ -149,6 +160,9 @@ def _data_triples(opened: Any) -> int:
     sizes = opened.info.graphs if opened.info else {}
     if sizes.get(FACTS_GRAPH):
         return sizes[FACTS_GRAPH]  # claim graphs are subsets of the facts
+    data = [g for g in sizes if g not in (ONTOLOGY_GRAPH, INFERRED_GRAPH, PROVENANCE_GRAPH)]
+    if len(data) == 1 and opened.info and not opened.info.union:
+        return sizes[data[0]]  # one data graph (a triples file), the default graph empty
     skip = ", ".join(f"<{g}>" for g in (ONTOLOGY_GRAPH, INFERRED_GRAPH, PROVENANCE_GRAPH))
     text = (
         "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } "
@@ -163,7 +177,7 @@ def build_report(opened: Any, closure: Any) -> dict[str, Any]:
     from ..reason import inference_stats
 
     tbox = _tbox(opened)
-    stats = inference_stats(closure.inferred)
+    stats = inference_stats(closure)
 
     def rows(counter: Any, explain: Any) -> list[dict[str, Any]]:
         ordered = sorted(counter.items(), key=lambda kv: (-kv[1], curie(kv[0])))
@@ -185,7 +199,7 @@ def build_report(opened: Any, closure: Any) -> dict[str, Any]:
         "cache_key": closure.key[:16],
         "ontology_triples": tbox.size,
         "data_triples": _data_triples(opened),
-        "inferred": len(closure.inferred),
+        "inferred": closure.count,
         "raw": None if closure.cached else closure.raw_count,
         "properties": rows(stats["properties"], explain_property),
         "classes": rows(stats["classes"], explain_class),
