@@ -259,3 +259,43 @@ def test_rdflib_view_of_a_built_store(enriched_store, built: Path) -> None:
     assert len(view.get_context(URIRef(str(INFERRED_GRAPH)))) == enriched_store.info.inferred
     with pytest.raises((OSError, RuntimeError)):
         view.add((ballard, name, Literal("x"), URIRef(str(FACTS_GRAPH))))
+
+
+def test_blank_nodes_keep_their_identity_in_the_inferred_graph_and_the_union(
+    tmp_path: Path,
+) -> None:
+    """Oxigraph's loader gives blank nodes fresh identities: inferences about a blank node of
+    the data, and the union, must name the very node the data holds."""
+    import pyoxigraph as ox
+
+    data = tmp_path / "blank.ttl"
+    data.write_text(
+        "@prefix bg: <https://w3id.org/bgraph/ontology/> .\n"
+        "_:perf bg:performer <urn:ex:actor> ; bg:inWork <urn:ex:show> ;"
+        ' bg:character [ <https://schema.org/name> "Somebody \\"quoted\\""@en ] .\n'
+        '<urn:ex:show> bg:numberOfEpisodes "x"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    )
+    opened = open_dataset([data], cluster=False)
+    store = opened.store
+    asserted = {
+        t
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(data.resolve().as_uri()))
+        for t in (q.subject, q.object)
+        if isinstance(t, ox.BlankNode)
+    }
+    inferred = list(store.quads_for_pattern(None, None, None, ox.NamedNode(str(INFERRED_GRAPH))))
+    about = {t for q in inferred for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
+    errors = {q.subject for q in inferred if q.predicate.value.endswith("#error")}
+    assert len(asserted) == 2 and asserted <= about and about - asserted == errors
+    assert len(errors) == 1  # owlrl's report of the ill-typed integer
+    union = {
+        (q.subject, q.predicate, q.object)
+        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    }
+    named = {
+        (q.subject, q.predicate, q.object)
+        for q in store
+        if not isinstance(q.graph_name, ox.DefaultGraph)
+    }
+    assert union == named
+    assert opened.info is not None and opened.info.union == len(union)

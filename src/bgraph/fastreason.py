@@ -115,6 +115,7 @@ SUPPORTED_TYPES = frozenset(
 _SCHEMA_PREDICATES = (SUBCLASS, SUBPROP, DOMAIN, RANGE, EQCLASS, EQPROP, INVERSE, CHAIN)
 
 IRI, BNODE, LITERAL = 0, 1, 2
+_AXIOMATIC_TERMS = tuple("<" + ns for ns in AXIOMATIC_NS)
 _SHIFT = 32
 _MASK = (1 << _SHIFT) - 1
 
@@ -200,11 +201,24 @@ class FastResult:
     input_triples: int = 0
     rules: dict[str, int] = field(default_factory=dict)
     blank_nodes: bool = False  #: some inferred triple has a blank node
+    #: inferred triples per property IRI, and rdf:type triples per class IRI
+    stats: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @cached_property
     def triples(self) -> list[tuple[Any, Any, Any]]:
         """The inferences as pyoxigraph triples (parsed from :attr:`lines` on first use)."""
         return parse_lines(self.lines)
+
+
+class _Values:
+    """The IRI of a term id (None for a blank node or literal), made when asked for."""
+
+    def __init__(self, term_list: list[str], kinds: list[int]) -> None:
+        self._terms = term_list
+        self._kinds = kinds
+
+    def __getitem__(self, i: int) -> str | None:
+        return self._terms[i][1:-1] if self._kinds[i] == IRI else None
 
 
 class _Schema:
@@ -230,6 +244,7 @@ class Engine:
         self.ids: dict[str, int] = {}
         self.facts: dict[int, set[int]] = defaultdict(set)  # predicate -> {s << 32 | o}
         self.n_input = 0
+        self.literal_subjects = False  #: only from Python triples: no store holds one
 
     # -- input --------------------------------------------------------------------------------
 
@@ -266,6 +281,8 @@ class Engine:
         n = 0
         for st, pt, ot in triples:
             s, p, o = str(st), str(pt), str(ot)
+            if s[0] == '"':
+                self.literal_subjects = True
             si = ids.get(s)
             if si is None:
                 si = ids[s] = len(ids)
@@ -295,7 +312,7 @@ class Engine:
         for key in self.facts.get(self._id(pred), ()):
             yield key >> _SHIFT, key & _MASK
 
-    def compile(self, kinds: list[int], values: list[str | None]) -> _Schema:
+    def compile(self, kinds: list[int], values: _Values) -> _Schema:
         def is_vocab(i: int) -> bool:
             v = values[i]
             return v is not None and kinds[i] == IRI and v.startswith(AXIOMATIC_NS)
@@ -308,8 +325,8 @@ class Engine:
                 raise Unsupported("a predicate that is not an IRI")
             if v is not None and v.startswith(AXIOMATIC_NS) and v not in SUPPORTED_PREDICATES:
                 raise Unsupported(f"the data uses <{v}>")
-        for key in self.facts.get(type_id, ()):
-            o = key & _MASK
+        type_classes = {key & _MASK for key in self.facts.get(type_id, ())}
+        for o in type_classes:
             v = values[o]
             if is_vocab(o) and v not in SUPPORTED_TYPES:
                 raise Unsupported(f"a resource is typed <{v}>")
@@ -441,8 +458,8 @@ class Engine:
             rngs[p].update(supers(c))
         schema.dom_types = {p: frozenset(cs) for p, cs in doms.items()}
         schema.rng_types = {p: frozenset(cs) for p, cs in rngs.items()}
-        for key in self.facts.get(type_id, ()):
-            supers(key & _MASK)
+        for c in type_classes:
+            supers(c)
 
         # 4. schema output: transitive sub-class/property and the equivalences they imply
         sco, eqc = self._id(SUBCLASS), self._id(EQCLASS)
@@ -586,13 +603,16 @@ class Engine:
         ):
             self._id(iri)  # mint the vocabulary first: kinds and values cover every id
         term_list = list(self.ids)
-        kinds = [kind_of(x) for x in term_list]
-        values: list[str | None] = [
-            x[1:-1] if k == IRI else None for x, k in zip(term_list, kinds, strict=True)
-        ]
-        # snapshot of the asserted statements, before closing in place
-        asserted = {p: set(keys) for p, keys in self.facts.items()}
+        kinds = [IRI if x[0] == "<" else BNODE if x[0] == "_" else LITERAL for x in term_list]
+        if any(x.startswith("<<") for x in term_list):
+            raise Unsupported("RDF 1.2 triple terms")
+        values = _Values(term_list, kinds)
         self._schema = schema = self.compile(kinds, values)
+        # the predicates the rules can add statements to (never an RDF/OWL one, never rdf:type:
+        # compile refuses axioms that would); their asserted statements, before closing in place
+        derivable = {q for tmpl in schema.templates.values() for q, _ in tmpl}
+        derivable.update(result for _f, _s, result in schema.chains)
+        asserted = {p: set(self.facts[p]) for p in derivable if p in self.facts}
         timings["compile"] = time.perf_counter() - t0
 
         t1 = time.perf_counter()
@@ -601,23 +621,32 @@ class Engine:
 
         t2 = time.perf_counter()
         type_id = self._id(TYPE)
-        types = self._types(schema, kinds, type_id)
+        stated, by_class = self._types(schema, kinds, type_id)
         timings["types"] = time.perf_counter() - t2
 
         t3 = time.perf_counter()
         terms_ids = {self.ids[t] for t in terms_of_tbox if t in self.ids}
-        out = self._clean(schema, asserted, types, kinds, values, terms_ids, type_id)
+        vocab_ids = {i for i, x in enumerate(term_list) if x.startswith(_AXIOMATIC_TERMS)}
+        lines: list[str] = []
+        counts: dict[str, int] = {}
+        classes: dict[str, int] = {}
+        self._clean_statements(
+            derivable, asserted, kinds, term_list, vocab_ids, terms_ids, lines, counts
+        )
+        self._clean_types(
+            by_class, stated, type_id, term_list, vocab_ids, terms_ids, lines, counts, classes
+        )
+        self._clean_schema(schema, asserted, kinds, term_list, vocab_ids, lines, counts)
+        blank = BNODE in kinds and any(
+            line[:2] == "_:" or split_line(line)[2][:2] == "_:" for line in lines
+        )
         errors = self._datatype_errors(term_list, kinds)
-        blank = False
-        lines = []
-        append = lines.append
-        for s, p, o in out:
-            if kinds[s] == BNODE or kinds[o] == BNODE:
-                blank = True
-            append(f"{term_list[s]} {term_list[p]} {term_list[o]} .")
         if errors:
             blank = True
             lines.extend(error_lines(errors))
+            counts[TYPE] = counts.get(TYPE, 0) + len(errors)
+            counts[ERR_NS + "error"] = len(errors)
+            classes[ERR_NS + "ErrorMessage"] = len(errors)
         timings["clean"] = time.perf_counter() - t3
         return FastResult(
             lines,
@@ -630,112 +659,157 @@ class Engine:
                 "classes": len(schema.superclasses),
             },
             blank,
+            {"properties": counts, "classes": classes},
         )
 
-    def _types(self, schema: _Schema, kinds: list[int], type_id: int) -> set[int]:
-        """Every (node << 32 | class) of the closure: domain, range, asserted, widened."""
-        types: set[int] = set()
-        add = types.add
+    def _types(
+        self, schema: _Schema, kinds: list[int], type_id: int
+    ) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+        """The nodes of each class: as stated, and in the closure (stated, domain, range,
+        widened by the super-classes)."""
+        facts = self.facts
         superclasses = schema.superclasses
-        for p, keys in self.facts.items():
+        literal_subjects = self.literal_subjects
+        stated: dict[int, set[int]] = defaultdict(set)
+        for key in facts.get(type_id, ()):
+            stated[key & _MASK].add(key >> _SHIFT)
+        by_class: dict[int, set[int]] = defaultdict(set)
+        for c, nodes in stated.items():
+            if literal_subjects:
+                nodes = {n for n in nodes if kinds[n] != LITERAL}
+            for d in superclasses.get(c, ()):
+                by_class[d] |= nodes
+        for p, keys in facts.items():
             if p == type_id:
-                for key in keys:
-                    s = key >> _SHIFT
-                    if kinds[s] == LITERAL:
-                        continue
-                    base = s << _SHIFT
-                    for c in superclasses.get(key & _MASK, ()):
-                        add(base | c)
                 continue
             dom = schema.dom_types.get(p)
-            rng = schema.rng_types.get(p)
             if dom:
-                for s in {key >> _SHIFT for key in keys}:
-                    if kinds[s] != LITERAL:
-                        base = s << _SHIFT
-                        for c in dom:
-                            add(base | c)
+                subjects = {key >> _SHIFT for key in keys}
+                if literal_subjects:
+                    subjects = {n for n in subjects if kinds[n] != LITERAL}
+                for c in dom:
+                    by_class[c] |= subjects
+            rng = schema.rng_types.get(p)
             if rng:
-                for o in {key & _MASK for key in keys}:
-                    if kinds[o] != LITERAL:
-                        base = o << _SHIFT
-                        for c in rng:
-                            add(base | c)
-        return types
+                objects = {key & _MASK for key in keys}
+                objects = {n for n in objects if kinds[n] != LITERAL}
+                for c in rng:
+                    by_class[c] |= objects
+        return stated, by_class
 
-    def _clean(
+    def _clean_statements(
         self,
-        schema: _Schema,
+        derivable: set[int],
         asserted: dict[int, set[int]],
-        types: set[int],
         kinds: list[int],
-        values: list[str | None],
+        term_list: list[str],
+        vocab_ids: set[int],
         terms: set[int],
-        type_id: int,
-    ) -> Iterator[tuple[int, int, int]]:
-        """The inferred statements that :func:`bgraph.reason.is_noise` keeps, minus asserted."""
+        lines: list[str],
+        counts: dict[str, int],
+    ) -> None:
+        """The inferred statements other than types that :func:`bgraph.reason.is_noise` keeps,
+        minus the asserted ones, as N-Triples lines."""
         first, rest = self._id(FIRST), self._id(REST)
-        noise_types = {self._id(v) for v in NOISE_TYPES}
-        n = len(kinds)
-
-        def vocab(i: int) -> bool:
-            v = values[i] if i < n else None
-            return v is not None and v.startswith(AXIOMATIC_NS)
-
-        # ordinary statements
-        for p, keys in self.facts.items():
-            if p == type_id or p < 0:
-                continue  # types come below; virtual chain properties are internal
+        append = lines.append
+        for p in sorted(derivable):
+            if p < 0 or p in vocab_ids:
+                continue  # virtual chain properties are internal; vocabulary ones not derived
+            keys = self.facts.get(p)
+            if not keys:
+                continue
             new = keys - asserted[p] if p in asserted else keys
             if not new:
                 continue
-            p_vocab = vocab(p)
+            pt = term_list[p]
+            list_pred = p in (first, rest)
+            before = len(lines)
             for key in new:
-                s, o = key >> _SHIFT, key & _MASK
+                s = key >> _SHIFT
                 ks = kinds[s]
-                if ks == LITERAL:
+                if ks == LITERAL or s in vocab_ids:
                     continue
-                if ks == IRI and vocab(s):
+                if ks == BNODE and (s in terms or list_pred):
                     continue
-                if ks == BNODE and (s in terms or p in (first, rest)):
-                    continue
-                if p_vocab:  # sub/equivalent axioms come from the schema output only
-                    continue
-                yield s, p, o
-        # types
-        asserted_types = asserted.get(type_id, set())
-        for key in types:
-            if key in asserted_types:
+                append(f"{term_list[s]} {pt} {term_list[key & _MASK]} .")
+            if len(lines) > before:
+                counts[pt[1:-1]] = counts.get(pt[1:-1], 0) + len(lines) - before
+
+    def _clean_types(
+        self,
+        by_class: dict[int, set[int]],
+        stated: dict[int, set[int]],
+        type_id: int,
+        term_list: list[str],
+        vocab_ids: set[int],
+        terms: set[int],
+        lines: list[str],
+        counts: dict[str, int],
+        classes: dict[str, int],
+    ) -> None:
+        """The inferred types the cleaning keeps (no noise classes, no vocabulary, not about
+        the ontology's own terms), minus the stated ones."""
+        noise_types = {self._id(v) for v in NOISE_TYPES}
+        tt = term_list[type_id]
+        total = 0
+        for c in sorted(by_class):
+            if c in noise_types or c in vocab_ids:
                 continue
-            s, c = key >> _SHIFT, key & _MASK
-            if c in noise_types or vocab(c) or s in terms:
+            nodes = by_class[c] - stated.get(c, set())
+            nodes -= terms
+            nodes -= vocab_ids
+            if not nodes:
                 continue
-            if kinds[s] == IRI and vocab(s):
+            ct = term_list[c]
+            lines.extend([f"{term_list[s]} {tt} {ct} ." for s in nodes])
+            classes[term_value(ct)] = len(nodes)
+            total += len(nodes)
+        if total:
+            counts[TYPE] = counts.get(TYPE, 0) + total
+
+    def _clean_schema(
+        self,
+        schema: _Schema,
+        asserted: dict[int, set[int]],
+        kinds: list[int],
+        term_list: list[str],
+        vocab_ids: set[int],
+        lines: list[str],
+        counts: dict[str, int],
+    ) -> None:
+        """The schema's sub/equivalent class and property statements between IRIs, minus the
+        asserted ones (nothing derives those predicates: the facts are the asserted ones)."""
+        for s, p, o in sorted(schema.schema_out):
+            if kinds[o] != IRI or o in vocab_ids or s in vocab_ids:
                 continue
-            yield s, type_id, c
-        # schema
-        for s, p, o in schema.schema_out:
-            if kinds[o] != IRI or vocab(o) or vocab(s):
+            if (s << _SHIFT | o) in self.facts.get(p, ()):
                 continue
-            if (s << _SHIFT | o) in asserted.get(p, ()):
-                continue
-            yield s, p, o
+            lines.append(f"{term_list[s]} {term_list[p]} {term_list[o]} .")
+            pv = term_list[p][1:-1]
+            counts[pv] = counts.get(pv, 0) + 1
 
     def _datatype_errors(self, term_list: list[str], kinds: list[int]) -> list[str]:
         """owlrl's dt-not-type messages, for literals of OWL 2 RL datatypes that are ill-typed.
 
         A lexical form :func:`surely_valid` accepts is one owlrl accepts too; only the others
         are given to owlrl's own checks (so owlrl and rdflib are imported only for data that has
-        such literals, and the answer is owlrl's either way)."""
-        objects_of = set()
-        for keys in self.facts.values():
-            objects_of.update(key & _MASK for key in keys)
+        such literals, and the answer is owlrl's either way). owlrl checks objects: a literal
+        is one (no store has literal subjects; Python triples may)."""
+        if self.literal_subjects:
+            objects_of: set[int] = set()
+            for keys in self.facts.values():
+                objects_of.update(key & _MASK for key in keys)
+            literals: Iterable[int] = (i for i in objects_of if kinds[i] == LITERAL)
+        else:
+            literals = (i for i, k in enumerate(kinds) if k == LITERAL)
         doubtful = []
-        for i in objects_of:
-            if i >= len(kinds) or kinds[i] != LITERAL:
-                continue
-            dt, lexical = literal_parts(term_list[i])
-            if dt is None or dt not in CHECKED_DATATYPES:
+        checked = CHECKED_DATATYPES
+        for i in literals:
+            term = term_list[i]
+            if term[-1] != ">":
+                continue  # simple or language-tagged
+            dt, lexical = literal_parts(term)
+            if dt is None or dt not in checked:
                 continue
             if not surely_valid(dt, lexical):
                 doubtful.append((dt, lexical))

@@ -57,6 +57,8 @@ class Closure:
     reasoner: str = "fast"  #: the reasoner that computed it
     note: str = ""  #: e.g. why the fast reasoner handed over to owlrl
     blank_nodes: bool = field(default=False)  #: some line has a blank node
+    #: counts per property and class IRI when the reasoner gave them (see inference_stats)
+    stats: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def inferred(self) -> list[Triple]:
@@ -352,6 +354,7 @@ def _closure(
                 len(result.lines),
                 "fast",
                 blank_nodes=result.blank_nodes,
+                stats=result.stats,
             )
     if closure is None:
         kept, raw = owlrl_closure(*triples())
@@ -372,6 +375,8 @@ def inference_stats(inferred: Iterable[Triple] | Closure) -> dict[str, Counter[s
     pyoxigraph triples, or of a closure's lines)."""
     props: Counter[str] = Counter()
     classes: Counter[str] = Counter()
+    if isinstance(inferred, Closure) and inferred.stats:
+        return {name: Counter(counts) for name, counts in inferred.stats.items()}
     if isinstance(inferred, Closure):
         type_term = f"<{RDF_TYPE}>"
         for line in inferred.lines:
