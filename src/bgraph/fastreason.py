@@ -630,16 +630,24 @@ class Engine:
         lines: list[str] = []
         counts: dict[str, int] = {}
         classes: dict[str, int] = {}
-        self._clean_statements(
+        blank_statements = self._clean_statements(
             derivable, asserted, kinds, term_list, vocab_ids, terms_ids, lines, counts
         )
-        self._clean_types(
-            by_class, stated, type_id, term_list, vocab_ids, terms_ids, lines, counts, classes
+        bnodes = {i for i, k in enumerate(kinds) if k == BNODE} if BNODE in kinds else set()
+        blank_types = self._clean_types(
+            by_class,
+            stated,
+            type_id,
+            term_list,
+            vocab_ids,
+            terms_ids,
+            bnodes,
+            lines,
+            counts,
+            classes,
         )
         self._clean_schema(schema, asserted, kinds, term_list, vocab_ids, lines, counts)
-        blank = BNODE in kinds and any(
-            line[:2] == "_:" or split_line(line)[2][:2] == "_:" for line in lines
-        )
+        blank = blank_statements or blank_types  # (schema statements are between IRIs)
         errors = self._datatype_errors(term_list, kinds)
         if errors:
             blank = True
@@ -707,11 +715,12 @@ class Engine:
         terms: set[int],
         lines: list[str],
         counts: dict[str, int],
-    ) -> None:
+    ) -> bool:
         """The inferred statements other than types that :func:`bgraph.reason.is_noise` keeps,
-        minus the asserted ones, as N-Triples lines."""
+        minus the asserted ones, as N-Triples lines; whether one has a blank node."""
         first, rest = self._id(FIRST), self._id(REST)
         append = lines.append
+        blank = False
         for p in sorted(derivable):
             if p < 0 or p in vocab_ids:
                 continue  # virtual chain properties are internal; vocabulary ones not derived
@@ -731,9 +740,13 @@ class Engine:
                     continue
                 if ks == BNODE and (s in terms or list_pred):
                     continue
-                append(f"{term_list[s]} {pt} {term_list[key & _MASK]} .")
+                o = key & _MASK
+                if ks == BNODE or kinds[o] == BNODE:
+                    blank = True
+                append(f"{term_list[s]} {pt} {term_list[o]} .")
             if len(lines) > before:
                 counts[pt[1:-1]] = counts.get(pt[1:-1], 0) + len(lines) - before
+        return blank
 
     def _clean_types(
         self,
@@ -743,15 +756,17 @@ class Engine:
         term_list: list[str],
         vocab_ids: set[int],
         terms: set[int],
+        bnodes: set[int],
         lines: list[str],
         counts: dict[str, int],
         classes: dict[str, int],
-    ) -> None:
+    ) -> bool:
         """The inferred types the cleaning keeps (no noise classes, no vocabulary, not about
-        the ontology's own terms), minus the stated ones."""
+        the ontology's own terms), minus the stated ones; whether one is of a blank node."""
         noise_types = {self._id(v) for v in NOISE_TYPES}
         tt = term_list[type_id]
         total = 0
+        blank = False
         for c in sorted(by_class):
             if c in noise_types or c in vocab_ids:
                 continue
@@ -761,11 +776,14 @@ class Engine:
             if not nodes:
                 continue
             ct = term_list[c]
+            if bnodes and not blank:
+                blank = not nodes.isdisjoint(bnodes)
             lines.extend([f"{term_list[s]} {tt} {ct} ." for s in nodes])
             classes[term_value(ct)] = len(nodes)
             total += len(nodes)
         if total:
             counts[TYPE] = counts.get(TYPE, 0) + total
+        return blank
 
     def _clean_schema(
         self,

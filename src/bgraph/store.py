@@ -128,6 +128,12 @@ def build_store(
 
     Built in a sibling temporary directory and moved into place at the end, so an interrupted or
     failed build never leaves a half-written store behind (nor destroys the previous one).
+
+    The dataset is loaded and closed in RAM, then written to disk by one bulk load of its
+    N-Quads and of each graph's N-Triples (the union: the default graph, where the store keeps a
+    triple once). Reading RocksDB back to reason and to unite, and bulk-loading it several
+    times, cost more than all the rest (1M triples: dumps 35 s, loads 42 s). One load also
+    keeps blank nodes one node each across graphs: its parser relabels them consistently.
     """
     import pyoxigraph as ox
 
@@ -135,12 +141,34 @@ def build_store(
     _check_target(out, force)
     out = out.resolve()
     tmp = out.with_name(f".{out.name}.building")
+    dump = out.with_name(f".{out.name}.nq")
     if tmp.exists():
         shutil.rmtree(tmp)
     try:
-        store = ox.Store(str(tmp))
-        info = fill_store(store, paths, reasoner=reasoner, progress=progress)
+        memory = ox.Store()
+        info = fill_store(
+            memory, paths, reasoner=reasoner, progress=progress, union=False, keep_inferred=False
+        )
         t0 = time.perf_counter()
+        if progress:
+            progress("writing")
+        nt, nq = ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS
+        closure = info.closure
+        with open(dump, "wb") as fh:
+            memory.dump(fh, format=nq)
+            for g in memory.named_graphs():
+                memory.dump(fh, format=nt, from_graph=g)  # the union
+            if closure is not None and closure.lines:  # bgg:inferred, and in the union
+                graph = f" <{INFERRED_GRAPH}> ."
+                fh.write("".join(line[:-2] + graph + "\n" for line in closure.lines).encode())
+                fh.write(closure.nt())
+                info.graphs = dict(sorted({**info.graphs, INFERRED_GRAPH: closure.count}.items()))
+                info.quads += closure.count
+        del memory
+        store = ox.Store(str(tmp))
+        store.bulk_load(path=str(dump), format=nq)
+        dump.unlink()
+        info.union = _count(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
         store.flush()
         store.optimize()
         info.timings["index"] = round(info.timings["index"] + time.perf_counter() - t0, 3)
@@ -158,6 +186,7 @@ def build_store(
         return info
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        dump.unlink(missing_ok=True)
         raise
 
 
