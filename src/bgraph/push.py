@@ -1,12 +1,19 @@
 """Past one machine: push the enriched dataset to a SPARQL server, and query a remote endpoint.
 
-:func:`push_dataset` speaks the SPARQL 1.1 Graph Store HTTP Protocol, which Oxigraph server,
-Fuseki, Virtuoso, GraphDB, QLever and Amazon Neptune implement: each named graph is sent as
-N-Triples in batches (``PUT`` for the first batch of a graph when replacing, ``POST`` after), with
-retries and exponential back-off on connection errors, 429 and 5xx. Blank nodes are scoped to
-one request, so every triple that mentions a blank node travels in the same request. At the end
-the number of triples of each graph is read back through the server's SPARQL endpoint and
-compared: a push that lost data fails loudly.
+:func:`push_dataset` speaks the SPARQL 1.1 Graph Store HTTP Protocol (tested against
+``oxigraph serve`` and Virtuoso 7): each named graph is sent as N-Triples in batches (``PUT``
+for the first batch of a graph when replacing, ``POST`` after), with retries and exponential
+back-off on connection errors, 429 and 5xx, and HTTP basic or digest authentication
+(:func:`bgraph.upstream.auth_for`). Blank nodes are scoped to one request, so every triple that
+mentions a blank node travels in the same request. After each batch a state file records what
+the server holds, so that a push that failed half-way continues where it stopped
+(``resume=True``). At the end the number of triples of each graph is read back through the
+server's SPARQL endpoint and compared: a push that lost data fails loudly.
+
+Virtuoso's Graph Store endpoints (``/sparql-graph-crud``, ``/sparql-graph-crud-auth``) have no
+default graph (Virtuoso's default graph is every graph): there the union goes to the named graph
+:data:`bgraph.upstream.UNION_GRAPH`, which ``bgraph serve --endpoint`` and ``bgraph query
+--endpoint`` read as the default graph.
 
 :func:`query_endpoint` runs a (vetted, read-only) query on a remote SPARQL endpoint and returns
 a :class:`bgraph.store.Answer` (pyoxigraph terms, read by Oxigraph's parsers), so
@@ -15,13 +22,18 @@ a :class:`bgraph.store.Answer` (pyoxigraph terms, read by Oxigraph's parsers), s
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import BgraphError, UsageError
+from .errors import UsageError
+from .upstream import UNION_GRAPH, RemoteError, auth_for, status_message, vet_remote
 
 ProgressFn = Callable[[int, int | None, str], None]
 DEFAULT = ""  #: the key of the default graph in a QuadSource
@@ -29,9 +41,8 @@ DEFAULT = ""  #: the key of the default graph in a QuadSource
 _NT = "application/n-triples"
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
-
-class RemoteError(BgraphError):
-    """The remote server refused, failed or could not be reached."""
+__all__ = ["UNION_GRAPH", "PushOptions", "PushReport", "RemoteError", "push_dataset"]
+VIRTUOSO_GSP = ("/sparql-graph-crud", "/sparql-graph-crud-auth")
 
 
 @dataclass
@@ -47,6 +58,12 @@ class PushOptions:
     password: str | None = None
     query_endpoint: str | None = None
     backoff: float = 0.5
+    auth: str = "auto"  #: basic, digest or auto (digest when the server's challenge asks)
+    #: the named graph that receives the union instead of the server's default graph (None:
+    #: the default graph; Virtuoso's Graph Store endpoints: UNION_GRAPH)
+    union_graph: str | None = None
+    resume: bool = False  #: continue the push that the state file describes
+    state: Path | None = None  #: the state file (default: .bgraph-push-<endpoint hash>.json)
 
 
 @dataclass
@@ -56,6 +73,8 @@ class PushReport:
     requests: int = 0
     retried: int = 0
     seconds: float = 0.0
+    skipped: int = 0  #: batches a resumed push did not send again
+    union_graph: str | None = None  #: where the union went, when not to the default graph
 
 
 @dataclass
@@ -73,15 +92,34 @@ def check_url(url: str, what: str = "--endpoint") -> str:
 
 
 def sparql_url_for(gsp_url: str) -> str:
-    """The SPARQL query URL next to a Graph Store URL (Oxigraph /store -> /query, Fuseki
-    /data -> /sparql); other servers answer both on one URL."""
+    """The SPARQL query URL next to a Graph Store URL (Oxigraph /store -> /query, Virtuoso
+    /sparql-graph-crud[-auth] -> /sparql, Fuseki /data -> /sparql); other servers answer both
+    on one URL."""
     parts = urlsplit(gsp_url)
-    path = parts.path
-    for gsp, query in (("/store", "/query"), ("/data", "/sparql"), ("/rdf-graphs/service", "")):
+    path = parts.path.rstrip("/")
+    pairs = (
+        ("/store", "/query"),
+        ("/sparql-graph-crud-auth", "/sparql"),
+        ("/sparql-graph-crud", "/sparql"),
+        ("/data", "/sparql"),
+        ("/rdf-graphs/service", ""),
+    )
+    for gsp, query in pairs:
         if path.endswith(gsp):
             path = path[: -len(gsp)] + query
             break
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def is_virtuoso_gsp(url: str) -> bool:
+    """Virtuoso's Graph Store endpoints, which have no default graph."""
+    return urlsplit(url).path.rstrip("/").endswith(VIRTUOSO_GSP)
+
+
+def state_path(endpoint: str) -> Path:
+    """The default state file of a push to ``endpoint`` (in the current directory)."""
+    digest = hashlib.sha256(endpoint.encode("utf-8")).hexdigest()[:12]
+    return Path(f".bgraph-push-{digest}.json")
 
 
 # -- sources --------------------------------------------------------------------------------------
@@ -141,7 +179,11 @@ def _union_of(
 def push_dataset(
     source: QuadSource, options: PushOptions, progress: ProgressFn | None = None
 ) -> PushReport:
-    """Send every graph of ``source`` to ``options.endpoint``; check the counts; report."""
+    """Send every graph of ``source`` to ``options.endpoint``; check the counts; report.
+
+    After each batch the state file records how far the push got; with ``options.resume`` a
+    push that failed continues from there (the same source, batch size and target required),
+    and a push that succeeded removes the file."""
     import httpx
 
     check_url(options.endpoint)
@@ -149,6 +191,8 @@ def push_dataset(
         raise UsageError("--batch must be at least 1")
     if options.retries < 0:
         raise UsageError("--retries must be zero or more")
+    if options.auth not in ("auto", "basic", "digest"):
+        raise UsageError(f"--auth {options.auth!r}: basic, digest or auto")
     query_url = check_url(options.query_endpoint or sparql_url_for(options.endpoint), "--query")
     graphs = dict(source.graphs)
     if options.only_graph is not None:
@@ -158,33 +202,123 @@ def push_dataset(
         graphs = {options.only_graph: graphs[options.only_graph]}
     elif options.default_graph == "none":
         graphs.pop(DEFAULT, None)
+    union_graph = options.union_graph
+    if union_graph is None and is_virtuoso_gsp(options.endpoint):
+        union_graph = UNION_GRAPH
     total = sum(n for _lines, n in graphs.values())
-    report = PushReport()
+    report = PushReport(union_graph=union_graph if DEFAULT in graphs else None)
     start = time.perf_counter()
-    auth = (options.user, options.password or "") if options.user else None
-    done = 0
-    with httpx.Client(timeout=options.timeout, auth=auth, follow_redirects=False) as client:
-        for name, (lines, count) in graphs.items():
-            label = "default graph (union)" if name == DEFAULT else name
-            first = True
-            for body, n in _batches(lines(), options.batch):
-                method = "PUT" if (first and options.replace) else "POST"
-                params = {"default": ""} if name == DEFAULT else {"graph": name}
-                _send(client, method, options, params, body, report)
-                first = False
-                done += n
-                if progress:
-                    progress(done, total, f"pushing {label}")
-            if first and options.replace:  # an empty graph: make it empty there too
-                params = {"default": ""} if name == DEFAULT else {"graph": name}
-                _send(client, "PUT", options, params, b"", report)
-            report.graphs[name] = count
-            report.triples += count
-        if progress:
-            progress(done, total, "checking counts")
-        _check_counts(client, query_url, options, graphs, report)
+    state_file = options.state or state_path(options.endpoint)
+    fingerprint = _fingerprint(options, union_graph, graphs)
+    sent = _read_state(state_file, fingerprint) if options.resume else {}
+    journal = _Journal(state_file, fingerprint, sent)
+    auth = auth_for(options.user, options.password, options.auth)
+
+    def params_for(name: str) -> tuple[dict[str, str], str]:
+        if name == DEFAULT and union_graph:
+            return {"graph": union_graph}, f"union -> {union_graph}"
+        if name == DEFAULT:
+            return {"default": ""}, "default graph (union)"
+        return {"graph": name}, name
+
+    try:
+        with httpx.Client(timeout=options.timeout, auth=auth, follow_redirects=False) as client:
+            done = _push_graphs(client, options, graphs, params_for, journal, report, progress)
+            if progress:
+                progress(done, total, "checking counts")
+            _check_counts(client, query_url, options, graphs, report, union_graph)
+    except RemoteError as exc:
+        if any(journal.sent.values()):
+            exc.args = (
+                f"{exc}; what was sent is recorded in {state_file}: run the same command "
+                "with --resume to continue from there",
+            )
+        raise
+    state_file.unlink(missing_ok=True)
     report.seconds = time.perf_counter() - start
     return report
+
+
+@dataclass
+class _Journal:
+    """What the server already holds of this push: graph -> batches sent (-1: all of it),
+    written to ``path`` after every batch."""
+
+    path: Path
+    fingerprint: str
+    sent: dict[str, int] = field(default_factory=dict)
+
+    def record(self, name: str, batches: int) -> None:
+        self.sent[name] = batches
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        body = {"fingerprint": self.fingerprint, "sent": self.sent}
+        tmp.write_text(json.dumps(body), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def _push_graphs(
+    client: Any,
+    options: PushOptions,
+    graphs: dict[str, tuple[Callable[[], Iterable[str]], int]],
+    params_for: Callable[[str], tuple[dict[str, str], str]],
+    journal: _Journal,
+    report: PushReport,
+    progress: ProgressFn | None,
+) -> int:
+    """Send the graphs' batches (those the journal does not list as sent); triples gone by."""
+    total = sum(n for _lines, n in graphs.values())
+    done = 0
+    for name, (lines, count) in graphs.items():
+        params, label = params_for(name)
+        sent = journal.sent.get(name, 0)
+        report.graphs[name] = count
+        report.triples += count
+        if sent == -1:  # this graph was complete
+            done += count
+            report.skipped += 1
+            continue
+        index = 0
+        for body, n in _batches(lines(), options.batch):
+            index += 1
+            done += n
+            if index <= sent:
+                report.skipped += 1
+                continue
+            method = "PUT" if (index == 1 and options.replace) else "POST"
+            _send(client, method, options, params, body, report)
+            journal.record(name, index)
+            if progress:
+                progress(done, total, f"pushing {label}")
+        if index == 0 and options.replace:  # an empty graph: make it empty there too
+            _send(client, "PUT", options, params, b"", report)
+        journal.record(name, -1)
+    return done
+
+
+def _fingerprint(
+    options: PushOptions,
+    union_graph: str | None,
+    graphs: dict[str, tuple[Callable[[], Iterable[str]], int]],
+) -> str:
+    what = [options.endpoint, options.batch, options.replace, union_graph]
+    what += sorted((name, n) for name, (_lines, n) in graphs.items())
+    return hashlib.sha256(json.dumps(what).encode("utf-8")).hexdigest()
+
+
+def _read_state(path: Path, fingerprint: str) -> dict[str, int]:
+    """What an earlier push of the same data sent (graph -> batches; -1: all of it)."""
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"--resume: no state file {path} (nothing to resume)") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--resume: cannot read {path}: {exc}") from None
+    if saved.get("fingerprint") != fingerprint:
+        raise UsageError(
+            f"--resume: {path} describes another push (other data, endpoint, --batch or "
+            "--replace/--append); push again without --resume"
+        )
+    return {str(k): int(v) for k, v in saved.get("sent", {}).items()}
 
 
 def _batches(lines: Iterable[str], size: int) -> Iterator[tuple[bytes, int]]:
@@ -237,7 +371,7 @@ def _send(
         else:
             if resp.status_code < 300:
                 return
-            problem = _status_message(resp, options.endpoint)
+            problem = status_message(resp, options.endpoint)
             retry = resp.status_code in _RETRY_STATUS
         if not retry or attempt >= options.retries:
             raise RemoteError(problem + (f" (after {attempt} retries)" if attempt else ""))
@@ -246,24 +380,20 @@ def _send(
         time.sleep(options.backoff * 2 ** (attempt - 1))
 
 
-def _status_message(resp: Any, url: str) -> str:
-    detail = resp.text.strip().splitlines()[0][:200] if resp.text.strip() else ""
-    if resp.status_code in (401, 403):
-        why = "authentication failed" if resp.status_code == 401 else "forbidden"
-        return f"{url}: HTTP {resp.status_code}, {why} (check --user/--password-env)"
-    return f"{url}: HTTP {resp.status_code}" + (f": {detail}" if detail else "")
-
-
 def _check_counts(
     client: Any,
     query_url: str,
     options: PushOptions,
     graphs: dict[str, tuple[Callable[[], Iterable[str]], int]],
     report: PushReport,
+    union_graph: str | None = None,
 ) -> None:
     wrong = []
     for name, (_lines, expected) in graphs.items():
-        if name == DEFAULT:
+        if name == DEFAULT and union_graph:
+            query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{union_graph}> {{ ?s ?p ?o }} }}"
+            name = union_graph
+        elif name == DEFAULT:
             query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         else:
             query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
@@ -295,7 +425,7 @@ def _remote_select(
             )
             if resp.status_code < 300:
                 return resp.json()["results"]["bindings"]
-            problem = _status_message(resp, url)
+            problem = status_message(resp, url)
             retry = resp.status_code in _RETRY_STATUS
         except httpx.HTTPError as exc:
             problem, retry = f"cannot reach {url}: {exc}", True
@@ -317,42 +447,42 @@ def query_endpoint(
     timeout: float = 60.0,
     user: str | None = None,
     password: str | None = None,
+    auth: str = "auto",
 ) -> Any:
     """Run ``text`` on the SPARQL endpoint at ``url``; a :class:`bgraph.store.Answer` comes back.
 
-    The query is vetted locally first (SPARQL Update and SERVICE refused), then sent with
-    bgraph's prefixes declared, so named queries run unchanged.
+    The query is vetted locally first (:func:`bgraph.upstream.vet_remote`: SPARQL Update,
+    SERVICE, Virtuoso's SQL functions and prefixes bgraph does not know refused), then sent
+    with bgraph's prefixes declared, so named queries run unchanged; where ``bgraph push`` wrote
+    the union into a named graph (Virtuoso), that graph is the query's default graph.
     """
     import httpx
-    import pyoxigraph as ox
 
-    from .iris import PREFIXES
-    from .store import Answer, check_query_text
+    from .store import Answer
+    from .upstream import (
+        NTRIPLES,
+        SELECT_JSON,
+        post_query,
+        quick_dataset,
+        read_results,
+        read_triples,
+    )
 
     check_url(url)
-    form = check_query_text(text, None)
-    declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    form = vet_remote(text)
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
-    accept = "application/n-triples" if graph_form else "application/sparql-results+json"
-    auth = (user, password or "") if user else None
-    try:
-        resp = httpx.post(
+    with httpx.Client(timeout=timeout, auth=auth_for(user, password, auth)) as client:
+        dataset = quick_dataset(client, url)
+        resp = post_query(
+            client,
             url,
-            data={"query": declared + text},
-            headers={"Accept": accept},
-            timeout=timeout,
-            auth=auth,
+            dataset.text(text),
+            NTRIPLES if graph_form else SELECT_JSON,
+            dataset.params(),
         )
-    except httpx.HTTPError as exc:
-        raise RemoteError(f"cannot reach {url}: {exc}") from None
-    if resp.status_code >= 300:
-        raise RemoteError(_status_message(resp, url))
-    try:
-        if graph_form:
-            quads = ox.parse(resp.content, ox.RdfFormat.N_TRIPLES)
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-            return Answer("GRAPH", triples=triples)
-        results = ox.parse_query_results(resp.content, ox.QueryResultsFormat.JSON)
-        return Answer.of(results)
-    except (SyntaxError, ValueError) as exc:
-        raise RemoteError(f"{url}: unreadable answer ({type(exc).__name__}: {exc})") from None
+    if graph_form:
+        return Answer("GRAPH", triples=read_triples(resp.content))
+    kind, names, rows, boolean = read_results(resp.content, form)
+    if kind == "ASK":
+        return Answer("ASK", boolean=boolean)
+    return Answer("SELECT", variables=names, rows=rows)

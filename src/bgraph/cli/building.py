@@ -88,13 +88,14 @@ def build(
 @click.option(
     "--endpoint",
     required=True,
-    help="Graph Store Protocol URL of the server (e.g. http://127.0.0.1:7878/store).",
+    help="Graph Store Protocol URL of the server (oxigraph serve: http://HOST:7878/store; "
+    "Virtuoso: http://HOST:8890/sparql-graph-crud-auth).",
 )
 @click.option(
     "--query-endpoint",
     default=None,
-    help="SPARQL query URL for the count check (default: guessed from --endpoint, "
-    "e.g. Oxigraph /store -> /query, Fuseki /data -> /sparql).",
+    help="SPARQL query URL for the count check (default: guessed from --endpoint: "
+    "Oxigraph /store -> /query, Virtuoso /sparql-graph-crud[-auth] -> /sparql).",
 )
 @click.option(
     "--store",
@@ -116,13 +117,29 @@ def build(
     default="union",
     show_default=True,
     help="Also write the distinct triples of all graphs to the server's default graph, so "
-    "queries there see what bgraph's default graph shows.",
+    "queries there see what bgraph's default graph shows (Virtuoso: to the named graph "
+    "https://w3id.org/bgraph/graph/union, see --union-graph).",
+)
+@click.option(
+    "--union-graph",
+    default=None,
+    metavar="IRI",
+    help="Write the union to this named graph instead of the server's default graph "
+    "(automatic for Virtuoso, whose default graph is every graph).",
 )
 @click.option("--replace/--append", default=True, show_default=True, help="PUT or POST.")
 @click.option("--batch", type=int, default=50_000, show_default=True, help="Quads per request.")
 @click.option("--retries", type=int, default=3, show_default=True, help="Retries per request.")
 @click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds/request.")
-@click.option("--user", default=None, help="User for HTTP basic authentication.")
+@click.option("--user", default=None, help="User for HTTP authentication.")
+@click.option(
+    "--auth",
+    "auth_kind",
+    type=click.Choice(["auto", "basic", "digest"]),
+    default="auto",
+    show_default=True,
+    help="HTTP authentication scheme; auto: digest when the server asks for it (Virtuoso).",
+)
 @click.option(
     "--password-env",
     default=None,
@@ -130,6 +147,19 @@ def build(
     help="Environment variable holding the password (never on the command line).",
 )
 @click.option("--no-inference", is_flag=True, help="Push the asserted graphs only.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue a push that failed, from the batch where it stopped (same data and options).",
+)
+@click.option(
+    "--state",
+    "state_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The file that records a push's progress (default: .bgraph-push-HASH.json here; "
+    "removed when the push succeeds).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 def push(
     paths: tuple[Path, ...],
@@ -138,27 +168,34 @@ def push(
     store_dir: Path | None,
     only_graph: str | None,
     default_graph: str,
+    union_graph: str | None,
     replace: bool,
     batch: int,
     retries: int,
     timeout: float,
     user: str | None,
+    auth_kind: str,
     password_env: str | None,
     no_inference: bool,
+    resume: bool,
+    state_file: Path | None,
     quiet: bool,
 ) -> None:
     """Load the enriched dataset into a SPARQL 1.1 Graph Store Protocol server.
 
-    Works with Oxigraph server, Fuseki, Virtuoso, GraphDB, QLever, Amazon Neptune: every named
-    graph (the inferred one included) goes to the server in batches of N-Quads-sized Turtle
-    requests, with retries, and the triple count of each graph is checked at the end through
-    the server's SPARQL endpoint.
+    Tested against Oxigraph server (`oxigraph serve`) and Virtuoso 7 (Debian's
+    virtuoso-opensource, digest authentication); other Graph Store servers are not tested.
+    Every named graph (the inferred one included) goes to the server in batches of N-Triples
+    requests, with retries; a push that fails can be continued with --resume; the triple count
+    of each graph is checked at the end through the server's SPARQL endpoint.
 
     \b
-    Example:
+    Examples:
         oxigraph serve --location data.oxigraph --bind 127.0.0.1:7878 &
         bgraph push --endpoint http://127.0.0.1:7878/store
         bgraph query --endpoint http://127.0.0.1:7878/query cast
+        VIRTUOSO_PASSWORD=dba bgraph push --user dba --password-env VIRTUOSO_PASSWORD \\
+            --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth
     """
     from ..push import PushOptions, push_dataset
 
@@ -182,6 +219,10 @@ def push(
         user=user,
         password=password,
         query_endpoint=query_endpoint,
+        auth=auth_kind,
+        union_graph=union_graph,
+        resume=resume,
+        state=state_file,
     )
     quads = _quads_source(paths, store_dir, not no_inference)
     if quiet:
@@ -197,10 +238,12 @@ def push(
 
             report = push_dataset(quads, options, progress=advance)
     if not quiet:
+        resumed = f", {report.skipped} batches already there" if report.skipped else ""
+        union = f"; the union is the graph <{report.union_graph}>" if report.union_graph else ""
         click.echo(
             f"Pushed {report.triples:,} triples in {len(report.graphs)} graphs to {endpoint} "
-            f"({report.requests} requests, {report.retried} retried, {report.seconds:.1f} s); "
-            "counts checked.",
+            f"({report.requests} requests, {report.retried} retried{resumed}, "
+            f"{report.seconds:.1f} s); counts checked{union}.",
             err=True,
         )
 
