@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -147,6 +148,108 @@ def test_format_parameter_overrides_accept(client: httpx.Client) -> None:
         "/sparql", params={"query": SERIES, "format": "csv"}, headers={"Accept": "text/html"}
     )
     assert ctype(r) == "text/csv"
+
+
+#: (form, format/output values, media type answered). What endpoints in the wild accept and
+#: SPARQLWrapper sends (both parameters, a name then the media type): a name means a results
+#: format for SELECT/ASK and a graph format for CONSTRUCT/DESCRIBE (json -> JSON-LD, xml ->
+#: RDF/XML), n3 is answered with Turtle (a Turtle document is an N3 document).
+LENIENT = [
+    ("SELECT", [("format", "json")], "application/sparql-results+json"),
+    ("SELECT", [("output", "csv")], "text/csv"),
+    ("SELECT", [("format", "text/tab-separated-values")], "text/tab-separated-values"),
+    (
+        "SELECT",
+        [
+            ("format", "tsv"),
+            ("format", "text/tab-separated-values"),
+            ("output", "tsv"),
+            ("output", "text/tab-separated-values"),
+            ("results", "tsv"),
+        ],
+        "text/tab-separated-values",
+    ),
+    ("SELECT", [("format", "application/sparql-results+xml")], "application/sparql-results+xml"),
+    ("ASK", [("format", "xml"), ("output", "xml")], "application/sparql-results+xml"),
+    ("ASK", [("format", "csv")], "text/csv"),  # SPARQL 1.1 Protocol 2.1.5: CSV/TSV for ASK too
+    ("CONSTRUCT", [("format", "json")], "application/ld+json"),
+    (
+        "CONSTRUCT",
+        [("format", "json-ld"), ("format", "application/ld+json,application/x-json+ld")],
+        "application/ld+json",
+    ),
+    ("CONSTRUCT", [("format", "xml"), ("output", "xml")], "application/rdf+xml"),
+    (
+        "CONSTRUCT",
+        [("format", "rdf+xml"), ("format", "application/rdf+xml")],
+        "application/rdf+xml",
+    ),
+    ("DESCRIBE", [("format", "n3"), ("output", "n3")], "text/turtle"),
+    ("DESCRIBE", [("output", "text/turtle")], "text/turtle"),
+    ("DESCRIBE", [("format", "text/plain")], "application/n-triples"),
+    ("DESCRIBE", [("format", "")], "text/turtle"),  # empty: SPARQLWrapper's "*/*"
+]
+_FORMS = {
+    "SELECT": SERIES,
+    "ASK": "ASK { id:ballard a bg:TVSeries }",
+    "CONSTRUCT": "CONSTRUCT WHERE { id:ballard ?p ?o }",
+    "DESCRIBE": "DESCRIBE id:ballard",
+}
+
+
+@pytest.mark.parametrize(("form", "params", "media_type"), LENIENT)
+def test_format_and_output_parameters_are_read_leniently(
+    client: httpx.Client, form: str, params: list[tuple[str, str]], media_type: str
+) -> None:
+    for method in ("GET", "POST"):
+        pairs = [("query", _FORMS[form]), *params]
+        if method == "GET":
+            r = client.get("/sparql", params=pairs)
+        else:
+            form = {"Content-Type": "application/x-www-form-urlencoded"}
+            r = client.post("/sparql", content=urlencode(pairs), headers=form)
+        assert r.status_code == 200, (method, r.text)
+        assert ctype(r) == media_type
+    if media_type in GRAPH_TYPES:
+        g = Graph().parse(data=r.content, format=GRAPH_TYPES[media_type])
+        assert (ID.ballard, SDO.name, Literal("Ballard")) in g
+
+
+@pytest.mark.parametrize(
+    ("form", "params", "message"),
+    [
+        ("SELECT", [("format", "turtle")], "does not apply to SELECT queries"),
+        ("CONSTRUCT", [("format", "csv")], "does not apply to CONSTRUCT queries"),
+        ("SELECT", [("format", "json"), ("output", "csv")], "name different formats"),
+        ("DESCRIBE", [("format", "turtle"), ("format", "json")], "name different formats"),
+    ],
+)
+def test_format_parameters_that_disagree_or_do_not_apply(
+    client: httpx.Client, form: str, params: list[tuple[str, str]], message: str
+) -> None:
+    r = client.get("/sparql", params=[("query", _FORMS[form]), *params])
+    assert r.status_code == 400 and message in r.text
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "fmt"),
+    [
+        ("text/plain, */*;q=0.1", "text/plain", "nt"),  # rdflib's format="nt"
+        ("text/n3, */*;q=0.1", "text/n3", "turtle"),  # rdflib's format="n3"
+        (
+            "application/ld+json, application/json;q=0.9, */*;q=0.1",
+            "application/ld+json",
+            "json-ld",
+        ),
+    ],
+)
+def test_graph_results_for_plain_text_and_n3(
+    client: httpx.Client, accept: str, media_type: str, fmt: str
+) -> None:
+    r = client.get("/sparql", params={"query": _FORMS["DESCRIBE"]}, headers={"Accept": accept})
+    assert r.status_code == 200 and ctype(r) == media_type
+    g = Graph().parse(data=r.content, format=fmt)
+    assert (ID.ballard, SDO.name, Literal("Ballard")) in g
 
 
 def test_head_and_wildcards(client: httpx.Client) -> None:
@@ -292,6 +395,44 @@ def test_entity_iri_dereferences(
         URIRef(str(Namespace("https://w3id.org/bgraph/ontology/")) + "character"),
         ID["renee-ballard"],
     ) in data  # incoming
+
+
+@pytest.mark.parametrize(
+    ("suffix", "fmt"),
+    [
+        (".ttl", "turtle"),
+        (".jsonld", "json-ld"),
+        (".nt", "nt"),
+        (".rdf", "xml"),
+        (".trig", "trig"),
+        (".nq", "nquads"),
+    ],
+)
+def test_entity_documents_hold_the_triples_in_the_default_graph(
+    client: httpx.Client, suffix: str, fmt: str
+) -> None:
+    """A reader of triples (rdflib's Graph) gets the same triples from every document of an
+    entity: they are in the default graph; quad formats add the graphs that state each fact."""
+    turtle = Graph().parse(data=client.get("/id/ballard.ttl").content, format="turtle")
+    assert len(turtle) > 150
+    doc = client.get("/id/ballard" + suffix)
+    g = Graph().parse(data=doc.content, format=fmt)
+    assert isomorphic(g, turtle)
+    if suffix in (".jsonld", ".trig", ".nq"):
+        ds = Dataset()
+        ds.parse(data=doc.content, format=fmt)
+        names = {str(c.identifier) for c in ds.graphs() if len(c)}
+        assert str(INFERRED_GRAPH) in names
+        assert any("/claim/" in n for n in names)  # provenance: the claims beside the triples
+
+
+def test_entity_jsonld_is_compacted_with_the_packaged_context(client: httpx.Client) -> None:
+    doc = client.get("/id/ballard.jsonld").json()
+    ctx = doc["@context"]
+    assert ctx["@vocab"] == "https://schema.org/" and ctx["id"] == str(ID)
+    ballard = next(n for n in doc["@graph"] if n["@id"] == "id:ballard")  # the default graph
+    assert ballard["name"] == "Ballard"
+    assert "id:bosch" in ballard["spinOffOf"]  # bgraph terms: short keys, IRIs as strings
 
 
 def test_entity_page_shows_facts_sources_and_inferences(client: httpx.Client) -> None:

@@ -43,7 +43,7 @@ def test_build_job_reads_the_protocol() -> None:
     form = job("POST", b"default-graph-uri=http%3A%2F%2Fa", "application/x-www-form-urlencoded",
                b"query=ASK+%7B%7D&format=xml")  # fmt: skip
     assert form is not None and form.text == "ASK {}" and form.default_graphs == ("http://a",)
-    assert form.format == "xml"
+    assert form.format == ("xml",)
     direct = job("POST", b"", "application/sparql-query; charset=UTF-8", "ASK { 'é' }".encode())
     assert direct is not None and direct.text == "ASK { 'é' }"
 

@@ -2,6 +2,8 @@
 Oxigraph's serialisers.
 
 - Named-graph formats (TriG, N-Quads, JSON-LD) keep the graphs; triple formats merge them.
+  JSON-LD's default graph is their union (what a triples-only reader reads), its named graphs
+  follow.
 - Blank nodes get canonical labels (RDFC-1.0, :meth:`pyoxigraph.Dataset.canonicalize`, graph
   names included) and quads are written in a fixed order (N-Triples and N-Quads lines sorted),
   so the same data gives the same bytes, whatever the parse order, the process or the hash seed.
@@ -153,6 +155,18 @@ def _sorted_graphs(quads: list[Quad], merge: bool) -> Groups:
     return out
 
 
+def union_default(groups: Groups) -> Groups:
+    """JSON-LD's graphs: the default graph holds the union of all the graphs (what a reader of
+    triples, such as ``rdflib.Graph().parse(format="json-ld")``, reads: the triples the Turtle
+    export holds); every named graph follows, as TriG has it (provenance for quad readers)."""
+    import pyoxigraph as ox
+
+    if all(_is_default(name) for name, _ in groups):
+        return groups
+    union = sorted({line for _, lines in groups for line in lines})
+    return [(ox.DefaultGraph(), union), *((n, ls) for n, ls in groups if not _is_default(n))]
+
+
 def _reparse(groups: Groups) -> list[Quad]:
     """The quads of sorted N-Triples groups, in that order (read back by Oxigraph's parser)."""
     import pyoxigraph as ox
@@ -190,10 +204,10 @@ def serialize_quads(quads: Iterable[Any], fmt: RdfFormat, prune_context: bool = 
                 for line in lines
             )
         )
-    ordered = _reparse(groups)
     if fmt.name == "jsonld":
-        doc = jsonld_document(ordered, prune=prune_context)
+        doc = jsonld_document(_reparse(union_default(groups)), prune=prune_context)
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    ordered = _reparse(groups)
     items = ordered if fmt.quads else [q.triple for q in ordered]
     text = ox.serialize(items, format=ox_format(fmt), prefixes=_used_prefixes(ordered))
     return _sorted_prefixes(text.decode("utf-8"))

@@ -135,3 +135,76 @@ RESULT_FORMAT_IRIS = {
     "csv": _W3C + "SPARQL_Results_CSV",
     "tsv": _W3C + "SPARQL_Results_TSV",
 }
+
+
+# --- What clients ask for: the ``format``/``output`` parameters and extra Accept types ---------
+#
+# Endpoints in the wild read ``format=`` (Virtuoso) or ``output=`` (Fuseki, Joseki) as a short
+# name or a media type, and clients such as SPARQLWrapper send both, with both spellings. A name
+# means a results format for SELECT/ASK and a graph format for CONSTRUCT/DESCRIBE: ``json`` is
+# SPARQL JSON for a SELECT and JSON-LD for a graph, ``xml`` SPARQL XML or RDF/XML; ``n3`` is
+# answered with Turtle (every Turtle document is N3), ``text/plain`` with N-Triples (its media
+# type before application/n-triples was registered).
+
+_RESULT_PARAMS: dict[str, str] = {
+    "json": "json",
+    "srj": "json",
+    "sparql-results+json": "json",
+    "xml": "xml",
+    "srx": "xml",
+    "sparql-results+xml": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "tab-separated-values": "tsv",
+}
+_GRAPH_PARAMS: dict[str, str] = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "n3": "turtle",
+    "rdf+n3": "turtle",
+    "text/n3": "turtle",
+    "text/rdf+n3": "turtle",
+    "application/n3": "turtle",
+    "application/turtle": "turtle",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "json": "jsonld",
+    "application/x-json+ld": "jsonld",
+    "nt": "nt",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "text/plain": "nt",
+    "xml": "xml",
+    "rdf": "xml",
+    "rdf+xml": "xml",
+    "rdfxml": "xml",
+    "application/xml": "xml",
+    "trig": "trig",
+    "nquads": "nquads",
+    "nq": "nquads",
+    "n-quads": "nquads",
+}
+for _f in RESULT_FORMATS:
+    _RESULT_PARAMS.update(dict.fromkeys(_f.media_types, _f.name))
+for _r in RDF_FORMATS:
+    _GRAPH_PARAMS.update(dict.fromkeys(_r.media_types, _r.name))
+_GRAPH_PARAMS["application/json"] = "jsonld"
+del _f, _r
+
+#: Media types a client may put in Accept for a graph that name no format of the table: the
+#: format answered, and the media type it is labelled with (the one the client asked for).
+GRAPH_ACCEPT_ALIASES: tuple[tuple[str, str], ...] = (
+    ("text/n3", "turtle"),
+    ("text/rdf+n3", "turtle"),
+    ("application/n3", "turtle"),
+    ("application/turtle", "turtle"),
+    ("text/plain", "nt"),
+)
+
+
+def format_param(value: str, graph: bool) -> str | None:
+    """The format a ``format``/``output`` value names (a short name or a media type, parameters
+    and case ignored), as a results format (``graph=False``) or a graph format; None when it
+    names none of that kind."""
+    key = value.split(";", 1)[0].strip().lower()
+    return (_GRAPH_PARAMS if graph else _RESULT_PARAMS).get(key)

@@ -72,3 +72,13 @@ def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
     scored = [(quality(ranges, m), -i, m) for i, m in enumerate(offered)]
     q, _, media_type = max(scored)
     return media_type if q > 0 else None
+
+
+def rdf_offers(names: Sequence[str]) -> list[tuple[str, str]]:
+    """(media type, format name) for RDF formats of the format table, in ``names``' order, then
+    the media types clients send for N3 and plain text (answered with Turtle and N-Triples:
+    :data:`bgraph.formats.GRAPH_ACCEPT_ALIASES`) for the formats among ``names``."""
+    from .. import formats
+
+    offers = [(mt, name) for name in names for mt in formats.rdf_format(name).media_types]
+    return offers + [(mt, name) for mt, name in formats.GRAPH_ACCEPT_ALIASES if name in names]

@@ -27,7 +27,7 @@ ROWS_HEADER = "X-Bgraph-Result-Rows"
 TRUNCATED_HEADER = "X-Bgraph-Result-Truncated"
 
 SELECT_FORMATS = ("json", "xml", "csv", "tsv")
-ASK_FORMATS = ("json", "xml")
+ASK_FORMATS = ("json", "xml", "csv", "tsv")  #: CSV/TSV: SPARQL 1.1 Protocol 2.1.5
 GRAPH_FORMATS = ("turtle", "jsonld", "nt", "xml")
 
 
@@ -37,7 +37,8 @@ class QueryJob:
 
     text: str
     accept: str | None = None
-    format: str | None = None  #: a format name (the ``format`` parameter), overrides Accept
+    #: the ``format``/``output`` parameters' values (names or media types); override Accept
+    format: tuple[str, ...] = ()
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 10_000
@@ -89,29 +90,50 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _offers(form: str) -> list[tuple[str, str]]:
-    """(media type, format name) pairs for a query form, in the server's order of preference."""
+    """(media type, format name) pairs for a query form, in the server's order of preference;
+    for a graph, the media types clients use for N3 and plain text come last
+    (:data:`bgraph.formats.GRAPH_ACCEPT_ALIASES`)."""
     if form in ("SELECT", "ASK"):
         names = SELECT_FORMATS if form == "SELECT" else ASK_FORMATS
         table: dict[str, Any] = {f.name: f for f in formats.RESULT_FORMATS}
-    else:
-        names = GRAPH_FORMATS
-        table = {f.name: f for f in formats.RDF_FORMATS}
-    return [(mt, name) for name in names for mt in table[name].media_types]
+        return [(mt, name) for name in names for mt in table[name].media_types]
+    table = {f.name: f for f in formats.RDF_FORMATS}
+    offers = [(mt, name) for name in GRAPH_FORMATS for mt in table[name].media_types]
+    return offers + list(formats.GRAPH_ACCEPT_ALIASES)
 
 
-def choose_format(form: str, accept: str | None, format_name: str | None) -> tuple[str, str]:
-    """(format name, media type) for the response, or a QueryError 400/406."""
+def choose_format(
+    form: str, accept: str | None, format_values: tuple[str, ...] | str | None = ()
+) -> tuple[str, str]:
+    """(format name, media type) for the response, or a QueryError 400/406.
+
+    ``format_values`` (the ``format``/``output`` parameters) win over Accept: each a short name
+    or a media type, read as a results format for SELECT/ASK and a graph format for
+    CONSTRUCT/DESCRIBE (:func:`bgraph.formats.format_param`); repeated values, and the media
+    types of a comma-separated value, must agree on the format; empty ones are ignored
+    (SPARQLWrapper sends ``format=json-ld&format=application/ld+json,application/x-json+ld``)."""
     offers = _offers(form)
     names = list(dict.fromkeys(name for _mt, name in offers))
-    if format_name:
-        key = formats._ALIASES.get(format_name.lower(), format_name.lower())
-        for mt, name in offers:
-            if name == key:
-                return name, mt
-        raise QueryError(
-            f"format={format_name!r} does not apply to {form} queries; use one of: "
-            + ", ".join(names)
-        )
+    if isinstance(format_values, str):
+        format_values = (format_values,)
+    given = [v.strip() for value in format_values or () for v in value.split(",") if v.strip()]
+    if given:
+        graph = form not in ("SELECT", "ASK")
+        chosen = {v: formats.format_param(v, graph) for v in given}
+        wrong = [v for v, name in chosen.items() if name not in names]
+        if wrong:
+            raise QueryError(
+                f"format={wrong[0]!r} does not apply to {form} queries; use one of: "
+                + ", ".join(names)
+            )
+        if len(set(chosen.values())) > 1:
+            raise QueryError(
+                "the format/output parameters name different formats ("
+                + ", ".join(f"{v!r}" for v in given)
+                + "); send one"
+            )
+        name = next(iter(chosen.values()))
+        return name, next(mt for mt, n in offers if n == name)
     media_type = negotiate(accept, [mt for mt, _name in offers])
     if media_type is None:
         available = ", ".join(dict.fromkeys(mt for mt, _ in offers))

@@ -16,6 +16,23 @@ from .served import Served
 from .writers import rdf_bytes
 
 
+def document_bytes(quads: list[Any], fmt_name: str) -> bytes:
+    """An entity's document: its triples in the default graph, so that a reader of triples gets
+    them all whatever the format; quad formats add each fact's named graphs beside them (the
+    claim that states it, ``bgg:inferred``...). JSON-LD is compacted with bgraph's context
+    (pyld, imported here: never on the way to a SPARQL answer)."""
+    if fmt_name == "jsonld":
+        from ..export import serialize_quads
+        from ..formats import rdf_format
+
+        text = serialize_quads(quads, rdf_format("jsonld"), prune_context=True)
+        return text.encode("utf-8")
+    triples = [
+        ox.Quad(t.subject, t.predicate, t.object) for t in dict.fromkeys(q.triple for q in quads)
+    ]
+    return rdf_bytes(triples + quads, fmt_name)
+
+
 @dataclass(frozen=True)
 class PageJob:
     """One lookup: ``knows``, ``view``, ``describe`` (RDF bytes), ``search``, ``home``,
@@ -49,7 +66,7 @@ class PageWork:
             return look.view(ox.NamedNode(job.iri))
         if job.kind == "describe":
             quads, cut = look.description(ox.NamedNode(job.iri), job.limit)
-            return rdf_bytes(quads, job.format), cut
+            return document_bytes(quads, job.format), cut
         if job.kind == "search":
             return look.search(job.text, job.limit)
         if job.kind == "home":

@@ -16,6 +16,9 @@ from ..errors import BgraphError
 from .engine import QueryJob
 
 GET_PARAMS = ("query", "default-graph-uri", "named-graph-uri", "format")
+#: Parameters naming the answer's format (a name or a media type; they override Accept):
+#: ``format`` (Virtuoso) and ``output`` (Fuseki); SPARQLWrapper sends both.
+FORMAT_PARAMS = ("format", "output")
 UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
@@ -190,7 +193,7 @@ def _job(
     return QueryJob(
         text=query,
         accept=accept,
-        format=_one(params, "format") or _one(params, "output"),
+        format=tuple(v for k, v in params if k in FORMAT_PARAMS),
         default_graphs=_iris(params, "default-graph-uri"),
         named_graphs=_iris(params, "named-graph-uri"),
         max_rows=max_rows,

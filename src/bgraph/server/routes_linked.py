@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import formats
-from .conneg import negotiate
+from .conneg import negotiate, rdf_offers
 from .context import ServerContext, get_ctx
 from .engine import TRUNCATED_HEADER, QueryError
 from .lookups import PageJob
@@ -33,10 +33,7 @@ _HTML = formats.HTML_TYPES[0]
 def _offers() -> list[tuple[str, str]]:
     """(media type, document suffix), HTML first (browsers and bare */*)."""
     out = [(mt, formats.HTML_SUFFIX) for mt in formats.HTML_TYPES]
-    for name in RESOURCE_FORMATS:
-        fmt = formats.rdf_format(name)
-        out += [(mt, fmt.suffix) for mt in fmt.media_types]
-    return out
+    return out + [(mt, formats.rdf_format(n).suffix) for mt, n in rdf_offers(RESOURCE_FORMATS)]
 
 
 def _suffixes() -> dict[str, str]:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from .. import __version__, formats
-from .conneg import negotiate
+from .conneg import negotiate, rdf_offers
 from .context import ServerContext, get_ctx
 from .dumps import DUMP_FORMATS, DumpJob, dump_name
 from .engine import QueryError
@@ -49,7 +49,7 @@ async def rdf_document(
 ) -> Response:
     """A small RDF document about the server, negotiated among ``names`` (+ HTML)."""
     ctx = get_ctx(request)
-    offers = [(mt, n) for n in names for mt in formats.rdf_format(n).media_types]
+    offers = rdf_offers(names)
     types = [mt for mt, _ in offers]
     if html:
         types.append(formats.HTML_TYPES[0])

@@ -107,7 +107,7 @@ async def sparql(request: Request) -> Response:
         if prefers_html(accept, sd_types):
             return HTMLResponse(await _ui(ctx))
         return await rdf_document(request, "sparql-sd", _sd, SD_FORMATS, html=False)
-    if method == "GET" and job.format is None and prefers_html(accept, _result_types()):
+    if method == "GET" and not job.format and prefers_html(accept, _result_types()):
         return HTMLResponse(await _ui(ctx))  # YASGUI reads ?query= from the URL
     try:
         reply = await run_query(ctx, request, job)
