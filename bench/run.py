@@ -331,7 +331,7 @@ class Bench:
         self.env.update(PYTHONUNBUFFERED="1", BGRAPH_CACHE_DIR=str(self.tmp / "cache"))
         self.out: dict[str, Any] = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "command": "python bench/run.py " + " ".join(sys.argv[1:]),
+            "command": " ".join(["python bench/run.py", *sys.argv[1:]]),
             "machine": {
                 "cpus": os.cpu_count(),
                 "python": platform.python_version(),
