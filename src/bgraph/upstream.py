@@ -17,9 +17,11 @@ Shared by ``bgraph push`` (the Graph Store requests and the count check), ``bgra
 - **Virtuoso's datasets**: its default graph is every graph, each triple once per graph, and
   its Graph Store endpoint has no default graph; ``bgraph push`` writes the union into the
   named graph :data:`UNION_GRAPH` there, and queries name it as their default graph
-  (``default-graph-uri``) and leave Virtuoso's own system graphs out of ``GRAPH ?g`` with
-  ``define input:named-graph-exclude`` (:class:`Dataset`). The union graph itself stays among
-  the named graphs there (excluding it empties the default graph too, measured on 7.2.5).
+  (``default-graph-uri``, :class:`Dataset`). ``GRAPH ?g`` there also ranges over that graph and
+  Virtuoso's own graphs: Virtuoso's ``define input:named-graph-exclude`` would leave them out,
+  but on 7.2.5 it also empties the default graph when it names the union graph, and makes
+  ``COUNT(*)`` over ``GRAPH <g>`` answer 1 (measured), so bgraph does not use it; the pages
+  leave those graphs out of their lists.
 """
 
 from __future__ import annotations
@@ -161,14 +163,14 @@ class Dataset:
     """How queries name the served dataset on a remote server."""
 
     default_graph: str | None = None  #: sent as default-graph-uri (the union graph there)
-    exclude: list[str] = field(default_factory=list)  #: out of GRAPH ?g (Virtuoso's own graphs)
+    exclude: list[str] = field(default_factory=list)  #: Virtuoso's own graphs (not listed)
     virtuoso: bool = False
 
     def text(self, query: str, base: str | None = None) -> str:
-        """``query`` with bgraph's prefixes (and BASE, and Virtuoso's pragmas) declared first."""
+        """``query`` with bgraph's prefixes (and BASE) declared first."""
+        if self.virtuoso and self.default_graph:
+            query = graph_constants_as_variables(query)
         head = []
-        if self.virtuoso:
-            head += [f"define input:named-graph-exclude <{g}>" for g in self.exclude]
         if base:
             head.append(f"BASE <{base}>")
         head += [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()]
@@ -181,6 +183,51 @@ class Dataset:
                 ("named-graph-uri", g) for g in protocol_named
             ]
         return [("default-graph-uri", self.default_graph)] if self.default_graph else []
+
+
+#: Variables bgraph adds to a query sent to Virtuoso (left out of the answer it shows).
+ADDED_VARIABLE = "bgraph_graph_"
+
+
+def graph_constants_as_variables(text: str) -> str:
+    """``GRAPH <g> { P }`` as ``GRAPH ?bgraph_graph_1 { P } FILTER(sameTerm(?bgraph_graph_1,
+    <g>))``, the same solutions (the added variable is constant; answers drop it).
+
+    Virtuoso 7.2.5, once a query names its default graph (``default-graph-uri``, FROM or
+    ``define input:default-graph-uri``), answers nothing for ``GRAPH <g>`` while ``GRAPH ?g``
+    still ranges over every graph (measured): without this, a query over bgg:facts would come
+    back empty, and a "must be none" check would pass for the wrong reason."""
+    from .sparql.guard import tokenize
+
+    if ADDED_VARIABLE in text:
+        raise UnsafeQueryError(f"variables named {ADDED_VARIABLE}... are reserved by bgraph")
+    tokens = tokenize(text)
+    edits: list[tuple[int, int, str]] = []
+    count = 0
+    for i, (kind, value, _start, _end) in enumerate(tokens):
+        if kind != "word" or value.upper() != "GRAPH" or i + 2 >= len(tokens):
+            continue
+        name, brace = tokens[i + 1], tokens[i + 2]
+        if name[0] not in ("iri", "pn") or brace[1] != "{":
+            continue
+        depth, close = 0, None
+        for j in range(i + 2, len(tokens)):
+            if tokens[j][0] == "p" and tokens[j][1] == "{":
+                depth += 1
+            elif tokens[j][0] == "p" and tokens[j][1] == "}":
+                depth -= 1
+                if depth == 0:
+                    close = tokens[j]
+                    break
+        if close is None:
+            continue
+        count += 1
+        var = f"?{ADDED_VARIABLE}{count}"
+        edits.append((name[2], name[3], var))
+        edits.append((close[3], close[3], f" FILTER(sameTerm({var}, {name[1]}))"))
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
 
 
 def is_virtuoso(response: Any) -> bool:
@@ -333,6 +380,10 @@ def read_results(
     if isinstance(doc, dict) and "boolean" in doc:
         return "ASK", [], [], bool(doc["boolean"])
     names, rows = read_select(content)
+    if any(n.startswith(ADDED_VARIABLE) for n in names):
+        keep = [i for i, n in enumerate(names) if not n.startswith(ADDED_VARIABLE)]
+        names = [names[i] for i in keep]
+        rows = [tuple(r[i] for i in keep) for r in rows]
     if form == "ASK" and names == ["__ASK_RETVAL"]:  # Virtuoso 7
         return (
             "ASK",

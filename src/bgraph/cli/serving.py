@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +11,9 @@ from ..iris import BASE
 from ..server import config as defaults
 from ..store import STORE_HELP
 from . import main
+
+if TYPE_CHECKING:
+    from ..server.config import ServerConfig
 
 
 @main.command()
@@ -82,6 +86,20 @@ from . import main
     help="Megabytes a worker may add while answering one query (0: no limit).",
 )
 @click.option("--store", default="memory", show_default=True, metavar="memory|DIR", help=STORE_HELP)
+@click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="Front this remote SPARQL endpoint instead of serving local data (tested: Virtuoso 7, "
+    "oxigraph serve): the pages, UI and /sparql read it; queries are vetted before they are sent.",
+)
+@click.option("--endpoint-user", default=None, metavar="USER", help="User for --endpoint.")
+@click.option(
+    "--endpoint-password-env",
+    default=None,
+    metavar="VAR",
+    help="Environment variable holding the --endpoint-user's password.",
+)
 @click.option("--quiet", is_flag=True, help="No access log (one line per request otherwise).")
 def serve(
     paths: tuple[Path, ...],
@@ -97,6 +115,9 @@ def serve(
     max_rows: int,
     worker_memory: int,
     store: str,
+    endpoint: str | None,
+    endpoint_user: str | None,
+    endpoint_password_env: str | None,
     quiet: bool,
 ) -> None:
     """Serve the knowledge graph: SPARQL 1.1 endpoint, query UI and linked data.
@@ -118,6 +139,7 @@ def serve(
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a bg:TVSeries }' \\
             http://127.0.0.1:8000/sparql
         bgraph build -o ballard.store && bgraph serve --store ballard.store
+        bgraph serve --endpoint http://127.0.0.1:8890/sparql
     """
     from ..errors import UsageError
     from ..server.config import ServerConfig
@@ -151,4 +173,33 @@ def serve(
         access_log=not quiet,
         store=store,
     )
+    if endpoint is not None:
+        _serve_remote(config, endpoint, endpoint_user, endpoint_password_env, paths, named)
+        return
     run_server(config)
+
+
+def _serve_remote(
+    config: ServerConfig,
+    url: str,
+    user: str | None,
+    password_env: str | None,
+    paths: tuple[Path, ...],
+    named: tuple[tuple[str, str], ...],
+) -> None:
+    """``--endpoint``: the pages and /sparql in front of a remote SPARQL endpoint."""
+    import os
+
+    from ..errors import UsageError
+    from ..push import check_url
+    from ..server.remote import RemoteConfig, serve_remote
+
+    check_url(url)
+    if paths or named or config.store != "memory":
+        raise UsageError("--endpoint serves the remote server's data: drop PATHs, --graph, --store")
+    password = None
+    if password_env:
+        if password_env not in os.environ:
+            raise UsageError(f"--endpoint-password-env {password_env}: no such variable")
+        password = os.environ[password_env]
+    serve_remote(config, RemoteConfig(url, user=user, password=password))
