@@ -26,7 +26,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 from ..errors import BgraphError, UsageError
-from ..formats import RDF_FORMATS, RdfFormat, rdf_format
+from ..formats import GRAPH_ACCEPT_ALIASES, RDF_FORMATS, RdfFormat, rdf_format
 from ..iris import BG
 from . import STATIC_DIR
 from .model import HrefFor, View, default_href
@@ -70,6 +70,7 @@ def negotiate(accept: str | None, fmt: str | None = None) -> RdfFormat | None:
     offers += [
         (mt, f) for f in RDF_FORMATS if not f.quads or f.name == "jsonld" for mt in f.media_types
     ]
+    offers += [(mt, rdf_format(name)) for mt, name in GRAPH_ACCEPT_ALIASES]  # text/plain, n3
     best: tuple[float, int, int] | None = None
     choice: RdfFormat | None = None
     for rank, (mt, f) in enumerate(offers):
