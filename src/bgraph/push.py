@@ -64,6 +64,7 @@ class PushOptions:
     union_graph: str | None = None
     resume: bool = False  #: continue the push that the state file describes
     state: Path | None = None  #: the state file (default: .bgraph-push-<endpoint hash>.json)
+    transport: Any = None  #: an httpx transport (tests)
 
 
 @dataclass
@@ -222,7 +223,9 @@ def push_dataset(
         return {"graph": name}, name
 
     try:
-        with httpx.Client(timeout=options.timeout, auth=auth, follow_redirects=False) as client:
+        with httpx.Client(
+            timeout=options.timeout, auth=auth, follow_redirects=False, transport=options.transport
+        ) as client:
             done = _push_graphs(client, options, graphs, params_for, journal, report, progress)
             if progress:
                 progress(done, total, "checking counts")

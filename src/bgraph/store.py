@@ -501,8 +501,11 @@ def read_manifest(path: Path) -> StoreInfo:
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
     except FileNotFoundError:
+        # `bgraph build -o DIR` writes into a new or empty directory only (it never mixes a
+        # store with other files): suggest DIR itself only where build would take it
+        where = path if not any(path.iterdir()) else "NEW_DIR"
         raise StoreError(
-            f"{path}: not a bgraph store (no {MANIFEST}); build one with `bgraph build -o {path}`"
+            f"{path}: not a bgraph store (no {MANIFEST}); build one with `bgraph build -o {where}`"
         ) from None
     except (OSError, ValueError) as exc:
         raise StoreError(f"{manifest}: unreadable manifest ({exc})") from None

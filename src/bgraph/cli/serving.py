@@ -11,13 +11,14 @@ from ..iris import BASE
 from ..server import config as defaults
 from ..store import STORE_HELP
 from . import main
+from ._files import require_files
 
 if TYPE_CHECKING:
     from ..server.config import ServerConfig
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -146,11 +147,11 @@ def serve(
     from ..server.run import serve as run_server
     from ..store import resolve_store
 
+    require_files(paths)
     graphs = []
     for iri, path in named:
         file = Path(path)
-        if not file.is_file():
-            raise UsageError(f"--graph {iri} {path}: no such file")
+        require_files([file], f"--graph {iri}")
         if ":" not in iri or any(c in iri for c in ' <>"{}|^`\\'):
             raise UsageError(f"--graph {iri!r}: not an absolute IRI")
         graphs.append((iri, file))
