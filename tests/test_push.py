@@ -1,4 +1,5 @@
-"""bgraph push and remote queries, against a real `oxigraph serve` on 127.0.0.1."""
+"""bgraph push and remote queries, against a real `oxigraph serve` on 127.0.0.1 (Virtuoso:
+tests/test_virtuoso.py)."""
 
 from __future__ import annotations
 
@@ -178,3 +179,39 @@ def test_sparql_url_guess() -> None:
     assert sparql_url_for("http://h:7878/store") == "http://h:7878/query"
     assert sparql_url_for("http://h/ds/data") == "http://h/ds/sparql"
     assert sparql_url_for("http://h/sparql") == "http://h/sparql"
+
+
+class _FailAfter(httpx.BaseTransport):
+    """A real connection for the first ``n`` requests, then a dropped one."""
+
+    def __init__(self, n: int) -> None:
+        self.real = httpx.HTTPTransport()
+        self.n = n
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.n -= 1
+        if self.n < 0:
+            raise httpx.ConnectError("the network went away")
+        return self.real.handle_request(request)
+
+
+def test_a_failed_push_resumes_where_it_stopped(
+    server: str, enriched_store, tmp_path: Path
+) -> None:
+    state = tmp_path / "push.json"
+    source = quads_from_store(enriched_store)
+    first = PushOptions(server + "/store", batch=300, retries=0, state=state)
+    first.transport = _FailAfter(5)
+    with pytest.raises(RemoteError, match="--resume"):
+        push_dataset(source, first)
+    assert state.exists()
+    again = PushOptions(server + "/store", batch=300, retries=0, state=state, resume=True)
+    report = push_dataset(source, again)
+    assert report.skipped >= 5 and not state.exists()  # counts checked, the record gone
+    assert remote_count(server, "?s ?p ?o") == enriched_store.info.union
+    with pytest.raises(UsageError, match="nothing to resume"):
+        push_dataset(source, again)
+    other = PushOptions(server + "/store", batch=301, state=state, resume=True)
+    state.write_text('{"fingerprint": "x", "sent": {}}')
+    with pytest.raises(UsageError, match="another push"):
+        push_dataset(source, other)
