@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from bgraph.errors import ExitCode, UnsafeQueryError, UsageError
-from bgraph.namespaces import INFERRED_GRAPH
+from bgraph.namespaces import INFERRED_GRAPH, SCHEMA_INFERRED_GRAPH
 from bgraph.push import (
     PushOptions,
     PushReport,
@@ -87,8 +87,11 @@ def test_push_then_every_competency_query_answers_the_same(enriched_store, serve
     options = PushOptions(server + "/store", batch=500)
     report = push_dataset(quads_from_store(enriched_store), options)
     assert report.requests > len(report.graphs)  # batched
-    inferred = enriched_store.info.inferred
-    assert remote_count(server, f"GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}") == inferred
+    inferred = enriched_store.info.inferred  # the closure: instance and schema-level graphs
+    closure = (
+        f"VALUES ?g {{ <{INFERRED_GRAPH}> <{SCHEMA_INFERRED_GRAPH}> }} GRAPH ?g {{ ?s ?p ?o }}"
+    )
+    assert remote_count(server, closure) == inferred
     # blank nodes (the ontology's property-chain lists) survive batching
     chains = remote_count(
         server, "?p <http://www.w3.org/2002/07/owl#propertyChainAxiom> ?l . ?l ?x ?y"

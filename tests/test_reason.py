@@ -9,7 +9,7 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from bgraph.namespaces import BG, FACTS_GRAPH, ID, INFERRED_GRAPH
+from bgraph.namespaces import BG, FACTS_GRAPH, ID, INFERRED_GRAPH, SCHEMA_INFERRED_GRAPH
 from bgraph.reason import REASONERS, compute_closure, inference_stats
 
 # plain Namespaces: pytest's collection pokes module globals, and rdflib's closed
@@ -27,7 +27,13 @@ def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def inferred(enriched: Dataset) -> Graph:
-    return enriched.graph(INFERRED_GRAPH)
+    """The whole closure: instance inferences (bgg:inferred) and the ontology's own
+    (bgg:ontology-inferred)."""
+    closure = Graph()
+    for name in (INFERRED_GRAPH, SCHEMA_INFERRED_GRAPH):
+        for triple in enriched.graph(name):
+            closure.add(triple)
+    return closure
 
 
 def asserted_triples(ds: Dataset) -> set:
@@ -37,7 +43,7 @@ def asserted_triples(ds: Dataset) -> set:
     out = set()
     for s, p, o, g in ds.quads((None, None, None)):
         name = getattr(g, "identifier", g)
-        if name not in (INFERRED_GRAPH, DATASET_DEFAULT_GRAPH_ID, None):
+        if name not in (INFERRED_GRAPH, SCHEMA_INFERRED_GRAPH, DATASET_DEFAULT_GRAPH_ID, None):
             out.add((s, p, o))
     return out
 
@@ -136,10 +142,10 @@ def test_no_widened_domain_range_copies(inferred: Graph) -> None:
 def test_stats_count_every_inferred_triple(enriched_store, inferred: Graph) -> None:
     import pyoxigraph as ox
 
-    graph = ox.NamedNode(str(INFERRED_GRAPH))
     triples = [
         (q.subject, q.predicate, q.object)
-        for q in enriched_store.store.quads_for_pattern(None, None, None, graph)
+        for name in (INFERRED_GRAPH, SCHEMA_INFERRED_GRAPH)
+        for q in enriched_store.store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
     ]
     stats = inference_stats(triples)
     assert sum(stats["properties"].values()) == len(inferred)
@@ -245,13 +251,14 @@ def test_reason_json_report(cli, inferred: Graph) -> None:
 
 
 def inferred_terms(opened) -> set:
-    """The store's inferred graph as pyoxigraph triples."""
+    """The store's closure (bgg:inferred and bgg:ontology-inferred) as pyoxigraph triples:
+    what ``bgraph reason -o`` writes."""
     import pyoxigraph as ox
 
-    graph = ox.NamedNode(str(INFERRED_GRAPH))
     return {
         (q.subject, q.predicate, q.object)
-        for q in opened.store.quads_for_pattern(None, None, None, graph)
+        for name in (INFERRED_GRAPH, SCHEMA_INFERRED_GRAPH)
+        for q in opened.store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
     }
 
 
@@ -318,3 +325,32 @@ def test_cache_key_changes_with_the_reasoning_code(monkeypatch) -> None:
     assert reason.content_key(sources, "owlrl") != before
     monkeypatch.setattr(reason, "_code_fingerprint", lambda: b"other cleaning rules")
     assert reason.content_key(sources, "fast") != before
+
+
+def test_instance_inferences_carry_no_schema_level_triples(enriched_store) -> None:
+    """Issue 12, point 4: the ontology's own entailments (the issue names
+    ``schema:Person owl:equivalentClass bg:Person`` and the sub-class closure) live in
+    ``bgg:ontology-inferred``; ``bgg:inferred`` holds instance facts only: no triple about a
+    class or property the ontology declares, and no schema-level predicate."""
+    store = enriched_store.store
+    inferred = "<https://w3id.org/bgraph/graph/inferred>"
+    schema_level = "<https://w3id.org/bgraph/graph/ontology-inferred>"
+    about_terms = f"""ASK {{ GRAPH {inferred} {{ ?term ?p ?o }}
+        GRAPH bgg:ontology {{ ?term a ?kind }}
+        VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty }} }}"""
+    assert not store.query(about_terms, prefixes=PREFIX_MAP)
+    tbox_predicates = f"""ASK {{ GRAPH {inferred} {{ ?s ?p ?o }}
+        VALUES ?p {{ rdfs:subClassOf rdfs:subPropertyOf owl:equivalentClass
+                     owl:equivalentProperty }} }}"""
+    assert not store.query(tbox_predicates, prefixes=PREFIX_MAP)
+    named = f"ASK {{ GRAPH {schema_level} {{ schema:Person owl:equivalentClass bg:Person }} }}"
+    assert store.query(named, prefixes=PREFIX_MAP)
+
+
+PREFIX_MAP = {
+    "bg": "https://w3id.org/bgraph/ontology/",
+    "bgg": "https://w3id.org/bgraph/graph/",
+    "schema": "https://schema.org/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+}

@@ -24,8 +24,8 @@ import pyoxigraph as ox
 from .errors import UsageError
 from .export import canonical_quads, expanded_jsonld, graph_quads, jsonld_options, readable_order
 from .iris import (
+    CLOSURE_GRAPHS,
     ID,
-    INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     OWL,
     PREFIXES,
@@ -42,7 +42,7 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 _TYPE = ox.NamedNode(RDF_TYPE)
 _SUBCLASS_OF = ox.NamedNode(RDFS + "subClassOf")
 _EQUIVALENT_CLASS = ox.NamedNode(OWL + "equivalentClass")
-_INFERRED = ox.NamedNode(INFERRED_GRAPH)
+_CLOSURE = frozenset(ox.NamedNode(g) for g in CLOSURE_GRAPHS)
 _ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
 _DEFAULT = ox.DefaultGraph()
 #: Characters of the entity names bgraph mints (for the one-typo "did you mean" lookups).
@@ -197,7 +197,7 @@ def _asserted_class_links(store: Any) -> Iterable[Triple]:
             graphs.setdefault((q.subject, q.predicate, q.object), set()).add(q.graph_name)
     for triple, where in graphs.items():
         named = where - {_DEFAULT}
-        if not named or named != {_INFERRED}:
+        if not named or not named <= _CLOSURE:
             yield triple
 
 

@@ -38,6 +38,10 @@ ONTOLOGY_GRAPH = GRAPHS + "ontology"
 FACTS_GRAPH = GRAPHS + "facts"
 PROVENANCE_GRAPH = GRAPHS + "provenance"
 INFERRED_GRAPH = GRAPHS + "inferred"
+#: The ontology's own entailments (sub-class closure, equivalences), apart from instance facts.
+SCHEMA_INFERRED_GRAPH = GRAPHS + "ontology-inferred"
+#: The graphs the reasoner writes: a fact held only there is inferred, not stated.
+CLOSURE_GRAPHS = frozenset((str(INFERRED_GRAPH), str(SCHEMA_INFERRED_GRAPH)))
 
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")

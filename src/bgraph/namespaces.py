@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the rdflib terms, built by __getattr__ below
     FACTS_GRAPH: URIRef
     PROVENANCE_GRAPH: URIRef
     INFERRED_GRAPH: URIRef
+    SCHEMA_INFERRED_GRAPH: URIRef
     WD: Namespace
     #: Prefixes bound on every graph bgraph builds or serialises.
     PREFIXES: dict[str, Namespace | str]
@@ -52,6 +53,7 @@ def _terms() -> dict[str, Any]:
         "FACTS_GRAPH": graphs["facts"],
         "PROVENANCE_GRAPH": graphs["provenance"],
         "INFERRED_GRAPH": graphs["inferred"],
+        "SCHEMA_INFERRED_GRAPH": graphs["ontology-inferred"],
         "WD": wd,
         "PREFIXES": {
             "bg": bg,
@@ -74,7 +76,7 @@ def _terms() -> dict[str, Any]:
 _NAMES = frozenset(
     (
         "BG ONTOLOGY ID CLAIM GRAPHS ONTOLOGY_GRAPH FACTS_GRAPH PROVENANCE_GRAPH INFERRED_GRAPH "
-        "WD PREFIXES"
+        "SCHEMA_INFERRED_GRAPH WD PREFIXES"
     ).split()
 )
 

@@ -76,10 +76,31 @@ class Closure:
         """The inferences as an N-Triples document (lines in the closure's order)."""
         return "".join(line + "\n" for line in self.lines).encode("utf-8")
 
+    @cached_property
+    def split(self) -> tuple[list[str], list[str]]:
+        """(instance lines, schema lines): the schema-level entailments (``rdfs:subClassOf``,
+        ``rdfs:subPropertyOf``, ``owl:equivalentClass``, ``owl:equivalentProperty``) are the
+        ontology's own and live apart from the instance facts (``bgg:ontology-inferred``)."""
+        instance, schema = [], []
+        for line in self.lines:  # N-Triples: a subject IRI or blank node has no space
+            (schema if line.split(" ", 2)[1] in _SCHEMA_PREDICATES else instance).append(line)
+        return instance, schema
+
     def sorted_nt(self) -> str:
         """The inferences as N-Triples with sorted lines: fixed bytes for fixed data when there
         are no blank nodes (with some, see :func:`bgraph.export.serialize_triples`)."""
         return "".join(line + "\n" for line in sorted(self.lines))
+
+
+_SCHEMA_PREDICATES = frozenset(
+    f"<{iri}>"
+    for iri in (
+        "http://www.w3.org/2000/01/rdf-schema#subClassOf",
+        "http://www.w3.org/2000/01/rdf-schema#subPropertyOf",
+        "http://www.w3.org/2002/07/owl#equivalentClass",
+        "http://www.w3.org/2002/07/owl#equivalentProperty",
+    )
+)
 
 
 def _lines_of(triples: Iterable[Triple]) -> tuple[list[str], bool]:

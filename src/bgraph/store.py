@@ -36,10 +36,13 @@ from .iris import (
     ONTOLOGY_GRAPH,
     PREFIXES,
     PROVENANCE_GRAPH,
+    SCHEMA_INFERRED_GRAPH,
 )
 from .resources import resources
 
 STORE_KINDS = ("memory",)
+#: Where the closure goes: instance inferences, and the ontology's own (Closure.split's order).
+CLOSURE_GRAPHS = (INFERRED_GRAPH, SCHEMA_INFERRED_GRAPH)
 MANIFEST = "bgraph-store.json"
 FORMAT_VERSION = 1
 
@@ -158,11 +161,14 @@ def build_store(
             memory.dump(fh, format=nq)
             for g in memory.named_graphs():
                 memory.dump(fh, format=nt, from_graph=g)  # the union
-            if closure is not None and closure.lines:  # bgg:inferred, and in the union
-                graph = f" <{INFERRED_GRAPH}> ."
-                fh.write("".join(line[:-2] + graph + "\n" for line in closure.lines).encode())
+            if closure is not None and closure.lines:  # the closure's graphs, and the union
+                for iri, lines in zip(CLOSURE_GRAPHS, closure.split, strict=True):
+                    if not lines:
+                        continue
+                    graph = f" <{iri}> ."
+                    fh.write("".join(line[:-2] + graph + "\n" for line in lines).encode())
+                    info.graphs = dict(sorted({**info.graphs, iri: len(lines)}.items()))
                 fh.write(closure.nt())
-                info.graphs = dict(sorted({**info.graphs, INFERRED_GRAPH: closure.count}.items()))
                 info.quads += closure.count
         del memory
         store = ox.Store(str(tmp))
@@ -388,7 +394,9 @@ def _reason_into(
         tbox = tbox_store.dump(format=nt, from_graph=ox.DefaultGraph())
     else:
         tbox = store.dump(format=nt, from_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
-    excluded = {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH), str(PROVENANCE_GRAPH)}
+    excluded = {
+        str(g) for g in (ONTOLOGY_GRAPH, INFERRED_GRAPH, SCHEMA_INFERRED_GRAPH, PROVENANCE_GRAPH)
+    }
 
     def abox() -> Iterable[bytes]:
         yield store.dump(format=nt, from_graph=ox.DefaultGraph())
@@ -398,7 +406,9 @@ def _reason_into(
 
     closure = compute_closure_nt(tbox, abox, reasoner, use_cache=use_cache, sources=sources)
     if write:
-        add_triples(store, closure.nt(), closure.blank_nodes, ox.NamedNode(str(INFERRED_GRAPH)))
+        for graph, lines in zip(CLOSURE_GRAPHS, closure.split, strict=True):
+            data = "".join(line + "\n" for line in lines).encode("utf-8")
+            add_triples(store, data, closure.blank_nodes, ox.NamedNode(str(graph)))
     return closure
 
 

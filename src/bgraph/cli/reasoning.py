@@ -155,15 +155,15 @@ def _tbox(opened: Any) -> TBox:
 
 def _data_triples(opened: Any) -> int:
     """Distinct triples of the data graphs (not the ontology, provenance or inferred ones)."""
-    from ..iris import FACTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+    from ..iris import CLOSURE_GRAPHS, FACTS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
     sizes = opened.info.graphs if opened.info else {}
     if sizes.get(FACTS_GRAPH):
         return sizes[FACTS_GRAPH]  # claim graphs are subsets of the facts
-    data = [g for g in sizes if g not in (ONTOLOGY_GRAPH, INFERRED_GRAPH, PROVENANCE_GRAPH)]
+    data = [g for g in sizes if g not in {ONTOLOGY_GRAPH, PROVENANCE_GRAPH, *CLOSURE_GRAPHS}]
     if len(data) == 1 and opened.info and not opened.info.union:
         return sizes[data[0]]  # one data graph (a triples file), the default graph empty
-    skip = ", ".join(f"<{g}>" for g in (ONTOLOGY_GRAPH, INFERRED_GRAPH, PROVENANCE_GRAPH))
+    skip = ", ".join(f"<{g}>" for g in (ONTOLOGY_GRAPH, PROVENANCE_GRAPH, *sorted(CLOSURE_GRAPHS)))
     text = (
         "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } "
         f"FILTER (?g NOT IN ({skip})) }} }}"
@@ -270,10 +270,11 @@ def _few(names: list[str], limit: int = 3) -> str:
 
 
 def render_report(report: dict[str, Any], err: bool = False) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=sys.stderr if err else sys.stdout, highlight=False)
+    from ._console import console as make_console
+
+    console = make_console(file=sys.stderr if err else sys.stdout, highlight=False)
     if report["cached"]:
         how = f"read from the cache (key {report['cache_key']}…, inputs unchanged)"
     else:

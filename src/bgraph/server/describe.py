@@ -18,7 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..iris import BG, INFERRED_GRAPH, PROV, RDF_TYPE, RDFS, SDO, SKOS
+from ..iris import BG, CLOSURE_GRAPHS, INFERRED_GRAPH, PROV, RDF_TYPE, RDFS, SDO, SKOS
 
 LABEL_PROPS = tuple(ox.NamedNode(p) for p in (SDO + "name", RDFS + "label", SKOS + "prefLabel"))
 #: Properties whose literal values are searched from the home page.
@@ -149,12 +149,12 @@ class Lookups:
         names = sorted(
             {g.value for g in graphs if isinstance(g, ox.NamedNode)} & set(self.graph_sizes)
         )
-        inferred = INFERRED_GRAPH in names
-        asserted = any(g != INFERRED_GRAPH for g in names)
+        inferred = bool(CLOSURE_GRAPHS.intersection(names))
+        asserted = any(g not in CLOSURE_GRAPHS for g in names)
         sources = [
             src
             for g in names
-            if g != INFERRED_GRAPH and (src := self.source(ox.NamedNode(g))) is not None
+            if g not in CLOSURE_GRAPHS and (src := self.source(ox.NamedNode(g))) is not None
         ]
         return Fact(s, p, o, asserted, inferred, names, sources)
 

@@ -13,7 +13,18 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from .. import __version__, formats
-from ..iris import BG, DCTERMS, ID, INFERRED_GRAPH, OWL, RDF, RDFS, SDO
+from ..iris import (
+    BG,
+    CLOSURE_GRAPHS,
+    DCTERMS,
+    ID,
+    INFERRED_GRAPH,
+    OWL,
+    RDF,
+    RDFS,
+    SCHEMA_INFERRED_GRAPH,
+    SDO,
+)
 from .context import ServerContext
 from .dumps import DUMP_FORMATS, dump_name
 from .engine import ASK_FORMATS, GRAPH_FORMATS, SELECT_FORMATS
@@ -103,7 +114,9 @@ def service_description(ctx: ServerContext) -> list[Triple]:
     if served.inference:
         when = "when the store was built" if served.on_disk else "when the server started"
         comment += (
-            f", the inferred one <{INFERRED_GRAPH}> included: the OWL 2 RL closure (computed "
+            f", the inferred ones included (<{INFERRED_GRAPH}>: instance facts; "
+            f"<{SCHEMA_INFERRED_GRAPH}>: the ontology's own entailments): the OWL 2 RL closure "
+            "(computed "
             f"by bgraph's reasoner {when}), without its noise (reflexive owl:sameAs, "
             "owl:Thing types, axiomatic triples)"
         )
@@ -116,7 +129,7 @@ def service_description(ctx: ServerContext) -> list[Triple]:
         g.add(node, _n(SD, "graph"), desc)
         g.add(desc, TYPE, _n(SD, "Graph"))
         g.add(desc, _n(VOID, "triples"), _int(size))
-        if name == INFERRED_GRAPH:
+        if name in CLOSURE_GRAPHS:
             g.add(node, _n(SD, "entailmentRegime"), _n(ENT, "OWL-RDF-Based"))
             g.add(node, _n(SD, "supportedEntailmentProfile"), _n(OWL_PROFILE, "RL"))
             only = "Only the inferred triples: what OWL 2 RL adds to the other graphs."

@@ -29,7 +29,7 @@ from urllib.parse import quote, urlencode
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from .. import __version__, formats
-from ..iris import INFERRED_GRAPH, PREFIXES, XSD_STRING
+from ..iris import CLOSURE_GRAPHS, PREFIXES, XSD_STRING
 from .context import ServerContext
 from .describe import Fact, ResourceView, SearchHit, Source, local_name
 from .examples import Example
@@ -189,7 +189,7 @@ def sources_html(ctx: ServerContext, fact: Fact) -> str:
         graphs = ", ".join(
             f'<a href="{esc(ctx.href(g))}">{esc(curie(g))}</a>'
             for g in fact.graphs
-            if g != INFERRED_GRAPH
+            if g not in CLOSURE_GRAPHS
         )
         return f'<span class="muted">graph {graphs}</span>' if graphs else ""
     return '<span class="muted">reasoning</span>'

@@ -28,6 +28,7 @@ from ..iris import (
     BASE,
     BG,
     CLAIM,
+    CLOSURE_GRAPHS,
     FACTS_GRAPH,
     GRAPHS,
     ID,
@@ -139,7 +140,7 @@ class View:
         ):
             facts = [g for g in (str(FACTS_GRAPH), str(PROVENANCE_GRAPH)) if g in names]
         else:  # user files: every graph but the ontology, closure and claim graphs
-            skip = {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH)}
+            skip = {str(ONTOLOGY_GRAPH), *CLOSURE_GRAPHS}
             facts = sorted(n for n in names if n not in skip and not n.startswith(str(CLAIM)))
         return cls(source, [iri(g) for g in facts], lang, str(INFERRED_GRAPH) in names)
 
@@ -187,7 +188,7 @@ class View:
             for q in self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
         }
         graphs.discard(ox.DefaultGraph())
-        return not graphs or graphs != {iri(INFERRED_GRAPH)}
+        return not graphs or not {g.value for g in graphs} <= CLOSURE_GRAPHS
 
     def vocab_objects(self, s: Any, p: Any) -> list[Term]:
         found = self.store.quads_for_pattern(s, p, None, ox.DefaultGraph())
