@@ -86,6 +86,36 @@ if TYPE_CHECKING:
     type=click.IntRange(0),
     help="Megabytes a worker may add while answering one query (0: no limit).",
 )
+@click.option(
+    "--max-bytes",
+    default=defaults.DEFAULT_MAX_BYTES,
+    show_default=True,
+    type=click.IntRange(1024),
+    help="Result bytes sent at most; a header says when results were cut.",
+)
+@click.option(
+    "--reserve",
+    default=defaults.DEFAULT_RESERVE,
+    show_default=True,
+    type=click.IntRange(0, 16),
+    help="Extra workers kept for clients with nothing running and little recent use "
+    "(cheap queries stay fast while others' slow queries fill --workers).",
+)
+@click.option(
+    "--client-timeout",
+    default=defaults.DEFAULT_READ_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(min=0.1, max=3600),
+    help="Seconds a client has to send a request's headers, then its body, and to read each "
+    "piece of a response; past it the connection is closed.",
+)
+@click.option(
+    "--connections-per-client",
+    default=defaults.DEFAULT_CONNECTIONS_PER_CLIENT,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Connections one IP address may hold open (its oldest idle one is closed for a new one).",
+)
 @click.option("--store", default="memory", show_default=True, metavar="memory|DIR", help=STORE_HELP)
 @click.option(
     "--endpoint",
@@ -115,6 +145,10 @@ def serve(
     queue: int,
     max_rows: int,
     worker_memory: int,
+    max_bytes: int,
+    reserve: int,
+    client_timeout: float,
+    connections_per_client: int,
     store: str,
     endpoint: str | None,
     endpoint_user: str | None,
@@ -166,6 +200,11 @@ def serve(
         queue=queue,
         max_rows=max_rows,
         worker_memory_mb=worker_memory,
+        max_bytes=max_bytes,
+        reserve=reserve,
+        read_timeout=client_timeout,
+        send_timeout=client_timeout,
+        connections_per_client=connections_per_client,
         inference=not no_inference,
         paths=paths,
         named=tuple(graphs),

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
@@ -52,6 +52,7 @@ def create_app(ctx: ServerContext) -> Starlette:
             Middleware(GZipMiddleware, minimum_size=2048, compresslevel=3),
         ],
         exception_handlers={
+            ClientDisconnect: client_gone,
             BgraphError: bgraph_error,
             HTTPException: http_error,
             Exception: internal_error,
@@ -94,6 +95,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
     elif status == 422:  # a parameter of the pictures' routes (bgraph.visual.web)
         status, message = 400, f"invalid request parameters: {message}"
     return error_response(request, status, message, headers)
+
+
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The client closed the connection mid-request (an aborted upload): no one reads this."""
+    return Response(status_code=499)
 
 
 async def internal_error(request: Request, exc: Exception) -> Response:

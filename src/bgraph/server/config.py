@@ -13,6 +13,11 @@ DEFAULT_QUEUE = 32  #: requests that may wait for a worker; past that, 503 + Ret
 DEFAULT_MAX_ROWS = 10_000  #: result rows (or triples) sent; the rest is cut, and a header says so
 MAX_BODY = 1024 * 1024  #: request body cap (bytes): 413 past it
 DEFAULT_WORKER_MEMORY_MB = 1024  #: address space a worker may add while answering a query
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024  #: result bytes sent; the rest is cut, and a header says so
+DEFAULT_RESERVE = 1  #: extra workers only for clients with nothing running and little recent use
+DEFAULT_READ_TIMEOUT = 10.0  #: seconds to receive a request's headers, then again its body
+DEFAULT_SEND_TIMEOUT = 10.0  #: seconds a client may read nothing of a response before it is cut
+DEFAULT_CONNECTIONS_PER_CLIENT = 16  #: connections open per IP address (idle ones recycled)
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,11 @@ class ServerConfig:
     max_rows: int = DEFAULT_MAX_ROWS
     max_body: int = MAX_BODY
     worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB
+    max_bytes: int = DEFAULT_MAX_BYTES
+    reserve: int = DEFAULT_RESERVE
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    send_timeout: float = DEFAULT_SEND_TIMEOUT
+    connections_per_client: int = DEFAULT_CONNECTIONS_PER_CLIENT
     inference: bool = True
     paths: tuple[Path, ...] = ()
     named: tuple[tuple[str, Path], ...] = ()  #: (graph IRI, file) pairs

@@ -9,6 +9,7 @@ plain function of the store and a :class:`QueryJob`, and never raises: every out
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ class QueryJob:
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 10_000
     base: str | None = None  #: base IRI for relative IRIs in the query (the endpoint's URL)
+    max_bytes: int = 16 * 1024 * 1024  #: the serialised result's size at most (rows are cut)
 
 
 @dataclass
@@ -76,7 +78,11 @@ def failure_reply(exc: Exception, form: str) -> Reply:
     if isinstance(exc, RecursionError):
         return Reply(400, message="the query is nested too deeply to evaluate", form=form)
     if isinstance(exc, MemoryError):
-        return Reply(503, message="the query needed more memory than a query may use", form=form)
+        reply = Reply(503, message="the query needed more memory than a query may use", form=form)
+        reply.headers["Retry-After"] = "1"
+        return reply
+    if isinstance(exc, RuntimeError):  # Oxigraph could not evaluate this query (not the store)
+        return Reply(400, message=f"the query cannot be evaluated: {_one_line(exc)}", form=form)
     # an engine failure: report it without a traceback
     return Reply(500, message=f"the query engine failed: {type(exc).__name__}: {_one_line(exc)}")
 
@@ -173,20 +179,64 @@ def run(store: Any, job: QueryJob, known_graphs: list[str]) -> Reply:
         if protocol_dataset:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-        try:
-            answer = store.query(job.text, prefixes=PREFIXES, base_iri=job.base, **kwargs)
-        except SyntaxError as exc:
-            raise syntax_error(job.text, exc) from None
+        answer = evaluate(store, job.text, job.base, kwargs)
         actual = _form(answer, form)
         if actual != form:
             form = actual
             fmt_name, media_type = choose_format(form, job.accept, job.format)
-        reply = _reply(answer, form, fmt_name, job.max_rows)
+        reply = _reply(answer, form, fmt_name, job.max_rows, job.max_bytes)
         reply.media_type = media_type
         reply.form = form
         return reply
     except Exception as exc:  # every failure becomes a status and a message, never a traceback
         return failure_reply(exc, form)
+
+
+#: Oxigraph reads LIMIT and OFFSET as 64-bit: a larger (valid) integer means "all" / "none".
+_U64_MAX = 2**64 - 1
+_UNKNOWN_FUNCTION = re.compile(r"The custom function <([^>]*)> is not supported")
+
+
+def evaluate(store: Any, text: str, base: str | None, kwargs: dict[str, Any]) -> Any:
+    """``store.query``, with SPARQL's answer where Oxigraph refuses a valid query: a call of an
+    unknown extension function is an expression error (SPARQL 1.1, 17.6: the BIND leaves the
+    variable unbound, the FILTER is false) rather than a failed query, and a LIMIT or OFFSET
+    past 2^64 - 1 is read as that number (the same answer on any store)."""
+    functions: dict[Any, Any] = {}
+    for _ in range(32):
+        try:
+            return store.query(text, prefixes=PREFIXES, base_iri=base, **kwargs)
+        except SyntaxError as exc:
+            wider = _clamp_limits(text) if "should be a non negative integer" in str(exc) else None
+            if wider is None or wider == text:
+                raise syntax_error(text, exc) from None
+            text = wider
+        except RuntimeError as exc:
+            unknown = _UNKNOWN_FUNCTION.search(str(exc))
+            if unknown is None or len(functions) >= 16:
+                raise
+            functions[ox.NamedNode(unknown.group(1))] = _no_value
+            kwargs = {**kwargs, "custom_functions": functions}
+    raise QueryError("the query calls too many unknown functions")
+
+
+def _no_value(*_args: Any) -> None:
+    """An extension function this endpoint does not know: an error, so no value (SPARQL 17.6)."""
+    return None
+
+
+def _clamp_limits(text: str) -> str | None:
+    """The query with every LIMIT/OFFSET integer larger than 2^64 - 1 written as 2^64 - 1."""
+    from ..sparql.guard import tokenize
+
+    out, last, tokens = [], 0, tokenize(text)
+    for previous, token in itertools.pairwise(tokens):
+        _kind, value, start, end = token
+        if previous[1].upper() in ("LIMIT", "OFFSET") and value.isdigit():
+            if int(value) > _U64_MAX:
+                out += [text[last:start], str(_U64_MAX)]
+                last = end
+    return "".join([*out, text[last:]]) if out else None
 
 
 def _form(answer: Any, lexical: str) -> str:
@@ -197,27 +247,55 @@ def _form(answer: Any, lexical: str) -> str:
     return lexical if lexical in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT"
 
 
-def _reply(answer: Any, form: str, fmt_name: str, max_rows: int) -> Reply:
-    """Cap, count and serialise an answer."""
+def _reply(answer: Any, form: str, fmt_name: str, max_rows: int, max_bytes: int = 1 << 62) -> Reply:
+    """Cap (rows, then bytes), count and serialise an answer."""
     headers: dict[str, str] = {}
     if form == "ASK":
         return Reply(200, boolean_bytes(answer, fmt_name), headers=headers)
+    cut = []
     if form == "SELECT":
         names = [v.value for v in answer.variables]
         rows = list(itertools.islice(answer, max_rows + 1))
         if len(rows) > max_rows:
             rows = rows[:max_rows]
-            headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
-        headers[ROWS_HEADER] = str(len(rows))
-        return Reply(200, select_bytes(names, rows, fmt_name), headers=headers)
-    triples: dict[Any, None] = {}  # distinct, in Oxigraph's order
-    for t in answer:
-        triples[t] = None
-        if len(triples) > max_rows:
-            break
-    kept = list(triples)
-    if len(kept) > max_rows:
-        kept = kept[:max_rows]
-        headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
-    headers[ROWS_HEADER] = str(len(kept))
-    return Reply(200, rdf_bytes(kept, fmt_name), headers=headers)
+            cut.append(f"max-rows={max_rows}")
+        rows, body = fit(rows, lambda part: select_bytes(names, part, fmt_name), max_bytes)
+    else:
+        triples: dict[Any, None] = {}  # distinct, in Oxigraph's order
+        for t in answer:
+            triples[t] = None
+            if len(triples) > max_rows:
+                break
+        rows = list(triples)
+        if len(rows) > max_rows:
+            rows = rows[:max_rows]
+            cut.append(f"max-rows={max_rows}")
+        rows, body = fit(rows, lambda part: rdf_bytes(part, fmt_name), max_bytes)
+    if body is None:
+        cut.append(f"max-bytes={max_bytes}")
+        body = (
+            select_bytes(names, rows, fmt_name) if form == "SELECT" else rdf_bytes(rows, fmt_name)
+        )
+    if cut:
+        headers[TRUNCATED_HEADER] = "; ".join(["true", *cut])
+    headers[ROWS_HEADER] = str(len(rows))
+    return Reply(200, body, headers=headers)
+
+
+def fit(rows: list[Any], write: Any, max_bytes: int) -> tuple[list[Any], bytes | None]:
+    """``rows`` and their serialisation when it is at most ``max_bytes``; else the longest
+    prefix of ``rows`` whose serialisation fits, and None (the caller writes it)."""
+    body = write(rows)
+    if len(body) <= max_bytes:
+        return rows, body
+    low, high = 0, len(rows)  # rows[:low] fit, rows[:high] do not
+    guess = int(len(rows) * max_bytes / len(body))
+    while high - low > 1:
+        mid = min(max(guess, low + 1), high - 1)
+        size = len(write(rows[:mid]))
+        if size <= max_bytes:
+            low = mid
+        else:
+            high = mid
+        guess = (low + high) // 2
+    return rows[:low], None

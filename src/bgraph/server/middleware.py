@@ -1,5 +1,7 @@
 """One ASGI middleware for what every response gets: open CORS for reads, security headers, and
-one access-log line per request (method, path, status, time)."""
+one access-log line per request (method, path, status, time). It also names the client (its IP
+address, :data:`.workers.CLIENT`) for the pool's sharing of workers, and refuses a path with a
+NUL byte (``%00``) before any route sees it (no file name or IRI holds one)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 
 from .. import formats
 from .engine import ROWS_HEADER, TRUNCATED_HEADER
+from .workers import CLIENT
 
 log = logging.getLogger("bgraph.access")
 
@@ -44,8 +47,14 @@ class EdgeMiddleware:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
+        client = scope.get("client")
+        CLIENT.set(client[0] if client else "-")
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
         status_box = [0]
+        if "\x00" in scope.get("path", ""):
+            await self._refuse(send, 400, "a path cannot contain a NUL byte (%00)")
+            self._log(scope, 400, start)
+            return
         if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
             await self._preflight(send)
             status_box[0] = 204
@@ -74,6 +83,17 @@ class EdgeMiddleware:
             await self.app(scope, receive, send_wrapper)
         finally:
             self._log(scope, status_box[0] or 500, start)
+
+    async def _refuse(self, send: Any, status: int, message: str) -> None:
+        body = f"Error {status}: {message}\n".encode()
+        headers = [
+            *_cors_headers(),
+            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()),
+            (b"x-content-type-options", b"nosniff"),
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     async def _preflight(self, send: Any) -> None:
         headers = [

@@ -84,6 +84,12 @@ async def _document(ctx: ServerContext, request: Request, iri: str, fmt_name: st
     return rdf_response(body, fmt_name, headers)
 
 
+def _plain_path(path: str) -> bool:
+    """True for a path a Location header can hold as is: one leading slash and no backslash
+    (``//evil.example/x`` and ``/\\evil.example`` are read by browsers as another host)."""
+    return path.startswith("/") and not path.startswith("//") and "\\" not in path
+
+
 @routes.get("/resource")
 async def resource(request: Request) -> Response:
     """Any IRI the data mentions; IRIs under the base redirect to their own path."""
@@ -93,7 +99,7 @@ async def resource(request: Request) -> Response:
     if not iri:
         raise QueryError("give the IRI to describe: /resource?iri=...")
     local = ctx.local_path(iri)
-    if local is not None and not format:
+    if local is not None and not format and _plain_path(local):
         return RedirectResponse(quote(local, safe="/:@-._~!$&'()*+,;="), status_code=303)
     if format:
         name = formats._ALIASES.get(format, format)
@@ -129,4 +135,6 @@ async def dereference(request: Request) -> Response:
         available = ", ".join(dict.fromkeys(mt for mt, _ in _offers()))
         raise QueryError(f"none of the accepted media types is available: {available}", 406)
     location = quote(full, safe="/:@-._~!$&'()*+,;=") + dict(_offers())[choice]
+    if not _plain_path(location):  # never "//host/...": a browser would leave this server
+        location = "/" + location.lstrip("/")
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})

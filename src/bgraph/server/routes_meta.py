@@ -129,8 +129,10 @@ async def dump(request: Request) -> Response:
 async def health(request: Request) -> Response:
     ctx = get_ctx(request)
     pool = ctx.pool
+    healthy = pool.healthy() if hasattr(pool, "healthy") else bool(pool.alive)
     body = {
-        "status": "ok" if pool.alive else "degraded",
+        # "ok" only with every worker (and the zygote that replaces them) alive
+        "status": "ok" if healthy else "degraded",
         "version": __version__,
         "uptime_s": round(time.time() - ctx.started, 1),
         "triples": ctx.served.triples,
@@ -143,14 +145,23 @@ async def health(request: Request) -> Response:
             "busy": pool.busy,
             "waiting": pool.waiting,
             "killed": pool.killed,
+            "reserve": getattr(pool, "reserve", 0),
+            "respawned": getattr(pool, "respawned", 0),
+            "clients": pool.clients() if hasattr(pool, "clients") else 0,
         },
         "limits": {
             "timeout_s": ctx.config.timeout,
             "max_rows": ctx.config.max_rows,
             "max_body_bytes": ctx.config.max_body,
             "queue": ctx.config.queue,
+            "max_result_bytes": ctx.config.max_bytes,
+            "client_timeout_s": ctx.config.read_timeout,
+            "connections_per_client": ctx.config.connections_per_client,
         },
     }
+    http = getattr(request.app.state, "http", None)
+    if http is not None and hasattr(http, "status"):
+        body["connections"] = http.status()
     return Response(json.dumps(body), media_type=formats.JSON, status_code=200)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 
 from .. import formats
@@ -19,6 +20,8 @@ from .protocol import ProtocolError, build_job
 from .responses import content_type
 from .routes_meta import rdf_document
 from .routing import Routes
+from .sending import ChunkedResponse
+from .workers import CLIENT
 
 routes = Routes()
 
@@ -40,11 +43,14 @@ async def read_body(request: Request, limit: int) -> bytes:
         if int(declared) > limit:
             raise too_big
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_big
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_big
+            chunks.append(chunk)
+    except ClientDisconnect:  # an aborted upload: nobody to answer, nothing to log but a line
+        raise ClientGone from None
     return b"".join(chunks)
 
 
@@ -91,7 +97,10 @@ async def run_query(ctx: ServerContext, request: Request, job: QueryJob) -> Repl
 async def sparql(request: Request) -> Response:
     ctx = get_ctx(request)
     method = "GET" if request.method == "HEAD" else request.method
-    body = await read_body(request, ctx.config.max_body) if method == "POST" else b""
+    try:
+        body = await read_body(request, ctx.config.max_body) if method == "POST" else b""
+    except ClientGone:
+        return Response(status_code=499)
     accept = request.headers.get("accept")
     job = build_job(
         method,
@@ -109,14 +118,24 @@ async def sparql(request: Request) -> Response:
         return await rdf_document(request, "sparql-sd", _sd, SD_FORMATS, html=False)
     if method == "GET" and not job.format and prefers_html(accept, _result_types()):
         return HTMLResponse(await _ui(ctx))  # YASGUI reads ?query= from the URL
+    budget = getattr(request.app.state, "sending", None)
+    if budget is not None:
+        budget.check(CLIENT.get())  # unsent results of this client: read them first
+        job = dataclasses.replace(job, max_bytes=ctx.config.max_bytes)
     try:
         reply = await run_query(ctx, request, job)
     except ClientGone:
         return Response(status_code=499)
     if not reply.ok:
-        raise QueryError(reply.message, reply.status)
+        error = QueryError(reply.message, reply.status)
+        if "Retry-After" in reply.headers:
+            error.retry_after = int(reply.headers["Retry-After"])  # type: ignore[attr-defined]
+        raise error
+    if budget is not None:  # no await since the reply came: no other result got in between
+        budget.take(CLIENT.get(), len(reply.body))
     headers = {**reply.headers, "Vary": "Accept"}
-    return Response(reply.body, media_type=content_type(reply.media_type), headers=headers)
+    media_type = content_type(reply.media_type)
+    return ChunkedResponse(reply.body, budget, headers=headers, media_type=media_type)
 
 
 async def _ui(ctx: ServerContext) -> str:

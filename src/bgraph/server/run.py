@@ -8,7 +8,9 @@
 4. fork the worker zygote (before uvicorn starts its event loop or any thread); each worker
    opens a built store itself. Queries, page lookups and dumps all run in the workers, under
    a deadline; the main process never touches the store;
-5. run uvicorn on the bound socket; on exit, kill the workers.
+5. run uvicorn on the bound socket, with bgraph's HTTP protocol (:mod:`.http`: read and send
+   deadlines, a cap on connections per client) and the pool's supervisor as a task on its
+   event loop (dead workers and a dead zygote are replaced); on exit, kill the workers.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from .config import ServerConfig
 from .context import ServerContext
 from .dumps import DumpJob, write_dump
 from .engine import QueryJob, run
+from .http import Limits, uvicorn_config
 from .lookups import PageJob, PageWork
 from .safety import install_network_guard
+from .sending import SendBudget
 from .served import Served, load_served
 from .workers import WorkerPool
 
@@ -97,12 +101,15 @@ def public_url(sock: socket.socket, host: str, base_url: str | None) -> str:
 
 
 class _Server(uvicorn.Server):
-    """uvicorn, saying where it listens once it does."""
+    """uvicorn, saying where it listens once it does (and supervising the pool's workers)."""
 
     announce: str = ""
+    pool: Any = None
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
+        if self.pool is not None and hasattr(self.pool, "start_supervising"):
+            self.pool.start_supervising()
         if self.started and self.announce:
             print(self.announce, flush=True)
 
@@ -124,26 +131,26 @@ def serve(config: ServerConfig) -> None:
         memory_mb=config.worker_memory_mb,
         init=make_init(served),
         stack_mb=WORKER_STACK_MB,
+        reserve=config.reserve,
     )
     pool.start(close_in_children=[sock.fileno()])
     dump_dir = tempfile.mkdtemp(prefix="bgraph-dumps-")
     try:
         ctx = ServerContext(config, served, pool, url, dump_dir=dump_dir)
         app = create_app(ctx)
-        uv_config = uvicorn.Config(
-            app,
-            log_level="warning",
-            access_log=False,
-            server_header=False,
-            timeout_keep_alive=5,
-            limit_concurrency=1000,
-            lifespan="off",
-            # h11 bounds the request line + headers (httptools does not): a GET query may be
-            # as long as a POST body, and no longer
-            http="h11",
-            h11_max_incomplete_event_size=config.max_body + 64 * 1024,
+        # results waiting for slow readers: two full results per client, 16 in all
+        app.state.sending = SendBudget(16 * config.max_bytes, 2 * config.max_bytes)
+        limits = Limits(
+            read_timeout=config.read_timeout,
+            send_timeout=config.send_timeout,
+            per_client=config.connections_per_client,
+            # a GET query may be as long as a POST body, and no longer
+            max_head=config.max_body + 64 * 1024,
         )
+        uv_config = uvicorn_config(app, limits)
+        app.state.http = uv_config.http
         server = _Server(uv_config)
+        server.pool = pool
         listening = sock.getsockname()
         store = "" if served.store_label == "memory" else f", store {served.store_label}"
         server.announce = (

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import math
 import os
 import pickle
@@ -51,6 +52,8 @@ _HEADER = struct.Struct("!I")
 _SPAWN = b"S"
 _GRACE = 2.0  #: seconds a worker gives itself past the deadline before SIGALRM ends it
 _SANDBOX = struct.Struct("16s")  #: the zygote's first message: the network ban that holds
+_SPAWN_TIMEOUT = 5.0  #: seconds the zygote has to answer (a hung zygote is replaced)
+_MAX_FD = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536
 
 
 class Overloaded(BgraphError):
@@ -210,6 +213,10 @@ def _zygote_main(
 
 # --- the pool (main process) ---------------------------------------------------------------------
 
+#: The client a job runs for (its IP address), set per request by the edge middleware: the pool
+#: shares its workers between clients (see :class:`WorkerPool`).
+CLIENT: contextvars.ContextVar[str] = contextvars.ContextVar("bgraph_client", default="-")
+
 
 @dataclass
 class Worker:
@@ -218,8 +225,50 @@ class Worker:
     jobs: int = 0
 
 
+@dataclass
+class ClientShare:
+    """What one client has running, waiting, and has used lately (worker-seconds, decaying)."""
+
+    running: int = 0
+    waiting: int = 0
+    usage: float = 0.0
+    stamp: float = 0.0
+
+    def used(self, now: float, half_life: float) -> float:
+        return self.usage * 0.5 ** ((now - self.stamp) / half_life)
+
+    def charge(self, seconds: float, now: float, half_life: float) -> None:
+        self.usage = self.used(now, half_life) + seconds
+        self.stamp = now
+
+
+@dataclass(eq=False)
+class _Waiter:
+    seq: int
+    client: str
+    future: asyncio.Future[Worker]
+
+
 class WorkerPool:
-    """A bounded set of workers; :meth:`run` sends a job to a free one under a deadline."""
+    """A bounded set of workers; :meth:`run` sends a job to a free one under a deadline.
+
+    **Sharing.** ``size`` workers take any client's jobs; ``reserve`` more take only the jobs of
+    a *light* client: one with nothing running that used less than ``light_seconds`` of worker
+    time lately (decaying by half every ``HALF_LIFE`` seconds). A client's slow queries (or a
+    few slow clients' queries) can fill the ``size`` workers, never the reserve, so cheap
+    queries from everyone else keep being answered. Jobs that wait are served fewest running
+    first, then least recent usage, then first come; one client may hold at most
+    ``max_waiting // 4`` (at least 1) of the waiting places.
+
+    **Supervision.** :meth:`supervise` (a task on the server's event loop) replaces whatever
+    died: a worker that ended while idle (found by its socket closing), a worker killed at a
+    deadline or lost with its client, and the zygote itself (forked again from this process,
+    which still holds the dataset, with every inherited descriptor but its socket closed).
+    Capacity returns to ``size + reserve`` without a restart; :attr:`alive` counts the workers
+    that answer, and :meth:`healthy` says whether the pool is whole.
+    """
+
+    HALF_LIFE = 30.0
 
     def __init__(
         self,
@@ -230,6 +279,8 @@ class WorkerPool:
         memory_mb: int = 1024,
         init: Callable[[], None] | None = None,
         stack_mb: int = 0,
+        reserve: int = 0,
+        light_seconds: float = 1.0,
     ) -> None:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
@@ -237,58 +288,86 @@ class WorkerPool:
         self.init = init
         self.stack_mb = stack_mb
         self.size = size
+        self.reserve = max(0, reserve)
+        self.light_seconds = light_seconds
         self.max_waiting = max_waiting
+        self.per_client_waiting = max(1, max_waiting // 4)
         self.timeout = timeout
         self.memory_mb = memory_mb
         self._ctl: socket.socket | None = None
         self._zygote = 0
         self._workers: dict[int, Worker] = {}
-        self._idle: asyncio.Queue[Worker] | None = None
-        self._pending_idle: list[Worker] = []
-        self._waiting = 0
+        self._idle: list[Worker] = []
+        self._waiters: list[_Waiter] = []
+        self._clients: dict[str, ClientShare] = {}
+        self._seq = 0
         self.busy = 0
         self.killed = 0
+        self.respawned = 0  #: workers started to replace others
+        self.zygotes = 0  #: zygotes forked (1 at start; more if one died)
         self.started_at = 0.0
+        self._supervisor: asyncio.Task[None] | None = None
         #: how the workers are kept off the network (bgraph.sandbox), known once started
         self.sandbox = "none"
+
+    @property
+    def capacity(self) -> int:
+        return self.size + self.reserve
 
     # lifecycle
 
     def start(self, close_in_children: Iterable[int] = ()) -> None:
         """Fork the zygote and the workers. Call before any thread or event loop exists."""
+        del close_in_children  # the zygote closes every descriptor but its own socket
+        self._fork_zygote()
+        self.started_at = time.monotonic()
+        for _ in range(self.capacity):
+            self._idle.append(self._spawn())
+
+    def _fork_zygote(self) -> None:
         ours, theirs = socket.socketpair()
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the zygote
-            ours.close()
-            for fd in close_in_children:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's job
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:
+                with contextlib.suppress(ValueError, OSError):
+                    signal.set_wakeup_fd(-1)  # the server's event loop is not ours
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's job
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                keep = theirs.fileno()
+                # the listening socket, clients' connections, other workers' sockets: a fork
+                # holding one would keep it open after the server closes it
+                os.closerange(3, keep)
+                os.closerange(keep + 1, _MAX_FD)
                 # before any worker exists: every worker inherits the ban
                 theirs.sendall(_SANDBOX.pack(deny_network().encode("ascii")))
                 _zygote_main(theirs, self.handler, self.memory_mb, parent, self.init, self.stack_mb)
             finally:
                 os._exit(0)
         theirs.close()
-        ours.settimeout(10.0)
-        self._ctl, self._zygote = ours, pid
+        ours.settimeout(_SPAWN_TIMEOUT)
         try:
             (mechanism,) = _SANDBOX.unpack(_recv_exact(ours, _SANDBOX.size))
         except (EOFError, OSError):
+            ours.close()
+            with contextlib.suppress(ChildProcessError, ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
             raise WorkerDied("the worker factory (zygote) ended while starting") from None
+        self._ctl, self._zygote = ours, pid
+        self.zygotes += 1
         self.sandbox = mechanism.rstrip(b"\0").decode("ascii")
-        self.started_at = time.monotonic()
-        for _ in range(self.size):
-            self._pending_idle.append(self._spawn())
 
     def _spawn(self) -> Worker:
-        assert self._ctl is not None, "pool not started"
-        self._ctl.sendall(_SPAWN)
-        msg, fds, _flags, _addr = socket.recv_fds(self._ctl, 16, 1)
+        if self._ctl is None:
+            raise WorkerDied("the worker factory (zygote) is gone")
+        try:
+            self._ctl.sendall(_SPAWN)
+            msg, fds, _flags, _addr = socket.recv_fds(self._ctl, 16, 1)
+        except OSError:
+            msg, fds = b"", []
         if not msg or not fds:
+            self._lose_zygote()
             raise WorkerDied("the worker factory (zygote) is gone")
         (pid,) = struct.unpack("!i", msg[:4])
         sock = socket.socket(fileno=fds[0])
@@ -297,10 +376,7 @@ class WorkerPool:
         self._workers[pid] = worker
         return worker
 
-    def close(self) -> None:
-        """Kill every worker and the zygote."""
-        for worker in list(self._workers.values()):
-            self._kill(worker)
+    def _lose_zygote(self) -> None:
         if self._ctl is not None:
             self._ctl.close()
             self._ctl = None
@@ -311,6 +387,16 @@ class WorkerPool:
                 os.waitpid(self._zygote, 0)
             self._zygote = 0
 
+    def close(self) -> None:
+        """Kill every worker and the zygote."""
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            self._supervisor = None
+        for worker in list(self._workers.values()):
+            self._kill(worker)
+        self._idle.clear()
+        self._lose_zygote()
+
     def _kill(self, worker: Worker) -> None:
         self._workers.pop(worker.pid, None)
         with contextlib.suppress(ProcessLookupError):
@@ -320,46 +406,202 @@ class WorkerPool:
 
     def _replace(self, worker: Worker) -> None:
         self._kill(worker)
-        try:
-            self._queue().put_nowait(self._spawn())
-        except (OSError, WorkerDied):
-            pass  # the pool shrinks; /health reports it
+        self.refill()
 
-    def _queue(self) -> asyncio.Queue[Worker]:
-        if self._idle is None:
-            self._idle = asyncio.Queue()
-            for w in self._pending_idle:
-                self._idle.put_nowait(w)
-            self._pending_idle.clear()
-        return self._idle
+    def refill(self) -> int:
+        """Start workers (and a zygote, if it died) up to capacity; the number started."""
+        started = 0
+        for attempt in range(2):
+            try:
+                if self._ctl is None or not self._zygote_alive():
+                    self._lose_zygote()
+                    self._fork_zygote()
+                while len(self._workers) < self.capacity:
+                    self._idle.append(self._spawn())
+                    started += 1
+                    self.respawned += 1
+                break
+            except (OSError, WorkerDied):
+                if attempt:
+                    break  # the supervisor tries again
+        if started:
+            self._dispatch()
+        return started
+
+    def _zygote_alive(self) -> bool:
+        if not self._zygote:
+            return False
+        try:
+            pid, _status = os.waitpid(self._zygote, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        return pid == 0
+
+    def _reap_idle(self) -> None:
+        """Drop idle workers that died (their socket reads as closed: they never send unasked)."""
+        for worker in [w for w in self._idle if _closed(w.sock)]:
+            self._idle.remove(worker)
+            self._kill(worker)
+
+    async def supervise(self, every: float = 0.5) -> None:
+        """Replace dead workers and a dead zygote, forever (run as a task by the server)."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                self._reap_idle()
+                if len(self._workers) < self.capacity or not self._zygote_alive():
+                    self.refill()
+                self._forget_clients()
+            except Exception:  # keep supervising whatever happened
+                continue
+
+    def start_supervising(self) -> None:
+        if self._supervisor is None:
+            self._supervisor = asyncio.get_running_loop().create_task(self.supervise())
 
     # status
 
     @property
     def idle(self) -> int:
-        return self._queue().qsize()
+        return len(self._idle)
 
     @property
     def waiting(self) -> int:
-        return self._waiting
+        return len(self._waiters)
 
     @property
     def alive(self) -> int:
         return len(self._workers)
 
+    def healthy(self) -> bool:
+        return self.alive >= self.capacity and self._zygote_alive()
+
     def retry_after(self) -> int:
         return max(1, math.ceil(self.timeout / 2))
+
+    def clients(self) -> int:
+        return len(self._clients)
+
+    # sharing the workers
+
+    def _share(self, client: str) -> ClientShare:
+        share = self._clients.get(client)
+        if share is None:
+            share = self._clients[client] = ClientShare(stamp=time.monotonic())
+        return share
+
+    def _may_start(self, share: ClientShare, now: float) -> bool:
+        if not self._idle:
+            return False
+        if self.busy < self.size:
+            return True
+        light = share.running == 0 and share.used(now, self.HALF_LIFE) < self.light_seconds
+        return light and self.busy < self.capacity
+
+    def _take(self, share: ClientShare) -> Worker:
+        share.running += 1
+        self.busy += 1
+        return self._idle.pop()
+
+    def _dispatch(self) -> None:
+        """Give free workers to waiting jobs, best first."""
+        now = time.monotonic()
+        while self._idle and self._waiters:
+            self._waiters = [w for w in self._waiters if not w.future.done()]
+            ranked = sorted(
+                self._waiters,
+                key=lambda w: (
+                    self._share(w.client).running,
+                    self._share(w.client).used(now, self.HALF_LIFE),
+                    w.seq,
+                ),
+            )
+            chosen = next((w for w in ranked if self._may_start(self._share(w.client), now)), None)
+            if chosen is None:
+                return
+            self._waiters.remove(chosen)
+            chosen.future.set_result(self._take(self._share(chosen.client)))
+
+    def _release(self, worker: Worker | None, client: str, seconds: float) -> None:
+        share = self._share(client)
+        share.running -= 1
+        share.charge(seconds, time.monotonic(), self.HALF_LIFE)
+        self.busy -= 1
+        if worker is not None:
+            self._idle.append(worker)
+        self._dispatch()
+
+    def _forget_clients(self) -> None:
+        now = time.monotonic()
+        for name, share in list(self._clients.items()):
+            if not share.running and not share.waiting and share.used(now, self.HALF_LIFE) < 0.01:
+                del self._clients[name]
+
+    async def _acquire(self, client: str) -> Worker:
+        share = self._share(client)
+        now = time.monotonic()
+        if not self._waiters and self._may_start(share, now):
+            return self._take(share)
+        if len(self._waiters) >= self.max_waiting:
+            raise Overloaded(
+                f"the server is busy: all {self.size} query workers are running and "
+                f"{len(self._waiters)} queries are waiting; retry later",
+                self.retry_after(),
+            )
+        if share.waiting >= self.per_client_waiting:
+            raise Overloaded(
+                f"you have {share.waiting} queries waiting for a worker already (at most "
+                f"{self.per_client_waiting} per client); retry when they are answered",
+                self.retry_after(),
+            )
+        self._seq += 1
+        waiter = _Waiter(self._seq, client, asyncio.get_running_loop().create_future())
+        self._waiters.append(waiter)
+        share.waiting += 1
+        self._dispatch()
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await waiter.future
+        except BaseException as exc:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+            elif waiter.future.done() and not waiter.future.cancelled():
+                # given a worker, but cancelled (client gone) or timed out before taking it
+                self._release(waiter.future.result(), client, 0.0)
+            if isinstance(exc, TimeoutError):
+                raise Overloaded(
+                    f"the server is busy: no query worker became free within "
+                    f"{self.timeout:g} s; retry later",
+                    self.retry_after(),
+                ) from None
+            raise
+        finally:
+            share.waiting -= 1
 
     # running a job
 
     async def run(self, job: Any, timeout: float | None = None) -> Any:
         """The handler's reply to ``job``, computed in a worker within ``timeout`` seconds."""
         timeout = self.timeout if timeout is None else timeout
-        worker = await self._acquire()
-        self.busy += 1
+        client = CLIENT.get()
+        loop = asyncio.get_running_loop()
+        message = _pack((timeout, job))
+        for _attempt in range(3):
+            worker = await self._acquire(client)
+            try:
+                if _closed(worker.sock):
+                    raise BrokenPipeError
+                await loop.sock_sendall(worker.sock, message)
+                break
+            except OSError:  # it died while idle: the job goes to another worker
+                self._kill(worker)
+                self._release(None, client, 0.0)
+                self.refill()
+        else:
+            raise WorkerDied("no query worker could take the query; retry later")
+        started = time.monotonic()
+        kept: Worker | None = None
         try:
-            loop = asyncio.get_running_loop()
-            await loop.sock_sendall(worker.sock, _pack((timeout, job)))
             async with asyncio.timeout(timeout):
                 reply = await self._receive(worker)
         except TimeoutError:
@@ -378,37 +620,16 @@ class WorkerPool:
         except BaseException:  # cancelled: the client went away or the server stops
             self._replace(worker)
             raise
+        else:
+            worker.jobs += 1
+            kept = worker
         finally:
-            self.busy -= 1
-        worker.jobs += 1
-        self._queue().put_nowait(worker)
+            self._release(kept, client, time.monotonic() - started)
         if isinstance(reply, MemoryError):
             raise WorkerDied(str(reply))
         if isinstance(reply, Exception):
             raise reply
         return reply
-
-    async def _acquire(self) -> Worker:
-        queue = self._queue()
-        if queue.qsize():
-            return queue.get_nowait()
-        if self._waiting >= self.max_waiting:
-            raise Overloaded(
-                f"the server is busy: all {self.size} query workers are running and "
-                f"{self._waiting} queries are waiting; retry later",
-                self.retry_after(),
-            )
-        self._waiting += 1
-        try:
-            return await asyncio.wait_for(queue.get(), self.timeout)
-        except TimeoutError:
-            raise Overloaded(
-                f"the server is busy: no query worker became free within {self.timeout:g} s; "
-                "retry later",
-                self.retry_after(),
-            ) from None
-        finally:
-            self._waiting -= 1
 
     async def _receive(self, worker: Worker) -> Any:
         """One reply: a worker sends nothing else, so whatever arrives belongs to it (header and
@@ -424,3 +645,13 @@ class WorkerPool:
                 (size,) = _HEADER.unpack_from(buf)
                 if len(buf) >= _HEADER.size + size:
                     return pickle.loads(memoryview(buf)[_HEADER.size : _HEADER.size + size])
+
+
+def _closed(sock: socket.socket) -> bool:
+    """True when a worker's socket has something to read: an idle worker sends nothing, so
+    that is its end closing (it died)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
