@@ -156,7 +156,7 @@ def test_build_cli(cli, tmp_path: Path) -> None:
     res = cli("build", "-o", str(out))
     assert res.exit_code == ExitCode.USAGE and "--force" in res.stderr
     res = cli("build", str(tmp_path / "nope.ttl"), "-o", str(tmp_path / "t"))
-    assert res.exit_code == ExitCode.USAGE and "no such file" in res.stderr
+    assert res.exit_code == ExitCode.FAILURE and "no such file" in res.stderr  # as everywhere
     res = cli("build", "-o", str(tmp_path / "t"), "--reasoner", "pellet")
     assert res.exit_code == ExitCode.USAGE
 

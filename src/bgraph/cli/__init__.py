@@ -115,6 +115,23 @@ class BgraphGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # `bgraph stats | head -1`: the reader has what it wanted
+            _silence_stdout()
+            ctx.exit(int(ExitCode.OK))
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null: the closed pipe's unflushed bytes would otherwise
+    fail again at exit ("Exception ignored ... BrokenPipeError", status 120)."""
+    import os
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (tests' CliRunner)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _traceback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -151,4 +168,9 @@ def load_all() -> dict[str, click.Command]:
 def run() -> None:  # pragma: no cover - console-script entry point
     global SANDBOX_QUERIES
     SANDBOX_QUERIES = True
-    sys.exit(main(standalone_mode=True) or ExitCode.OK)
+    try:
+        code = main(standalone_mode=True) or ExitCode.OK
+    except BrokenPipeError:  # raised outside a command (a flush at the end)
+        _silence_stdout()
+        code = ExitCode.OK
+    sys.exit(code)

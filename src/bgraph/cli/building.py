@@ -10,6 +10,7 @@ import click
 
 from ..errors import UsageError
 from . import main
+from ._files import require_files
 
 
 @main.command()
@@ -50,9 +51,7 @@ def build(
     """
     from ..store import build_store
 
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file")
+    require_files(paths)
     if quiet or as_json:
         info = build_store(out, list(paths) or None, reasoner, force)
     else:
@@ -252,9 +251,7 @@ def _quads_source(paths: tuple[Path, ...], store_dir: Path | None, inference: bo
     from ..push import quads_from_store
     from ..store import open_dataset
 
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file")
+    require_files(paths)
     if store_dir is not None:  # a built store holds its inferences: left out, not unmade
         return quads_from_store(open_dataset(store=str(store_dir)), inference)
     opened = open_dataset(list(paths), inference=inference, cluster=False)

@@ -9,9 +9,11 @@ import click
 
 from ..store import STORE_HELP
 from . import main
+from ._files import require_files
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
 @click.option(
     "-f",
     "--format",
@@ -46,6 +48,7 @@ from . import main
     "--store", "store", default="memory", show_default=True, metavar="memory|DIR", help=STORE_HELP
 )
 def diagram(
+    paths: tuple[Path, ...],
     fmt: str | None,
     output: Path | None,
     focus: str | None,
@@ -56,6 +59,8 @@ def diagram(
     """Draw the Bosch universe from the graph: series and novels on a time axis, spin-off and
     adaptation arrows, the cast as actor → character pairs, production companies and platforms.
 
+    With PATHs, draws those files (closed with bgraph's ontology) instead of the Ballard data.
+
     SVG is drawn in pure Python (Graphviz is not needed); dot writes Graphviz source; png
     needs CairoSVG and the Cairo library.
 
@@ -65,6 +70,7 @@ def diagram(
         bgraph diagram --focus ballard --depth 2 -o ballard.png
         bgraph diagram --format dot | dot -Tpdf -o universe.pdf
         bgraph diagram --store universe.store --focus synth/series-1
+        bgraph diagram my-universe.ttl -o my-universe.svg
     """
     from ..diagram import diagram_format, render_diagram, write_output
     from ..errors import UsageError
@@ -73,7 +79,8 @@ def diagram(
     kind = diagram_format(fmt, output)
     if output is None and kind == "png" and sys.stdout.isatty():
         raise UsageError("PNG is binary: give -o FILE (or redirect standard output)")
-    opened = open_dataset(store=resolve_store(store))
+    require_files(paths)
+    opened = open_dataset(list(paths), store=resolve_store(store))
     data = render_diagram(opened, kind, focus=focus, depth=depth, lang=lang)
     if output is None:
         click.echo(data, nl=False)  # bytes go to the binary stream

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -91,8 +92,11 @@ def query(
     result = _answer(source.text, source.label, paths, not no_inference, store, endpoint)
     if fmt.name == "table":
         title = source.named.title if source.named else None
-        if output is None:
-            render_table(result, title=title)
+        if output is None:  # rendered for this terminal, then written: a closed pipe ends quietly
+            buffer = io.StringIO()
+            width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+            render_table(result, title=title, file=buffer, width=width)
+            click.echo(buffer.getvalue(), nl=False)
             return
         buffer = io.StringIO()
         render_table(result, title=title, file=buffer, width=200)
@@ -176,8 +180,9 @@ def queries(name: str | None, as_json: bool) -> None:
         ]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from ._console import console
 
     table = Table(title="Competency questions (bgraph query NAME)", title_justify="left")
     table.add_column("name", no_wrap=True)
@@ -186,4 +191,4 @@ def queries(name: str | None, as_json: bool) -> None:
     table.add_column("inference")
     for q in listed:
         table.add_row(q.name, q.title, q.kind, "needed" if q.needs_inference else "-")
-    Console(file=sys.stdout, highlight=False).print(table)
+    console(file=sys.stdout, highlight=False).print(table)

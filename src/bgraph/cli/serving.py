@@ -11,7 +11,6 @@ from ..iris import BASE
 from ..server import config as defaults
 from ..store import STORE_HELP
 from . import main
-from ._files import require_files
 
 if TYPE_CHECKING:
     from ..server.config import ServerConfig
@@ -180,6 +179,7 @@ def serve(
     from ..server.config import ServerConfig
     from ..server.run import serve as run_server
     from ..store import resolve_store
+    from ._files import require_files
 
     require_files(paths)
     graphs = []
