@@ -115,6 +115,32 @@ SUPPORTED_TYPES = frozenset(
 _SCHEMA_PREDICATES = (SUBCLASS, SUBPROP, DOMAIN, RANGE, EQCLASS, EQPROP, INVERSE, CHAIN)
 
 IRI, BNODE, LITERAL = 0, 1, 2
+Axiom = tuple[int, int, int]  #: an ontology triple, as term ids
+
+#: OWL 2 RL rule names (W3C OWL 2 Profiles, 4.3), as derivations record them by index.
+RULES = (
+    "prp-spo1",
+    "prp-eqp1",
+    "prp-eqp2",
+    "prp-inv1",
+    "prp-inv2",
+    "prp-symp",
+    "prp-spo2",
+    "prp-trp",
+    "prp-dom",
+    "prp-rng",
+    "cax-sco",
+    "cax-eqc1",
+    "cax-eqc2",
+    "scm-sco",
+    "scm-eqc1",
+    "scm-eqc2",
+    "scm-spo",
+    "scm-eqp1",
+    "scm-eqp2",
+    "chain-part",  # a prefix of a chain of 3+ properties: internal, folded into prp-spo2
+)
+R = {name: i for i, name in enumerate(RULES)}
 _AXIOMATIC_TERMS = tuple("<" + ns for ns in AXIOMATIC_NS)
 _SHIFT = 32
 _MASK = (1 << _SHIFT) - 1
@@ -203,11 +229,138 @@ class FastResult:
     blank_nodes: bool = False  #: some inferred triple has a blank node
     #: inferred triples per property IRI, and rdf:type triples per class IRI
     stats: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: one derivation per inferred triple, when asked for (``explain``)
+    derivations: Derivations | None = None
 
     @cached_property
     def triples(self) -> list[tuple[Any, Any, Any]]:
         """The inferences as pyoxigraph triples (parsed from :attr:`lines` on first use)."""
         return parse_lines(self.lines)
+
+
+@dataclass
+class Closed:
+    """What :meth:`Engine.run` knows after closing, handed to :meth:`Engine.derivations`."""
+
+    derivable: set[int]  #: the predicates rules add statements to
+    asserted: dict[int, set[int]]  #: their asserted statements (keys ``s << 32 | o``)
+    stated: dict[int, set[int]]  #: class -> the nodes stated to be of it
+    terms: list[str]  #: id -> N-Triples term
+    kinds: list[int]
+    vocab: set[int]  #: ids of RDF/RDFS/OWL/XSD terms
+    tbox_terms: set[int]  #: ids of the terms the ontology describes
+
+
+class Derivations:
+    """One derivation per derived triple: the rule (an index in :data:`RULES`), the axiom (an
+    ontology triple, or none for the ``scm-*`` rules that join two schema statements) and the
+    premises (triples that are asserted or derived by an earlier row: no row depends on a later
+    one, so there is no cycle). Stored as columns of machine integers; a triple is
+    ``(p, s << 32 | o)`` over the engine's term ids (``p < 0``: an internal chain prefix).
+
+    Conclusions are what the closure derives, before cleaning: :attr:`published` marks the rows
+    whose conclusion is one of the cleaned inferences; the others are intermediate steps."""
+
+    def __init__(self, terms: list[str]) -> None:
+        from array import array
+
+        self.terms = terms
+        self.rule = array("B")
+        self.axiom = array("q")  #: index in :attr:`axioms`, -1 for none
+        self.start = array("Q", [0])  #: premises of row i: prem_*[start[i]:start[i + 1]]
+        self.prem_p = array("q")
+        self.prem_k = array("Q")
+        self.concl_p = array("q")
+        self.concl_k = array("Q")
+        self.published = array("B")
+        self.axioms: list[Axiom] = []
+        self._axiom_ids: dict[Axiom, int] = {}
+        #: predicate -> key -> row
+        self.index: dict[int, dict[int, int]] = defaultdict(dict)
+
+    def __len__(self) -> int:
+        return len(self.rule)
+
+    def add(
+        self, p: int, key: int, rule: int, axiom: Axiom | None, premises: Iterable[Pair]
+    ) -> int:
+        """Record the derivation of ``(p, key)``; its row number."""
+        row = len(self.rule)
+        self.rule.append(rule)
+        if axiom is None:
+            self.axiom.append(-1)
+        else:
+            a = self._axiom_ids.get(axiom)
+            if a is None:
+                a = self._axiom_ids[axiom] = len(self.axioms)
+                self.axioms.append(axiom)
+            self.axiom.append(a)
+        for pp, kk in premises:
+            self.prem_p.append(pp)
+            self.prem_k.append(kk)
+        self.start.append(len(self.prem_p))
+        self.concl_p.append(p)
+        self.concl_k.append(key)
+        self.index[p][key] = row
+        return row
+
+    def premises(self, row: int) -> list[Pair]:
+        lo, hi = self.start[row], self.start[row + 1]
+        return list(zip(self.prem_p[lo:hi], self.prem_k[lo:hi], strict=True))
+
+    def row_of(self, s: str, p: str, o: str) -> int | None:
+        """The row deriving the triple of these N-Triples terms; None when not derived."""
+        ids = self._ids
+        si, pi, oi = ids.get(s), ids.get(p), ids.get(o)
+        if si is None or pi is None or oi is None:
+            return None
+        return self.index.get(pi, {}).get(si << _SHIFT | oi)
+
+    @cached_property
+    def _ids(self) -> dict[str, int]:
+        return {t: i for i, t in enumerate(self.terms)}
+
+    def triple(self, p: int, key: int) -> tuple[str, str, str]:
+        """A triple's N-Triples terms."""
+        t = self.terms
+        return t[key >> _SHIFT], t[p], t[key & _MASK]
+
+    def line(self, p: int, key: int) -> str:
+        s, pt, o = self.triple(p, key)
+        return f"{s} {pt} {o} ."
+
+    def explain(self, row: int) -> tuple[str, tuple[str, str, str] | None, list[tuple[str, ...]]]:
+        """(rule name, axiom triple or None, premise triples) of a row, as N-Triples terms."""
+        a = self.axiom[row]
+        t = self.terms
+        axiom = None if a < 0 else tuple(t[x] for x in self.axioms[a])
+        return RULES[self.rule[row]], axiom, [self.triple(pp, kk) for pp, kk in self.premises(row)]
+
+    def needed(self) -> list[int]:
+        """The rows of the published conclusions and every row their premises lead to, in row
+        order (premises first)."""
+        keep = bytearray(len(self.rule))
+        stack = [i for i, flag in enumerate(self.published) if flag]
+        index = self.index
+        while stack:
+            row = stack.pop()
+            if keep[row]:
+                continue
+            keep[row] = 1
+            for pp, kk in self.premises(row):
+                r = index.get(pp, {}).get(kk)
+                if r is not None and not keep[r]:
+                    stack.append(r)
+        return [i for i, flag in enumerate(keep) if flag]
+
+    def nbytes(self) -> int:
+        """Bytes held by the columns (the index dictionaries not counted)."""
+        cols = (self.rule, self.axiom, self.start, self.prem_p, self.prem_k)
+        cols += (self.concl_p, self.concl_k, self.published)
+        return sum(c.itemsize * len(c) for c in cols)
+
+
+Pair = tuple[int, int]  #: (predicate id, s << 32 | o)
 
 
 class _Values:
@@ -233,6 +386,13 @@ class _Schema:
         self.rng_types: dict[int, frozenset[int]] = {}
         self.superclasses: dict[int, frozenset[int]] = {}
         self.schema_out: set[tuple[int, int, int]] = set()
+        # one rule application each, with its axiom (s, p, o ids), for derivations (explain)
+        self.steps: dict[int, list[tuple[int, bool, int, Axiom]]] = defaultdict(list)
+        self.chain_steps: list[tuple[list[int], int, int, Axiom]] = []  # items, result, rule
+        self.dom_steps: dict[int, list[tuple[int, Axiom]]] = defaultdict(list)  # p -> (C, ax)
+        self.rng_steps: dict[int, list[tuple[int, Axiom]]] = defaultdict(list)
+        self.class_steps: dict[int, list[tuple[int, int, Axiom]]] = defaultdict(list)
+        self.prop_steps: dict[int, list[tuple[int, int, Axiom]]] = defaultdict(list)
 
 
 class Engine:
@@ -340,20 +500,30 @@ class Engine:
                     raise Unsupported(f"a blank node in a <{pred}> axiom")
                 if is_vocab(a) or (pred in (SUBPROP, EQPROP, INVERSE) and is_vocab(b)):
                     raise Unsupported(f"a <{pred}> axiom about the RDF/OWL vocabulary")
+        schema = _Schema()
+        steps, prop_steps = schema.steps, schema.prop_steps
+        spo, eqp, inv = self._id(SUBPROP), self._id(EQPROP), self._id(INVERSE)
         for a, b in self._pairs(SUBPROP):
             prop_edges[a].add((b, False))
             spo_edges[a].add(b)
+            steps[a].append((b, False, R["prp-spo1"], (a, spo, b)))
+            prop_steps[a].append((b, R["scm-spo"], (a, spo, b)))
         for a, b in self._pairs(EQPROP):
             prop_edges[a].add((b, False))
             prop_edges[b].add((a, False))
             spo_edges[a].add(b)
             spo_edges[b].add(a)
+            steps[a].append((b, False, R["prp-eqp1"], (a, eqp, b)))
+            steps[b].append((a, False, R["prp-eqp2"], (a, eqp, b)))
+            prop_steps[a].append((b, R["scm-eqp1"], (a, eqp, b)))
+            prop_steps[b].append((a, R["scm-eqp1"], (a, eqp, b)))
         for a, b in self._pairs(INVERSE):
             prop_edges[a].add((b, True))
             prop_edges[b].add((a, True))
+            steps[a].append((b, True, R["prp-inv1"], (a, inv, b)))
+            steps[b].append((a, True, R["prp-inv2"], (a, inv, b)))
         sym = self._id(SYMMETRIC)
         trans = self._id(TRANSITIVE)
-        schema = _Schema()
         chains: list[tuple[list[int], int]] = []
         for key in self.facts.get(type_id, ()):
             s, o = key >> _SHIFT, key & _MASK
@@ -361,10 +531,12 @@ class Engine:
                 if kinds[s] != IRI or is_vocab(s):
                     raise Unsupported("a symmetric property that is not a plain IRI")
                 prop_edges[s].add((s, True))
+                steps[s].append((s, True, R["prp-symp"], (s, type_id, o)))
             elif o == trans:
                 if kinds[s] != IRI or is_vocab(s):
                     raise Unsupported("a transitive property that is not a plain IRI")
                 chains.append(([s, s], s))
+                schema.chain_steps.append(([s, s], s, R["prp-trp"], (s, type_id, o)))
         first = dict(self._pairs(FIRST))
         rest = dict(self._pairs(REST))
         nil = self._id(NIL)
@@ -383,8 +555,11 @@ class Engine:
                     raise Unsupported("a property chain over a property expression")
             if len(items) == 1:
                 prop_edges[items[0]].add((q, False))  # a chain of one is a sub-property
+                steps[items[0]].append((q, False, R["prp-spo2"], (q, self._id(CHAIN), head)))
             elif items:
                 chains.append((items, q))
+                axiom = (q, self._id(CHAIN), head)
+                schema.chain_steps.append((items, q, R["prp-spo2"], axiom))
 
         # n-ary chains fold into binary compositions through virtual properties (negative ids)
         virtual = 0
@@ -424,7 +599,9 @@ class Engine:
 
         # 3. classes
         sc_edges: dict[int, set[int]] = defaultdict(set)
+        class_steps = schema.class_steps
         for pred in (SUBCLASS, EQCLASS):
+            pred_id = self._id(pred)
             for a, b in self._pairs(pred):
                 if kinds[a] != IRI or kinds[b] != IRI:
                     raise Unsupported(f"a class expression (blank node) in a <{pred}> axiom")
@@ -433,6 +610,10 @@ class Engine:
                 sc_edges[a].add(b)
                 if pred == EQCLASS:
                     sc_edges[b].add(a)
+                    class_steps[a].append((b, R["cax-eqc1"], (a, pred_id, b)))
+                    class_steps[b].append((a, R["cax-eqc2"], (a, pred_id, b)))
+                else:
+                    class_steps[a].append((b, R["cax-sco"], (a, pred_id, b)))
 
         def reach(start: int, edges: dict[int, set[int]]) -> frozenset[int]:
             seen_c = {start}
@@ -452,10 +633,13 @@ class Engine:
 
         doms: dict[int, set[int]] = defaultdict(set)
         rngs: dict[int, set[int]] = defaultdict(set)
+        dom_id, rng_id = self._id(DOMAIN), self._id(RANGE)
         for p, c in self._pairs(DOMAIN):
             doms[p].update(supers(c))
+            schema.dom_steps[p].append((c, (p, dom_id, c)))
         for p, c in self._pairs(RANGE):
             rngs[p].update(supers(c))
+            schema.rng_steps[p].append((c, (p, rng_id, c)))
         schema.dom_types = {p: frozenset(cs) for p, cs in doms.items()}
         schema.rng_types = {p: frozenset(cs) for p, cs in rngs.items()}
         for c in type_classes:
@@ -587,8 +771,12 @@ class Engine:
 
     # -- the whole run ------------------------------------------------------------------------
 
-    def run(self, terms_of_tbox: Iterable[str]) -> FastResult:
-        """Close and clean; ``terms_of_tbox``: the N-Triples IRIs the ontology describes."""
+    def run(self, terms_of_tbox: Iterable[str], explain: bool = False) -> FastResult:
+        """Close and clean; ``terms_of_tbox``: the N-Triples IRIs the ontology describes.
+
+        With ``explain``, also record one derivation per inferred triple
+        (:attr:`FastResult.derivations`, see :meth:`derivations`): a second pass, after the
+        closure, so the default path does no bookkeeping at all."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         for iri in (
@@ -656,7 +844,13 @@ class Engine:
             counts[ERR_NS + "error"] = len(errors)
             classes[ERR_NS + "ErrorMessage"] = len(errors)
         timings["clean"] = time.perf_counter() - t3
-        return FastResult(
+        derivations = None
+        if explain:
+            t4 = time.perf_counter()
+            closed = Closed(derivable, asserted, stated, term_list, kinds, vocab_ids, terms_ids)
+            derivations = self.derivations(closed)
+            timings["explain"] = time.perf_counter() - t4
+        result = FastResult(
             lines,
             errors,
             timings,
@@ -669,6 +863,176 @@ class Engine:
             blank,
             {"properties": counts, "classes": classes},
         )
+        result.derivations = derivations
+        return result
+
+    # -- derivations (only when asked for) -----------------------------------------------------
+
+    def derivations(self, closed: Closed) -> Derivations:
+        """One derivation per triple of the closure that is not asserted, each made of single
+        OWL 2 RL rule applications (the engine's templates jump several axioms at once: this
+        pass takes them one at a time). Run after :meth:`close`: it walks forward from the
+        asserted triples, so every premise is asserted or derived by an earlier row."""
+        d = Derivations(closed.terms)
+        self._derive_properties(d, closed)
+        self._derive_types(d, closed)
+        self._derive_schema(d, closed)
+        self._mark_published(d, closed)
+        return d
+
+    def _asserted_of(self, p: int, closed: Closed) -> set[int] | frozenset[int]:
+        if p < 0:
+            return frozenset()
+        if p in closed.derivable:
+            return closed.asserted.get(p, frozenset())
+        return self.facts.get(p, frozenset())  # never derived into: the asserted statements
+
+    def _derive_properties(self, d: Derivations, closed: Closed) -> None:
+        schema = self._schema
+        steps = schema.steps
+        first_of: dict[int, list[tuple[int, int, int, Axiom | None]]] = defaultdict(list)
+        second_of: dict[int, list[tuple[int, int, int, Axiom | None]]] = defaultdict(list)
+        part = R["chain-part"]
+        virtual = 0
+        for items, q, rule, axiom in schema.chain_steps:  # folded as compile folds them
+            left = items[0]
+            for k, p in enumerate(items[1:], 1):
+                last = k == len(items) - 1
+                if not last:
+                    virtual -= 1
+                target = q if last else virtual
+                step = (target, rule if last else part, axiom if last else None)
+                first_of[left].append((p, *step))
+                second_of[p].append((left, *step))
+                left = target
+        by_s: dict[int, dict[int, list[int]]] = {p: defaultdict(list) for p in second_of}
+        by_o: dict[int, dict[int, list[int]]] = {p: defaultdict(list) for p in first_of}
+        index = d.index
+        asserted_of = self._asserted_of
+        work: list[Pair] = []
+        for p in set(steps) | set(first_of) | set(second_of):
+            if p >= 0:
+                work.extend((p, key) for key in asserted_of(p, closed))
+
+        def premises_of(pair: Pair) -> list[Pair]:
+            if pair[0] >= 0:
+                return [pair]
+            return d.premises(index[pair[0]][pair[1]])  # a chain prefix: its own premises
+
+        def conclude(q: int, key: int, rule: int, axiom: Axiom | None, prem: list[Pair]) -> None:
+            if key in index[q] or key in asserted_of(q, closed):
+                return
+            if rule != part:
+                prem = [x for pair in prem for x in premises_of(pair)]
+            d.add(q, key, rule, axiom, prem)
+            work.append((q, key))
+
+        # breadth first (a queue read from the front): short derivations are found first
+        i = 0
+        while i < len(work):
+            p, key = work[i]
+            i += 1
+            s, o = key >> _SHIFT, key & _MASK
+            for q, flipped, rule, axiom in steps.get(p, ()):
+                conclude(q, (o << _SHIFT | s) if flipped else key, rule, axiom, [(p, key)])
+            if p in by_s:
+                by_s[p][s].append(o)
+            if p in by_o:
+                by_o[p][o].append(s)
+            for second, result, rule, axiom in first_of.get(p, ()):
+                for z in list(by_s[second].get(o, ())):
+                    pair = (second, o << _SHIFT | z)
+                    conclude(result, s << _SHIFT | z, rule, axiom, [(p, key), pair])
+            for first, result, rule, axiom in second_of.get(p, ()):
+                for x in list(by_o[first].get(s, ())):
+                    pair = (first, x << _SHIFT | s)
+                    conclude(result, x << _SHIFT | o, rule, axiom, [pair, (p, key)])
+
+    def _derive_types(self, d: Derivations, closed: Closed) -> None:
+        schema = self._schema
+        kinds = closed.kinds
+        type_id = self._id(TYPE)
+        literal_subjects = self.literal_subjects
+        known: dict[int, set[int]] = defaultdict(set)
+        frontier: dict[int, set[int]] = defaultdict(set)
+        for c, nodes in closed.stated.items():
+            if literal_subjects:
+                nodes = {n for n in nodes if kinds[n] != LITERAL}
+            known[c] |= nodes
+            frontier[c] |= nodes
+        for p, keys in self.facts.items():
+            if p == type_id or p < 0:
+                continue
+            for steps, subject in (
+                (schema.dom_steps.get(p), True),
+                (schema.rng_steps.get(p), False),
+            ):
+                if not steps:
+                    continue
+                rule = R["prp-dom"] if subject else R["prp-rng"]
+                for c, axiom in steps:
+                    seen = known[c]
+                    new = frontier[c]
+                    for key in keys:
+                        n = key >> _SHIFT if subject else key & _MASK
+                        if n in seen or kinds[n] == LITERAL:
+                            continue
+                        seen.add(n)
+                        new.add(n)
+                        d.add(type_id, n << _SHIFT | c, rule, axiom, ((p, key),))
+        class_steps = schema.class_steps
+        while frontier:
+            nxt: dict[int, set[int]] = defaultdict(set)
+            for c, nodes in frontier.items():
+                for sup, rule, axiom in class_steps.get(c, ()):
+                    new = nodes - known[sup]
+                    if not new:
+                        continue
+                    known[sup] |= new
+                    nxt[sup] |= new
+                    for n in new:
+                        d.add(
+                            type_id, n << _SHIFT | sup, rule, axiom, ((type_id, n << _SHIFT | c),)
+                        )
+            frontier = nxt
+
+    def _derive_schema(self, d: Derivations, closed: Closed) -> None:
+        """The sub-class/sub-property closure (scm-sco, scm-spo) along shortest paths, the
+        statements an equivalence axiom implies (scm-eqc1, scm-eqp1), and the equivalences
+        two opposite statements imply (scm-eqc2, scm-eqp2)."""
+        schema = self._schema
+        sco, eqc = self._id(SUBCLASS), self._id(EQCLASS)
+        spo, eqp = self._id(SUBPROP), self._id(EQPROP)
+        classes = _SchemaRules(self, d, sco, eqc, schema.class_steps, "scm-sco", "scm-eqc")
+        props = _SchemaRules(self, d, spo, eqp, schema.prop_steps, "scm-spo", "scm-eqp")
+        for a, p, b in sorted(schema.schema_out, key=lambda t: (t[1] in (eqc, eqp), t)):
+            rules = classes if p in (sco, eqc) else props
+            if p == rules.sub:
+                rules.derive_sub(a, b)
+            else:
+                rules.derive_eq(a, b)
+
+    def _mark_published(self, d: Derivations, closed: Closed) -> None:
+        """Flag the rows whose conclusion the cleaning keeps (the rules of the ``_clean_*``
+        methods, on ids)."""
+        kinds, vocab, terms = closed.kinds, closed.vocab, closed.tbox_terms
+        type_id = self._id(TYPE)
+        first, rest = self._id(FIRST), self._id(REST)
+        noise = {self._id(v) for v in NOISE_TYPES}
+        schema_preds = {self._id(v) for v in TBOX_KEEP}
+        published = d.published
+        for p, key in zip(d.concl_p, d.concl_k, strict=True):
+            s, o = key >> _SHIFT, key & _MASK
+            ks = kinds[s]
+            if p < 0 or ks == LITERAL or s in vocab:
+                keep = False
+            elif p == type_id:
+                keep = o not in noise and o not in vocab and s not in terms
+            elif p in schema_preds:
+                keep = kinds[o] == IRI and o not in vocab
+            else:
+                keep = p not in vocab and not (ks == BNODE and (s in terms or p in (first, rest)))
+            published.append(keep)
 
     def _types(
         self, schema: _Schema, kinds: list[int], type_id: int
@@ -849,6 +1213,66 @@ class Engine:
         return sorted(errors)
 
 
+class _SchemaRules:
+    """Derivations of the schema statements of one kind (classes or properties)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        d: Derivations,
+        sub: int,
+        eq: int,
+        edges: dict[int, list[tuple[int, int, Axiom]]],
+        trans_rule: str,
+        eq_rules: str,
+    ) -> None:
+        self.d, self.sub, self.eq, self.edges = d, sub, eq, edges
+        self.asserted_sub = engine.facts.get(sub, set())
+        self.asserted_eq = engine.facts.get(eq, set())
+        self.trans_rule = R[trans_rule]
+        self.eq1_rule, self.eq2_rule = R[eq_rules + "1"], R[eq_rules + "2"]
+        self.parents: dict[int, dict[int, int]] = {}
+
+    def tree(self, a: int) -> dict[int, int]:
+        """Breadth-first from ``a``: node -> its parent on a shortest path."""
+        got = self.parents.get(a)
+        if got is None:
+            got = self.parents[a] = {}
+            queue, j = [a], 0
+            while j < len(queue):
+                m = queue[j]
+                j += 1
+                for b, _rule, _axiom in self.edges.get(m, ()):
+                    if b != a and b not in got:
+                        got[b] = m
+                        queue.append(b)
+        return got
+
+    def derive_sub(self, a: int, b: int) -> None:
+        d, sub, eq = self.d, self.sub, self.eq
+        key = a << _SHIFT | b
+        if key in self.asserted_sub or key in d.index[sub]:
+            return
+        m = self.tree(a)[b]
+        if m == a:  # one edge, not asserted: an equivalence axiom implies it
+            axiom = (a, eq, b) if key in self.asserted_eq else (b, eq, a)
+            d.add(sub, key, self.eq1_rule, axiom, ())
+            return
+        self.derive_sub(a, m)
+        self.derive_sub(m, b)
+        prem = ((sub, a << _SHIFT | m), (sub, m << _SHIFT | b))
+        d.add(sub, key, self.trans_rule, None, prem)
+
+    def derive_eq(self, a: int, b: int) -> None:
+        d, sub, eq = self.d, self.sub, self.eq
+        key = a << _SHIFT | b
+        if key in self.asserted_eq or key in d.index[eq]:
+            return
+        self.derive_sub(a, b)
+        self.derive_sub(b, a)
+        d.add(eq, key, self.eq2_rule, None, ((sub, key), (sub, b << _SHIFT | a)))
+
+
 def error_lines(errors: list[str]) -> Iterator[str]:
     """owlrl's diagnostics as N-Triples lines: a fresh blank node per message."""
     import pyoxigraph as ox
@@ -928,23 +1352,29 @@ def reason_triples(
 
 
 def fast_closure(
-    tbox: Iterable[tuple[Any, Any, Any]], abox: Iterable[tuple[Any, Any, Any]]
+    tbox: Iterable[tuple[Any, Any, Any]],
+    abox: Iterable[tuple[Any, Any, Any]],
+    explain: bool = False,
 ) -> FastResult:
-    """Cleaned inferences of TBox + ABox triples of pyoxigraph terms (``--reasoner fast``)."""
+    """Cleaned inferences of TBox + ABox triples of pyoxigraph terms (``--reasoner fast``);
+    with ``explain``, their derivations too."""
     tbox = list(tbox)
     engine = Engine()
     t0 = time.perf_counter()
     engine.add_all(tbox)
     engine.add_all(abox)
     load = time.perf_counter() - t0
-    result = engine.run(tbox_subjects(str(s) for s, _p, _o in tbox))
+    result = engine.run(tbox_subjects(str(s) for s, _p, _o in tbox), explain)
     result.timings = {"encode": load, **result.timings}
     return result
 
 
-def fast_closure_nt(tbox: bytes | str, abox: Iterable[bytes | str]) -> FastResult:
+def fast_closure_nt(
+    tbox: bytes | str, abox: Iterable[bytes | str], explain: bool = False
+) -> FastResult:
     """Cleaned inferences of a TBox and ABox parts given as N-Triples documents written by
-    Oxigraph (``Store.dump``): the store's path, with no Python object per term."""
+    Oxigraph (``Store.dump``): the store's path, with no Python object per term; with
+    ``explain``, their derivations too."""
     engine = Engine()
     t0 = time.perf_counter()
     engine.add_nt(tbox)
@@ -952,7 +1382,7 @@ def fast_closure_nt(tbox: bytes | str, abox: Iterable[bytes | str]) -> FastResul
         engine.add_nt(part)
     load = time.perf_counter() - t0
     subjects = tbox_subjects(line.split(" ", 1)[0] for line in nt_lines(tbox))
-    result = engine.run(subjects)
+    result = engine.run(subjects, explain)
     result.timings = {"encode": load, **result.timings}
     return result
 

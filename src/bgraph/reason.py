@@ -59,6 +59,9 @@ class Closure:
     blank_nodes: bool = field(default=False)  #: some line has a blank node
     #: counts per property and class IRI when the reasoner gave them (see inference_stats)
     stats: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    #: one derivation per inferred triple (:class:`bgraph.fastreason.Derivations`), when asked
+    #: for and the fast reasoner computed the closure (never from the cache, nor from owlrl)
+    derivations: Any = field(default=None, repr=False)
 
     @cached_property
     def inferred(self) -> list[Triple]:
@@ -307,15 +310,17 @@ def compute_closure_nt(
     reasoner: str = "fast",
     use_cache: bool = False,
     sources: Sequence[Path] | None = None,
+    explain: bool = False,
 ) -> Closure:
     """:func:`compute_closure` of N-Triples documents written by Oxigraph (``Store.dump``): the
     TBox, and a function giving the ABox's parts. What the store uses: the fast reasoner reads
-    the term strings, no Python object is made per term."""
+    the term strings, no Python object is made per term. With ``explain``, the closure carries
+    its derivations (computed afresh: the cache holds the lines only)."""
 
     def fast() -> Any:
         from .fastreason import fast_closure_nt
 
-        return fast_closure_nt(tbox, abox())
+        return fast_closure_nt(tbox, abox(), explain=explain)
 
     def triples() -> tuple[Sequence[Triple], Iterable[Triple]]:
         from .fastreason import parse_lines
@@ -326,7 +331,7 @@ def compute_closure_nt(
 
         return parse_lines(_nt_lines(tbox)), parts()
 
-    return _closure(fast, triples, reasoner, use_cache, sources)
+    return _closure(fast, triples, reasoner, use_cache, sources, explain)
 
 
 def _nt_lines(data: bytes) -> Iterable[str]:
@@ -341,6 +346,7 @@ def _closure(
     reasoner: str,
     use_cache: bool,
     sources: Sequence[Path] | None,
+    explain: bool = False,
 ) -> Closure:
     if reasoner not in REASONERS:
         from .errors import UsageError
@@ -351,7 +357,7 @@ def _closure(
     if use_cache and sources:
         key = content_key(sources, reasoner)
         path = cache_dir() / f"closure-{key[:32]}.nt"
-        cached = _read_cache(path)
+        cached = None if explain else _read_cache(path)
         if cached is not None:
             lines, blank = cached
             seconds = time.perf_counter() - start
@@ -376,6 +382,7 @@ def _closure(
                 "fast",
                 blank_nodes=result.blank_nodes,
                 stats=result.stats,
+                derivations=result.derivations,
             )
     if closure is None:
         kept, raw = owlrl_closure(*triples())

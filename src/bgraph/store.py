@@ -32,6 +32,7 @@ from . import __version__
 from .errors import BgraphError, UsageError
 from .iris import (
     FACTS_GRAPH,
+    GRAPHS,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     PREFIXES,
@@ -39,6 +40,8 @@ from .iris import (
     SCHEMA_INFERRED_GRAPH,
 )
 from .resources import resources
+
+EXPLANATIONS_GRAPH = GRAPHS + "explanations"  #: the same as bgraph.explain's (issue 14)
 
 STORE_KINDS = ("memory",)
 #: Where the closure goes: instance inferences, and the ontology's own (Closure.split's order).
@@ -126,8 +129,10 @@ def build_store(
     reasoner: str = "fast",
     force: bool = False,
     progress: Progress | None = None,
+    explain: bool = False,
 ) -> StoreInfo:
-    """Load ``paths`` (default: the built-in data), close them, write an Oxigraph store to ``out``.
+    """Load ``paths`` (default: the built-in data), close them, write an Oxigraph store to ``out``
+    (with ``explain``, the closure's explanations too: ``bgg:explanations``, :mod:`bgraph.explain`).
 
     Built in a sibling temporary directory and moved into place at the end, so an interrupted or
     failed build never leaves a half-written store behind (nor destroys the previous one).
@@ -150,7 +155,13 @@ def build_store(
     try:
         memory = ox.Store()
         info = fill_store(
-            memory, paths, reasoner=reasoner, progress=progress, union=False, keep_inferred=False
+            memory,
+            paths,
+            reasoner=reasoner,
+            progress=progress,
+            union=False,
+            keep_inferred=False,
+            explain=explain,
         )
         t0 = time.perf_counter()
         if progress:
@@ -170,6 +181,11 @@ def build_store(
                     info.graphs = dict(sorted({**info.graphs, iri: len(lines)}.items()))
                 fh.write(closure.nt())
                 info.quads += closure.count
+            if explain and closure is not None:  # issue 14: kept out of the union
+                info.graphs = dict(
+                    sorted({**info.graphs, **_write_explanations(fh, closure)}.items())
+                )
+                info.quads = sum(info.graphs.values())
         del memory
         store = ox.Store(str(tmp))
         store.bulk_load(path=str(dump), format=nq)
@@ -207,6 +223,7 @@ def load_store(
     cluster: bool = True,
     use_cache: bool = False,
     keep_inferred: bool = True,
+    explain: bool = False,
 ) -> OpenStore:
     """What :func:`build_store` writes, in an in-memory Oxigraph store (``--store memory``).
 
@@ -232,6 +249,7 @@ def load_store(
         union=union,
         use_cache=use_cache,
         keep_inferred=keep_inferred,
+        explain=explain,
     )
     return OpenStore(memory=_clustered(store) if cluster else store, info=info)
 
@@ -266,10 +284,12 @@ def fill_store(
     union: bool = True,
     use_cache: bool = False,
     keep_inferred: bool = True,
+    explain: bool = False,
 ) -> StoreInfo:
     """Load, close and index into ``store``: the asserted graphs, ``bgg:inferred`` (unless
     ``inference`` or ``keep_inferred`` is off) and (unless ``union`` is off) the distinct union
-    of all graphs in the default graph."""
+    of all graphs in the default graph; with ``explain``, the closure's explanations in
+    ``bgg:explanations`` (written after the union: they are not facts)."""
     step = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     user = bool(paths) or bool(named)
@@ -287,7 +307,9 @@ def fill_store(
             sources = [resources().ontology, resources().data]
         elif resources().ontology.resolve() not in sources:
             sources = [resources().ontology, *sources]
-        closure = _reason_into(store, user, reasoner, sources, use_cache, keep_inferred)
+        closure = _reason_into(
+            store, user, reasoner, sources, use_cache, keep_inferred, explain=explain
+        )
     timings["reason"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
@@ -302,6 +324,10 @@ def fill_store(
         graphs = graph_sizes(store)
         union_size = graphs.pop("", 0)
     timings["index"] = time.perf_counter() - t2
+    if explain and keep_inferred and closure is not None:
+        t3 = time.perf_counter()
+        graphs = dict(sorted({**graphs, **_add_explanations(store, closure)}.items()))
+        timings["explain"] = time.perf_counter() - t3
     return StoreInfo(
         path=None,
         bgraph=__version__,
@@ -373,6 +399,7 @@ def _reason_into(
     sources: Sequence[Path],
     use_cache: bool,
     write: bool = True,
+    explain: bool = False,
 ) -> Any:
     """Close the store's data with the ontology; write the inferences to ``bgg:inferred``
     (unless ``write`` is off: ``bgraph reason`` only reports and writes them out).
@@ -397,6 +424,7 @@ def _reason_into(
     excluded = {
         str(g) for g in (ONTOLOGY_GRAPH, INFERRED_GRAPH, SCHEMA_INFERRED_GRAPH, PROVENANCE_GRAPH)
     }
+    excluded.add(EXPLANATIONS_GRAPH)
 
     def abox() -> Iterable[bytes]:
         yield store.dump(format=nt, from_graph=ox.DefaultGraph())
@@ -404,12 +432,47 @@ def _reason_into(
             if not (isinstance(g, ox.NamedNode) and g.value in excluded):
                 yield store.dump(format=nt, from_graph=g)
 
-    closure = compute_closure_nt(tbox, abox, reasoner, use_cache=use_cache, sources=sources)
+    closure = compute_closure_nt(
+        tbox, abox, reasoner, use_cache=use_cache, sources=sources, explain=explain
+    )
     if write:
         for graph, lines in zip(CLOSURE_GRAPHS, closure.split, strict=True):
             data = "".join(line + "\n" for line in lines).encode("utf-8")
             add_triples(store, data, closure.blank_nodes, ox.NamedNode(str(graph)))
     return closure
+
+
+# -- explanations (issue 14) ---------------------------------------------------------------------
+
+
+def _explanation_chunks(closure: Any) -> Iterable[str]:
+    if closure.derivations is None:  # owlrl computed it: no derivations to publish
+        return ()
+    from .explain import explanation_chunks
+
+    return explanation_chunks(closure.derivations)
+
+
+def _add_explanations(store: Any, closure: Any) -> dict[str, int]:
+    """Write the closure's explanations into ``bgg:explanations``; its size."""
+    import pyoxigraph as ox
+
+    graph = ox.NamedNode(EXPLANATIONS_GRAPH)
+    for chunk in _explanation_chunks(closure):
+        data = chunk.encode("utf-8")
+        add_triples(store, data, _may_have_blank_nodes(data), graph)
+    n = _count(store, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{EXPLANATIONS_GRAPH}> {{ ?s ?p ?o }} }}")
+    return {EXPLANATIONS_GRAPH: n} if n else {}
+
+
+def _write_explanations(fh: Any, closure: Any) -> dict[str, int]:
+    """Append the explanations to an N-Quads dump as ``bgg:explanations``; its size."""
+    tail = f" <{EXPLANATIONS_GRAPH}> .\n"
+    n = 0
+    for chunk in _explanation_chunks(closure):
+        n += chunk.count("\n")
+        fh.write(chunk.replace(" .\n", tail).encode("utf-8"))
+    return {EXPLANATIONS_GRAPH: n} if n else {}
 
 
 def add_triples(store: Any, data: bytes, blank_nodes: bool, graph: Any = None) -> None:
@@ -566,6 +629,7 @@ def open_dataset(
     cluster: bool = True,
     use_cache: bool = False,
     keep_inferred: bool = True,
+    explain: bool = False,
 ) -> OpenStore:
     """The one way every command gets its data.
 
@@ -587,6 +651,7 @@ def open_dataset(
             cluster=cluster,
             use_cache=use_cache,
             keep_inferred=keep_inferred,
+            explain=explain,
         )
     directory = Path(store)
     if paths or named:
