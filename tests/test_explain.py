@@ -259,3 +259,59 @@ def test_asserted_and_absent_triples(explained_store) -> None:
     assert e.explain(parse_triple("id:titus-welliver", "schema:actor", "id:ballard")).status == (
         "absent"
     )
+
+
+# --- bgraph why ---------------------------------------------------------------------------------
+
+
+def run_why(*args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from bgraph.cli import main
+
+    result = CliRunner().invoke(main, ["why", *args])
+    return result.exit_code, result.output
+
+
+def test_why_prints_the_proof_tree_down_to_the_quotes() -> None:
+    code, out = run_why("id:ballard", "schema:actor", "id:titus-welliver")
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].startswith("id:ballard schema:actor id:titus-welliver   [prp-spo1: ")
+    assert "prp-spo2: cast member is the chain has performance / performer" in out
+    assert "article 001: «Titus Welliver : Harry Bosch»" in out
+
+
+def test_why_json_for_tools() -> None:
+    code, out = run_why("id:ballard", "a", "schema:CreativeWork", "--format", "json")
+    assert code == 0, out
+    tree = json.loads(out)
+    assert tree["status"] == "inferred" and tree["rule"].startswith("cax-")
+    leaves, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.get("premises", []))
+        if node["status"] == "asserted":
+            leaves.append(node)
+    assert leaves and all(leaf["sources"] for leaf in leaves)
+    assert all(s["file"] and s["quote"] for leaf in leaves for s in leaf["sources"])
+
+
+def test_why_of_an_asserted_triple_says_where() -> None:
+    code, out = run_why("id:ballard", "a", "bg:TVSeries")
+    assert code == 0, out
+    assert out.startswith("id:ballard a bg:TVSeries: asserted, not inferred.")
+    assert "article 001: «" in out
+
+
+def test_why_of_a_triple_that_does_not_hold_exits_1() -> None:
+    code, out = run_why("id:titus-welliver", "schema:actor", "id:ballard")
+    assert code == 1
+    assert "neither asserted nor inferred" in out
+    assert "the reverse holds: bgraph why id:ballard schema:actor id:titus-welliver" in out
+
+
+def test_why_with_a_bad_term_exits_2() -> None:
+    code, out = run_why("id:ballard", "nope:actor", "id:titus-welliver")
+    assert code == 2
+    assert "The prefix nope: has not been declared" in out

@@ -520,8 +520,12 @@ def parse_triple(s: str, p: str, o: str) -> Triple:
     try:
         triples = list(ox.parse(head + body, ox.RdfFormat.TURTLE))
     except SyntaxError as exc:
+        import re
+
+        why = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", str(exc))
+        why = re.sub(r" \(line \d+\)$", "", why)
         raise UsageError(
-            f"not a triple: {s} {p} {o} ({exc}); use prefixed names with bgraph's prefixes "
+            f"not a triple: {s} {p} {o} ({why}); use prefixed names with bgraph's prefixes "
             f"({', '.join(PREFIXES)}), <IRI>s or literals"
         ) from None
     if len(triples) != 1:

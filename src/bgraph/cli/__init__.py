@@ -70,6 +70,11 @@ COMMANDS: dict[str, Entry] = {
     "validate": Entry(
         "knowledge", "Check the data against the SHACL shapes (ontology/shapes.ttl)."
     ),
+    "why": Entry(
+        "why",
+        "Explain why a triple holds: the OWL 2 RL rules, ontology axioms and asserted facts it "
+        "follows from, each fact with the article and the quote that state it.",
+    ),
 }
 
 
