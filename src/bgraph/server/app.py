@@ -36,6 +36,7 @@ ROUTES = (
     "routes_meta",
     "routes_pages",
     "routes_visual:make_routes",  # pictures and the ontology reference (bgraph.visual)
+    "routes_why",  # /why: the explanation of a fact (issue 14)
     "routes_linked",
 )
 

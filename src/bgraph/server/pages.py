@@ -176,10 +176,13 @@ def status_badge(fact: Fact) -> str:
     if fact.asserted:
         also = " (and also inferred)" if fact.inferred else ""
         return f'<span class="badge asserted" title="stated in the data{also}">asserted</span>'
-    return (
+    badge = (
         '<span class="badge inferred" title="inferred by OWL 2 RL reasoning, '
         'not stated in the data">inferred</span>'
     )
+    from .why_page import why_link  # issue 14: an inferred fact links to its explanation
+
+    return why_link(fact, badge)
 
 
 def sources_html(ctx: ServerContext, fact: Fact) -> str:

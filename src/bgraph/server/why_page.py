@@ -1,0 +1,147 @@
+"""The explanation page (``/why?s=…&p=…&o=…``, issue 14): why a fact holds, as a readable tree
+down to the asserted facts and the article quotes that state them.
+
+The proof is read from the store's ``bgg:explanations`` graph with SPARQL
+(:class:`bgraph.explain.Explainer`); this module only writes HTML. Entity pages link each
+inferred fact here (:func:`why_link`, called from ``pages.status_badge``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from ..explain import Explainer, Proof, Source, Triple, curie, short
+from .context import ServerContext
+
+#: Sources shown per asserted fact (the rest are counted).
+MAX_SOURCES = 3
+
+
+def why_href(s: Any, p: Any, o: Any) -> str:
+    """The explanation page of a triple (pyoxigraph terms or N-Triples strings)."""
+    return "/why?" + urlencode({"s": str(s), "p": str(p), "o": str(o)})
+
+
+def why_link(fact: Any, badge: str) -> str:
+    """An inferred fact's badge, linked to its explanation."""
+    href = why_href(fact.subject, fact.predicate, fact.object)
+    return (
+        f'<a class="why-link" href="{_esc(href)}" title="why is this true?">{badge}'
+        '<span class="why-q" style="margin-left:.35em;font-size:.8em">why?</span></a>'
+    )
+
+
+def _esc(value: object) -> str:
+    from .pages import esc
+
+    return esc(value)
+
+
+class WhyHtml:
+    """A proof written as HTML, terms linked to their pages."""
+
+    def __init__(self, ctx: ServerContext, explainer: Explainer) -> None:
+        self.ctx = ctx
+        self.e = explainer
+
+    def term(self, t: str) -> str:
+        label = self.e.label(t)
+        if t.startswith("<"):
+            iri = t[1:-1]
+            return f'<a href="{_esc(self.ctx.href(iri))}" title="{_esc(iri)}">{_esc(label)}</a>'
+        if t.startswith('"'):
+            return f'<span class="literal">{_esc(label)}</span>'
+        return f"<span>{_esc(t)}</span>"
+
+    def fact(self, triple: Triple) -> str:
+        s, p, o = triple
+        if p == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>":
+            inner = f"{self.term(s)} is a {self.term(o)}"
+        else:
+            inner = f'{self.term(s)} <span class="prop">{self.term(p)}</span> {self.term(o)}'
+        return f'<span class="fact">{inner}</span>'
+
+    def source(self, src: Source) -> str:
+        art = f"article {src.article_number}" if src.article_number else curie(src.article)
+        link = f'<a href="{_esc(self.ctx.href(src.claim))}">{_esc(art)}</a>'
+        if src.derivation:
+            return f"{link}, derived: {_esc(src.derivation)}"
+        lang = f' lang="{_esc(src.lang)}"' if src.lang else ""
+        quote = f": <q{lang}>«{_esc(src.quote)}»</q>" if src.quote else ""
+        return link + quote
+
+    def sources(self, proof: Proof) -> str:
+        shown = [self.source(s) for s in proof.sources[:MAX_SOURCES]]
+        more = len(proof.sources) - len(shown)
+        if more > 0:
+            shown.append(f"and {more} more")
+        if not shown:
+            graphs = ", ".join(curie(g) for g in proof.graphs)
+            return f'<span class="muted">stated in {_esc(graphs)}</span>' if graphs else ""
+        return "; ".join(shown)
+
+    def summary(self, proof: Proof) -> str:
+        """One sentence: "A because B (article 001: «…»), and X is a sub-property of Y"."""
+        if proof.status == "asserted":
+            first = proof.sources[:1]
+            where = f" ({self.source(first[0])})" if first else ""
+            return self.fact(proof.triple) + where
+        because = " and ".join(self.summary(p) for p in proof.premises)
+        reason = _esc(self.e.reason(proof))
+        if not because:
+            return f"{self.fact(proof.triple)} because {reason}"
+        return f"{self.fact(proof.triple)} because {because}, and {reason}"
+
+    def tree(self, proof: Proof) -> str:
+        if proof.status == "asserted":
+            return (
+                f'<li class="asserted">{self.fact(proof.triple)} '
+                f'<span class="badge asserted">asserted</span>'
+                f'<div class="why-sources">{self.sources(proof)}</div></li>'
+            )
+        rule = (
+            f'<span class="rule" title="OWL 2 RL rule">{_esc(proof.rule)}</span> '
+            f'<span class="reason">{_esc(self.e.reason(proof))}</span>'
+        )
+        kids = "".join(self.tree(p) for p in proof.premises)
+        children = f"<ul>{kids}</ul>" if kids else ""
+        return (
+            f'<li class="inferred">{self.fact(proof.triple)} '
+            f'<span class="badge inferred">inferred</span>'
+            f'<div class="why-because">because {rule}</div>{children}</li>'
+        )
+
+
+def why_page(ctx: ServerContext, explainer: Explainer, proof: Proof) -> str:
+    from .pages import page
+
+    w = WhyHtml(ctx, explainer)
+    css = '<link rel="stylesheet" href="/static/why.css">'
+    head = f'<h1>Why?</h1><p class="why-claim">{w.fact(proof.triple)}</p>'
+    code = f'<p class="iri-line"><code>{_esc(short(proof.triple))}</code></p>'
+    if proof.status == "absent":
+        body = '<p class="why-none">This triple is neither stated in the data nor inferred.</p>'
+    elif proof.status == "unexplained":
+        body = (
+            '<p class="why-none">This triple is inferred, but this server publishes no '
+            "explanations. <code>bgraph serve</code> explains bgraph's own data; for other "
+            "data, serve a store built with <code>bgraph build --explain</code>, or ask "
+            "<code>bgraph why</code>.</p>"
+        )
+    elif proof.status == "asserted":
+        body = (
+            '<p class="why-summary">This fact is stated in the data, not inferred.</p>'
+            f'<ul class="why-tree">{w.tree(proof)}</ul>'
+        )
+    else:
+        body = (
+            f'<p class="why-summary">{w.summary(proof)}.</p>'
+            f'<h2>Proof</h2><ul class="why-tree">{w.tree(proof)}</ul>'
+            '<p class="muted">Each step applies one OWL 2 RL rule (W3C OWL 2 Profiles, 4.3) to '
+            "an axiom of the ontology and the facts above it; the leaves are stated by the "
+            "articles. The same data is in the named graph "
+            '<code>bgg:explanations</code>: ask the <a href="/sparql">SPARQL endpoint</a>, '
+            f"or run <code>bgraph why {_esc(short(proof.triple))}</code>.</p>"
+        )
+    return page("Why? " + explainer.sentence(proof.triple), css + head + code + body)
