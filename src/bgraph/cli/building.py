@@ -31,10 +31,22 @@ from ._files import require_files
     help="Reasoner for the closure (owlrl is the slow reference).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing store in the directory.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Also write one explanation per inferred triple to the graph bgg:explanations "
+    "(about 12 triples each; `bgraph why --store DIR`, the server's /why pages).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the store's manifest as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary.")
 def build(
-    paths: tuple[Path, ...], out: Path, reasoner: str, force: bool, as_json: bool, quiet: bool
+    paths: tuple[Path, ...],
+    out: Path,
+    reasoner: str,
+    force: bool,
+    explain: bool,
+    as_json: bool,
+    quiet: bool,
 ) -> None:
     """Write the enriched dataset to an on-disk Oxigraph store, once.
 
@@ -53,7 +65,7 @@ def build(
 
     require_files(paths)
     if quiet or as_json:
-        info = build_store(out, list(paths) or None, reasoner, force)
+        info = build_store(out, list(paths) or None, reasoner, force, explain=explain)
     else:
         from ._progress import progress
 
@@ -65,6 +77,7 @@ def build(
                 reasoner,
                 force,
                 progress=lambda msg: bar.update(task, description=msg),
+                explain=explain,
             )
     if as_json:
         click.echo(json.dumps(info.as_dict(), indent=2))

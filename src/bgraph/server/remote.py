@@ -85,6 +85,19 @@ CACHE_ENTRIES = 100_000
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 #: IRIs per VALUES block of a batched lookup.
 CHUNK = 200
+_RDFS, _OWL = "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2002/07/owl#"
+#: Properties of the vocabulary, read whole at start (a few thousand quads at most).
+VOCABULARY = (
+    _RDFS + "subClassOf",
+    _RDFS + "subPropertyOf",
+    _RDFS + "domain",
+    _RDFS + "range",
+    _OWL + "inverseOf",
+    _OWL + "equivalentClass",
+    _OWL + "equivalentProperty",
+)
+#: IRIs of a page query's answer whose labels and types are fetched with it, at most.
+PREFETCH_MAX = 20_000
 
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "bgraph_remote_deadline", default=None
@@ -177,6 +190,10 @@ class RemoteStore:
                 if len(self._answers) >= 256:
                     self._answers.clear()
                 self._answers[text] = found
+            # what a page asks next is the labels and types of the IRIs in the answer: in
+            # batches now, rather than one lookup each later (the pictures ask thousands)
+            nodes = {t for row in found[1] for t in row if isinstance(t, ox.NamedNode)}
+            self.prefetch(itertools.islice(nodes, PREFETCH_MAX), (*LABEL_PROPS, TYPE))
         return _Solutions(*found)
 
     def quads_for_pattern(self, s: Any = None, p: Any = None, o: Any = None, g: Any = None):
@@ -186,9 +203,23 @@ class RemoteStore:
         found = self._cached(key)
         if found is not None:
             return iter(found)
+        if isinstance(s, ox.NamedNode) and not isinstance(g, ox.DefaultGraph):
+            self.prefetch_out([s])  # one lookup for everything about s, not one per property
+            found = self._cached(key)
+            if found is not None:
+                return iter(found)
         quads, complete = self._fetch(s, p, o, g)
         if complete:
             self._keep(key, quads)
+        # the pages label what they find: the found IRIs' labels and types in a batch now
+        found_nodes = {
+            t
+            for q in quads
+            for t in (q.subject if s is None else None, q.object if o is None else None)
+            if isinstance(t, ox.NamedNode)
+        }
+        if len(found_nodes) > 1:
+            self.prefetch(itertools.islice(found_nodes, PREFETCH_MAX), (*LABEL_PROPS, TYPE))
         return iter(quads)
 
     # the cache
@@ -203,7 +234,7 @@ class RemoteStore:
         """The answer to ``key`` from a cached complete answer of ``key`` or of a pattern it
         refines (fewer terms bound; the default graph from every named graph's)."""
         s, p, o, g = key
-        graphs = [g] if g is None else [g, None]
+        graphs = [g] if g is None else [g, None]  # the default graph: the named graphs' union
         for gg in graphs:
             for ss, pp, oo in itertools.product(
                 *[(t, None) if t is not None else (None,) for t in (s, p, o)]
@@ -211,9 +242,10 @@ class RemoteStore:
                 rows = self._cache.get((ss, pp, oo, gg))
                 if rows is None:
                     continue
-                if gg is None and isinstance(g, ox.DefaultGraph):
-                    continue  # the default graph is asked for itself (it may hold more)
                 out = [q for q in rows if _matches(q, s, p, o, g)]
+                if isinstance(g, ox.DefaultGraph):  # the union of the named graphs
+                    triples = dict.fromkeys((q.subject, q.predicate, q.object) for q in out)
+                    return [ox.Quad(*t, DEFAULT) for t in triples]
                 return out
         return None
 
@@ -279,6 +311,46 @@ class RemoteStore:
                 found.setdefault((srow, prow), []).append(ox.Quad(srow, prow, orow, grow))
             for (node, prop), quads in found.items():
                 self._keep((node, prop, None, None), quads)
+
+    def prefetch_out(self, nodes: Iterable[Any], per_chunk: int = 20_000) -> None:
+        """Every named-graph quad about each of ``nodes`` (as subject), in batches, cached as
+        the complete answer of (node, None, None, None): every later lookup of a property of
+        a node is answered here. A batch with too many is left to those lookups."""
+        todo = [
+            n
+            for n in dict.fromkeys(nodes)
+            if isinstance(n, ox.NamedNode) and (n, None, None, None) not in self._cache
+        ]
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start : start + CHUNK]
+            values = " ".join(_n3(n) for n in chunk)
+            _names, rows = self.select(
+                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
+                f"LIMIT {per_chunk + 1}"
+            )
+            if len(rows) > per_chunk:
+                self.prefetch(chunk, (*LABEL_PROPS, TYPE))
+                continue
+            found: dict[Any, list[Any]] = {n: [] for n in chunk}
+            for srow, prow, orow, grow in rows:
+                if grow is None or grow.value not in self.graphs or srow not in found:
+                    continue
+                found[srow].append(ox.Quad(srow, prow, orow, grow))
+            for node, quads in found.items():
+                self._keep((node, None, None, None), quads)
+
+    def preload_vocabulary(self, ontology: str | None) -> None:
+        """What the ontology reference and the labels read, fetched at start in a few queries:
+        the vocabulary's properties (sub-classes, inverses, domains...) and everything about
+        the terms of the ontology graph (when it is small)."""
+        for prop in VOCABULARY:
+            self.quads_for_pattern(None, ox.NamedNode(prop), None, None)
+        if ontology is not None:
+            _names, rows = self.select(
+                f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                f"FILTER(sameTerm(?g, <{ontology}>) && isIRI(?s)) }} LIMIT {PATTERN_LIMIT}"
+            )
+            self.prefetch_out(row[0] for row in rows)
 
     def around(self, iri: Any, limit: int) -> tuple[bool, bool]:
         """The named-graph quads of ``iri`` both ways, cached when complete; for each way,
@@ -533,10 +605,23 @@ class RemoteOpened:
         self.label = f"remote {store.url}"
 
     def graph_names(self) -> list[str]:
-        return list(self.info.graphs)
+        return sorted(self.store.graphs)
 
     def close(self) -> None:
         self.store.close()
+
+
+def without_pictures(opened: RemoteOpened) -> None:
+    """No pictures over a remote store: the franchise diagram, the timeline and the
+    neighbourhoods read thousands of single facts (measured at 100k triples on Virtuoso: 40 s
+    for the home page's pictures, 7 ms per lookup), which a remote store answers one request
+    each. Their view of this store has no fact graphs and an empty home section; the ontology
+    reference (the vocabulary, not the facts) still works."""
+    from ..visual.web import _VIEWS, View
+
+    view = View(opened, [], inferred=INFERRED_GRAPH in opened.store.graphs)
+    view.memo["home"] = ""
+    _VIEWS[id(opened)] = (opened, view)
 
 
 def connect(config: RemoteConfig, timeout: float) -> Served:
@@ -558,15 +643,23 @@ def connect(config: RemoteConfig, timeout: float) -> Served:
         _names, rows = read_select(resp.content)
         union = int(rows[0][0].value) if rows and rows[0][0] is not None else 0
     store = RemoteStore(config, dataset, list(sizes), timeout)
-    info = _Info(graphs=dict(sorted(sizes.items())), union=union, builtin=FACTS_GRAPH in sizes)
+    # the manifest's graph list is what bgraph.visual's views take as the fact graphs: none, so
+    # that the ontology reference (which builds its own view) does not count and sample every
+    # term's uses one request each (160 s at 100k triples on Virtuoso, measured)
+    info = _Info(graphs={"": 0}, union=union, builtin=FACTS_GRAPH in sizes)
     opened = RemoteOpened(store, info)
+    without_pictures(opened)
+    from ..iris import ONTOLOGY_GRAPH
+
+    small = sizes.get(str(ONTOLOGY_GRAPH), PATTERN_LIMIT + 1) <= PATTERN_LIMIT
+    store.preload_vocabulary(str(ONTOLOGY_GRAPH) if small else None)
     where = urlsplit(config.url)
     return Served(
         opened,  # type: ignore[arg-type]
         builtin=info.builtin,
         inference=INFERRED_GRAPH in sizes,
         sources=[f"the SPARQL endpoint {where.scheme}://{where.netloc}{where.path}"],
-        graph_sizes={g: n for g, n in info.graphs.items() if n},
+        graph_sizes={g: n for g, n in sorted(sizes.items()) if n},
         triples=union,
     )
 
