@@ -357,7 +357,9 @@ def test_html_pages_have_a_strict_csp(client: httpx.Client) -> None:
 
 
 def test_overload_gets_503_with_retry_after_and_a_gone_client_frees_its_worker() -> None:
-    args = ("--workers", "1", "--queue", "0", "--timeout", "20", "--quiet")
+    # no reserve worker: the one worker busy and no queue is the overload (the reserve, for
+    # clients whose queries are quick, is test_hardening's)
+    args = ("--workers", "1", "--reserve", "0", "--queue", "0", "--timeout", "20", "--quiet")
     with running_server(*args) as srv:
         done = threading.Event()
 

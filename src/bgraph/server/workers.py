@@ -231,14 +231,26 @@ class ClientShare:
 
     running: int = 0
     waiting: int = 0
-    usage: float = 0.0
+    usage: float = 0.0  #: worker-seconds used, decaying
+    longest: float = 0.0  #: its longest recent job (seconds), decaying
     stamp: float = 0.0
+    started: float = 0.0  #: the sum of its running jobs' start times
+
+    def _decay(self, now: float, half_life: float) -> float:
+        return 0.5 ** ((now - self.stamp) / half_life)
 
     def used(self, now: float, half_life: float) -> float:
-        return self.usage * 0.5 ** ((now - self.stamp) / half_life)
+        return self.usage * self._decay(now, half_life)
+
+    def slowest(self, now: float, half_life: float) -> float:
+        """Its longest recent job, or the time its running jobs have taken so far if more."""
+        running = self.running * now - self.started
+        return max(self.longest * self._decay(now, half_life), running)
 
     def charge(self, seconds: float, now: float, half_life: float) -> None:
-        self.usage = self.used(now, half_life) + seconds
+        decay = self._decay(now, half_life)
+        self.usage = self.usage * decay + seconds
+        self.longest = max(self.longest * decay, seconds)
         self.stamp = now
 
 
@@ -253,10 +265,14 @@ class WorkerPool:
     """A bounded set of workers; :meth:`run` sends a job to a free one under a deadline.
 
     **Sharing.** ``size`` workers take any client's jobs; ``reserve`` more take only the jobs of
-    a *light* client: one with nothing running that used less than ``light_seconds`` of worker
-    time lately (decaying by half every ``HALF_LIFE`` seconds). A client's slow queries (or a
-    few slow clients' queries) can fill the ``size`` workers, never the reserve, so cheap
-    queries from everyone else keep being answered. Jobs that wait are served fewest running
+    a *light* client: one whose recent jobs each took less than ``light_seconds`` (the longest
+    decaying by half every ``HALF_LIFE`` seconds), running ones included. A client's slow
+    queries (or a few slow clients' queries) can fill the ``size`` workers, not the reserve;
+    many cheap queries keep a client light, so cheap queries from everyone keep being
+    answered. After a slow query of ``d`` seconds, the reserve is closed to its client for
+    ``HALF_LIFE * log2(d / light_seconds)`` seconds. A new client's first slow query may take
+    a reserve worker once, until its deadline: many new addresses at once are what rate
+    limiting by IP in front of the server is for. Jobs that wait are served fewest running
     first, then least recent usage, then first come; one client may hold at most
     ``max_waiting // 4`` (at least 1) of the waiting places.
 
@@ -495,11 +511,12 @@ class WorkerPool:
             return False
         if self.busy < self.size:
             return True
-        light = share.running == 0 and share.used(now, self.HALF_LIFE) < self.light_seconds
+        light = share.slowest(now, self.HALF_LIFE) < self.light_seconds
         return light and self.busy < self.capacity
 
     def _take(self, share: ClientShare) -> Worker:
         share.running += 1
+        share.started += time.monotonic()
         self.busy += 1
         return self._idle.pop()
 
@@ -524,8 +541,10 @@ class WorkerPool:
 
     def _release(self, worker: Worker | None, client: str, seconds: float) -> None:
         share = self._share(client)
+        now = time.monotonic()
         share.running -= 1
-        share.charge(seconds, time.monotonic(), self.HALF_LIFE)
+        share.started = share.started - (now - seconds) if share.running else 0.0
+        share.charge(seconds, now, self.HALF_LIFE)
         self.busy -= 1
         if worker is not None:
             self._idle.append(worker)
