@@ -476,3 +476,76 @@ def test_head_answers_as_get(server: RunningServer, path: str) -> None:
     head = httpx.head(url, follow_redirects=False)
     assert head.status_code == get.status_code
     assert head.content == b""
+
+
+# --- 9. hostile files for the loader --------------------------------------------------------------
+
+
+def _laughs(levels: int) -> str:
+    names = "abcdefghij"
+    entities = [f'<!ENTITY a "{"a" * 40}">']
+    for i in range(1, levels):
+        entities.append(f'<!ENTITY {names[i]} "{f"&{names[i - 1]};" * 16}">')
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(entities) + "\n]>\n"
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:ex="http://example.org/">\n<rdf:Description rdf:about="http://example.org/x">'
+        f"<ex:p>&{names[levels - 1]};</ex:p></rdf:Description>\n</rdf:RDF>\n"
+    )
+
+
+def test_billion_laughs_in_rdfxml_is_refused_at_once(tmp_path: Path) -> None:
+    """743 bytes that would expand to 10 GB (Oxigraph aborts out of memory; 7 levels: 2 GB,
+    7 s): refused before parsing, with a message."""
+    path = tmp_path / "laughs.rdf"
+    path.write_text(_laughs(8))
+    assert path.stat().st_size < 800
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "bgraph", "serve", "--port", "0", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode != 0
+    assert "entities expand to more than" in proc.stderr
+    assert time.monotonic() - start < 20
+
+
+def test_rdfxml_entities_for_namespaces_still_load(tmp_path: Path) -> None:
+    from bgraph.graph import parse_quads
+    from bgraph.xml_entities import check_entities
+
+    path = tmp_path / "onto.rdf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n'
+        '  <!ENTITY owl "http://www.w3.org/2002/07/owl#">\n'
+        '  <!ENTITY ex "http://example.org/">\n]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '  <rdf:Description rdf:about="&ex;A"><rdf:type rdf:resource="&owl;Class"/>'
+        "</rdf:Description>\n</rdf:RDF>\n"
+    )
+    check_entities(path)
+    [quad] = parse_quads(path)
+    assert (quad.subject.value, quad.object.value) == (
+        "http://example.org/A",
+        "http://www.w3.org/2002/07/owl#Class",
+    )
+    for decl, words in [
+        ('<!ENTITY x SYSTEM "file:///etc/passwd">', "external"),
+        ('<!ENTITY % p "x">', "parameter"),
+    ]:
+        path.write_text(f"<?xml version='1.0'?><!DOCTYPE r [ {decl} ]><r/>")
+        with pytest.raises(Exception, match=words):
+            check_entities(path)
+
+
+def test_a_5_mb_literal_is_loaded_and_served(tmp_path: Path) -> None:
+    path = tmp_path / "big.nt"
+    path.write_text('<http://example.org/s> <http://example.org/p> "' + "x" * 5_000_000 + '" .\n')
+    start = time.monotonic()
+    with running_server("--no-inference", str(path)) as srv:
+        query = "SELECT (STRLEN(?o) AS ?n) { ?s ?p ?o }"
+        r = httpx.post(srv.url + "sparql", data={"query": query}, timeout=30)
+        assert r.json()["results"]["bindings"][0]["n"]["value"] == "5000000"
+    assert time.monotonic() - start < 30

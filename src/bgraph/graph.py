@@ -72,6 +72,10 @@ def load_into_oxigraph(
         target = ox.NamedNode(base)
     source: dict[str, Any] = {"path": str(path)}
     lines_are_the_files = True
+    if fmt.name == "xml":  # DTD entities bounded before Oxigraph expands them
+        from .xml_entities import check_entities
+
+        check_entities(path)
     if fmt.name == "jsonld":
         text = _local_contexts(path)
         if text is not None:
