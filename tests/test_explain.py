@@ -315,3 +315,52 @@ def test_why_with_a_bad_term_exits_2() -> None:
     code, out = run_why("id:ballard", "nope:actor", "id:titus-welliver")
     assert code == 2
     assert "The prefix nope: has not been declared" in out
+
+
+# --- bgraph reason --diff -------------------------------------------------------------------------
+
+CAST_ACTOR = (
+    "<https://w3id.org/bgraph/ontology/castMember> "
+    "<http://www.w3.org/2000/01/rdf-schema#subPropertyOf> <https://schema.org/actor> ."
+)
+
+
+def test_an_ontology_change_adds_and_removes_explained_triples(asserted_store) -> None:
+    from bgraph.explain import ontology_diff
+
+    (tbox,) = dumps(asserted_store, ONTOLOGY_GRAPH)
+    lines = tbox.decode().splitlines()
+    assert CAST_ACTOR in lines
+    old = "".join(line + "\n" for line in lines if line != CAST_ACTOR).encode()
+    abox = dumps(asserted_store, FACTS_GRAPH)
+    diff = ontology_diff(old, tbox, abox)
+    assert diff.axioms_added == [split_line(CAST_ACTOR)] and not diff.axioms_removed
+    assert len(diff.added) == 12 and not diff.removed  # one cast member per performance
+    for change in diff.added:
+        assert change.rule == "prp-spo1" and change.axiom == split_line(CAST_ACTOR)
+        s, _p, o = change.triple
+        assert change.premises == [(s, "<https://w3id.org/bgraph/ontology/castMember>", o)]
+    back = ontology_diff(tbox, old, abox)  # the other way: the same triples removed
+    assert [c.triple for c in back.removed] == [c.triple for c in diff.added]
+    assert not back.added and back.axioms_removed == diff.axioms_added
+
+
+def test_reason_diff_on_the_command_line(asserted_store, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bgraph.cli import main
+
+    (tbox,) = dumps(asserted_store, ONTOLOGY_GRAPH)
+    old = tmp_path / "old.nt"
+    old.write_text("".join(x + "\n" for x in tbox.decode().splitlines() if x != CAST_ACTOR))
+    result = CliRunner().invoke(main, ["reason", "--diff", str(old), "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    out = result.output.splitlines()
+    assert out[1] == "  + bg:castMember rdfs:subPropertyOf schema:actor"
+    assert out[2].startswith("Closure: 479 inferred triples, was 467: +12 -0")
+    assert "      12  bg:castMember rdfs:subPropertyOf schema:actor" in out
+    assert out[-3].startswith("+ id:ballard schema:actor id:")
+    assert out[-3].endswith("[prp-spo1: bg:castMember rdfs:subPropertyOf schema:actor]")
+    result = CliRunner().invoke(main, ["reason", "--diff", str(old), "--json"])
+    data = json.loads(result.output)
+    assert len(data["added"]) == 12 and data["inferred"] == {"old": 467, "new": 479}

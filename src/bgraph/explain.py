@@ -494,6 +494,8 @@ def short(triple: Triple) -> str:
     def one(term: str) -> str:
         if term.startswith("<"):
             return "a" if term == _T["type"] else curie(term[1:-1])
+        if term.startswith("( "):  # a list written out (see _readable_tbox)
+            return "( " + " ".join(one(x) for x in term[2:-2].split()) + " )"
         return term
 
     return " ".join(one(t) for t in triple)
@@ -571,3 +573,142 @@ SELECT ?axiom_s ?axiom_p ?axiom_o (COUNT(?inference) AS ?inferences) WHERE {{
 GROUP BY ?axiom_s ?axiom_p ?axiom_o
 ORDER BY DESC(?inferences) ?axiom_s
 LIMIT 5"""
+
+
+# --- what an ontology change adds and removes (bgraph reason --diff) ---------------------------
+
+
+@dataclass
+class Change:
+    """One inferred triple an ontology change adds or removes, with its derivation under the
+    ontology that infers it (the new one for an added triple, the old one for a removed one)."""
+
+    triple: Triple
+    rule: str
+    axiom: Triple | None
+    premises: list[Triple]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "triple": list(self.triple),
+            "rule": self.rule,
+            "axiom": list(self.axiom) if self.axiom else None,
+            "premises": [list(p) for p in self.premises],
+        }
+
+
+@dataclass
+class OntologyDiff:
+    """The closure of the same data under an old and a new ontology."""
+
+    old_axioms: int
+    new_axioms: int
+    axioms_added: list[Triple]
+    axioms_removed: list[Triple]
+    old_inferred: int
+    new_inferred: int
+    added: list[Change]
+    removed: list[Change]
+    seconds: float = 0.0
+
+    def by_axiom(self, changes: list[Change]) -> list[tuple[Triple | None, int]]:
+        """How many changes each axiom is behind (most first)."""
+        from collections import Counter
+
+        counts = Counter(c.axiom for c in changes)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] or ("",)))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ontology": {
+                "old_triples": self.old_axioms,
+                "new_triples": self.new_axioms,
+                "added": [list(t) for t in self.axioms_added],
+                "removed": [list(t) for t in self.axioms_removed],
+            },
+            "inferred": {"old": self.old_inferred, "new": self.new_inferred},
+            "added": [c.as_dict() for c in self.added],
+            "removed": [c.as_dict() for c in self.removed],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def ontology_diff(old_tbox: bytes, new_tbox: bytes, abox: list[bytes]) -> OntologyDiff:
+    """Close ``abox`` (N-Triples documents) under both ontologies (N-Triples) with the fast
+    reasoner and compare: the inferred triples added and removed, each with its derivation.
+    Raises :class:`bgraph.fastreason.Unsupported` when either ontology is beyond its profile."""
+    import time
+
+    from .fastreason import fast_closure_nt, nt_lines, split_line
+
+    start = time.perf_counter()
+    new = fast_closure_nt(new_tbox, abox, explain=True)
+    old = fast_closure_nt(old_tbox, abox, explain=True)
+    new_lines, old_lines = set(new.lines), set(old.lines)
+
+    def changes(lines: set[str], result: Any) -> list[Change]:
+        d = result.derivations
+        out = []
+        for line in sorted(lines):
+            triple = split_line(line)
+            row = d.row_of(*triple)
+            if row is None:  # an ill-typed literal's diagnostic: no rule behind it
+                out.append(Change(triple, "", None, []))
+                continue
+            rule, axiom, premises = d.explain(row)
+            out.append(Change(triple, rule, axiom, premises))  # type: ignore[arg-type]
+        return out
+
+    old_ax = _readable_tbox([split_line(x) for x in nt_lines(old_tbox)])
+    new_ax = _readable_tbox([split_line(x) for x in nt_lines(new_tbox)])
+    added, removed = changes(new_lines - old_lines, new), changes(old_lines - new_lines, old)
+    for cs, tbox in ((added, new_ax), (removed, old_ax)):
+        for c in cs:
+            if c.axiom and c.axiom[2].startswith("_:"):  # a chain's list, written out
+                c.axiom = tbox.lists.get(c.axiom, c.axiom)
+    return OntologyDiff(
+        sum(1 for _ in nt_lines(old_tbox)),
+        sum(1 for _ in nt_lines(new_tbox)),
+        sorted(new_ax.triples - old_ax.triples),
+        sorted(old_ax.triples - new_ax.triples),
+        len(old_lines),
+        len(new_lines),
+        added,
+        removed,
+        time.perf_counter() - start,
+    )
+
+
+@dataclass
+class _Tbox:
+    triples: set[Triple]  #: with each RDF list written out, its own triples left out
+    lists: dict[Triple, Triple]  #: (s, p, _:list) -> (s, p, "( a b )")
+
+
+def _readable_tbox(triples: list[Triple]) -> _Tbox:
+    """An ontology's triples comparable across files: blank node labels differ from one file
+    to the next, so an RDF list (a property chain) is written out as ``( a b )``."""
+    first = {s: o for s, p, o in triples if p == f"<{RDF}first>"}
+    rest = {s: o for s, p, o in triples if p == f"<{RDF}rest>"}
+
+    def written(node: str) -> str | None:
+        items, seen = [], set()
+        while node != f"<{RDF}nil>":
+            if node in seen or node not in first:
+                return None
+            seen.add(node)
+            items.append(first[node])
+            node = rest.get(node, "")
+        return "( " + " ".join(items) + " )"
+
+    out: set[Triple] = set()
+    lists: dict[Triple, Triple] = {}
+    for t in triples:
+        s, p, o = t
+        if s in first or s in rest:
+            continue
+        if o.startswith("_:") and (w := written(o)) is not None:
+            lists[t] = (s, p, w)
+            t = (s, p, w)
+        out.add(t)
+    return _Tbox(out, lists)

@@ -392,25 +392,11 @@ def _load_inputs(
     ]
 
 
-def _reason_into(
-    store: Any,
-    user_paths: bool,
-    reasoner: str,
-    sources: Sequence[Path],
-    use_cache: bool,
-    write: bool = True,
-    explain: bool = False,
-) -> Any:
-    """Close the store's data with the ontology; write the inferences to ``bgg:inferred``
-    (unless ``write`` is off: ``bgraph reason`` only reports and writes them out).
-
-    The ABox is every graph but the ontology, the provenance and the inferred one; with user
-    files, the TBox is bgraph's ontology (read apart: the user's files are all ABox). Graphs
-    reach the reasoner as N-Triples written by Oxigraph (``Store.dump``): term strings, not a
-    Python object per term."""
+def closure_inputs(store: Any, user_paths: bool) -> tuple[bytes, Callable[[], Iterable[bytes]]]:
+    """What the reasoner reads: the TBox as N-Triples, and a function giving the ABox's parts
+    (every graph but the ontology, the provenance, the closure and the explanations); with user
+    files, the TBox is bgraph's ontology (read apart: the user's files are all ABox)."""
     import pyoxigraph as ox
-
-    from .reason import compute_closure_nt
 
     nt = ox.RdfFormat.N_TRIPLES
     if user_paths:
@@ -432,6 +418,30 @@ def _reason_into(
             if not (isinstance(g, ox.NamedNode) and g.value in excluded):
                 yield store.dump(format=nt, from_graph=g)
 
+    return tbox, abox
+
+
+def _reason_into(
+    store: Any,
+    user_paths: bool,
+    reasoner: str,
+    sources: Sequence[Path],
+    use_cache: bool,
+    write: bool = True,
+    explain: bool = False,
+) -> Any:
+    """Close the store's data with the ontology; write the inferences to ``bgg:inferred``
+    (unless ``write`` is off: ``bgraph reason`` only reports and writes them out).
+
+    The ABox is every graph but the ontology, the provenance and the inferred one; with user
+    files, the TBox is bgraph's ontology (read apart: the user's files are all ABox). Graphs
+    reach the reasoner as N-Triples written by Oxigraph (``Store.dump``): term strings, not a
+    Python object per term."""
+    import pyoxigraph as ox
+
+    from .reason import compute_closure_nt
+
+    tbox, abox = closure_inputs(store, user_paths)
     closure = compute_closure_nt(
         tbox, abox, reasoner, use_cache=use_cache, sources=sources, explain=explain
     )

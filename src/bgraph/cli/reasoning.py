@@ -33,12 +33,30 @@ from . import main
 )
 @click.option("--no-cache", is_flag=True, help="Recompute the closure even if it is cached.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--diff",
+    "old_ontology",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="OLD_ONTOLOGY",
+    help="Compare with the closure under an older ontology file: the inferred triples the "
+    "change adds and removes, each with its derivation.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(0),
+    default=20,
+    show_default=True,
+    help="With --diff: triples listed per section (--json lists them all).",
+)
 def reason(
     paths: tuple[Path, ...],
     output: Path | None,
     reasoner: str,
     no_cache: bool,
     as_json: bool,
+    old_ontology: Path | None,
+    limit: int,
 ) -> None:
     """Compute the OWL 2 RL closure of the ontology and the data, and show what it added.
 
@@ -53,7 +71,17 @@ def reason(
         bgraph reason
         bgraph reason -o inferred.ttl
         bgraph reason --json
+        bgraph reason --diff old-ontology.ttl
     """
+    if old_ontology is not None:
+        from ._reason_diff import reason_diff
+
+        if output is not None:
+            from ..errors import UsageError
+
+            raise UsageError("--diff reports a comparison: drop -o")
+        reason_diff(old_ontology, list(paths), as_json, limit)
+        return
     from ..export import serialize_triples, write_output
     from ..formats import rdf_format, rdf_format_for_path
     from ..store import open_dataset
