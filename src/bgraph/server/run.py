@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import socket
@@ -114,8 +115,21 @@ class _Server(uvicorn.Server):
             print(self.announce, flush=True)
 
 
+def _raise_open_files() -> None:
+    """As many open descriptors as the hard limit allows (up to 65536): each connection is one,
+    and a soft limit of 1024 would refuse clients long before the per-client caps matter."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+    if soft < wanted:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def serve(config: ServerConfig) -> None:
     started = time.perf_counter()
+    _raise_open_files()
     _configure_logging(config.access_log)
     served = load_served(config.paths, config.named, config.inference, config.store)
     if served.on_disk:
