@@ -949,17 +949,21 @@ class Engine:
                     conclude(result, x << _SHIFT | o, rule, axiom, [pair, (p, key)])
 
     def _derive_types(self, d: Derivations, closed: Closed) -> None:
+        """Types: first along the sub-class axioms from the stated types (the shortest
+        explanations: "a TV series, and a TV series is a work"), then from domains and ranges
+        for the nodes still untyped, and along the sub-class axioms from those."""
         schema = self._schema
         kinds = closed.kinds
         type_id = self._id(TYPE)
-        literal_subjects = self.literal_subjects
         known: dict[int, set[int]] = defaultdict(set)
         frontier: dict[int, set[int]] = defaultdict(set)
         for c, nodes in closed.stated.items():
-            if literal_subjects:
+            if self.literal_subjects:
                 nodes = {n for n in nodes if kinds[n] != LITERAL}
             known[c] |= nodes
             frontier[c] |= nodes
+        self._propagate_types(d, known, frontier, type_id)
+        frontier = defaultdict(set)
         for p, keys in self.facts.items():
             if p == type_id or p < 0:
                 continue
@@ -980,7 +984,17 @@ class Engine:
                         seen.add(n)
                         new.add(n)
                         d.add(type_id, n << _SHIFT | c, rule, axiom, ((p, key),))
-        class_steps = schema.class_steps
+        self._propagate_types(d, known, frontier, type_id)
+
+    def _propagate_types(
+        self,
+        d: Derivations,
+        known: dict[int, set[int]],
+        frontier: dict[int, set[int]],
+        type_id: int,
+    ) -> None:
+        """Breadth-first along the sub-class and equivalent-class axioms (cax-sco, cax-eqc1/2)."""
+        class_steps = self._schema.class_steps
         while frontier:
             nxt: dict[int, set[int]] = defaultdict(set)
             for c, nodes in frontier.items():

@@ -59,8 +59,8 @@ class WhyHtml:
         if p == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>":
             inner = f"{self.term(s)} is a {self.term(o)}"
         else:
-            inner = f'{self.term(s)} <span class="prop">{self.term(p)}</span> {self.term(o)}'
-        return f'<span class="fact">{inner}</span>'
+            inner = f'{self.term(s)} <span class="why-prop">{self.term(p)}</span> {self.term(o)}'
+        return f'<span class="why-fact">{inner}</span>'
 
     def source(self, src: Source) -> str:
         art = f"article {src.article_number}" if src.article_number else curie(src.article)
@@ -68,7 +68,7 @@ class WhyHtml:
         if src.derivation:
             return f"{link}, derived: {_esc(src.derivation)}"
         lang = f' lang="{_esc(src.lang)}"' if src.lang else ""
-        quote = f": <q{lang}>«{_esc(src.quote)}»</q>" if src.quote else ""
+        quote = f': <span class="why-quote"{lang}>«{_esc(src.quote)}»</span>' if src.quote else ""
         return link + quote
 
     def sources(self, proof: Proof) -> str:
@@ -101,8 +101,8 @@ class WhyHtml:
                 f'<div class="why-sources">{self.sources(proof)}</div></li>'
             )
         rule = (
-            f'<span class="rule" title="OWL 2 RL rule">{_esc(proof.rule)}</span> '
-            f'<span class="reason">{_esc(self.e.reason(proof))}</span>'
+            f'<span class="why-rule" title="OWL 2 RL rule">{_esc(proof.rule)}</span> '
+            f'<span class="why-reason">{_esc(self.e.reason(proof))}</span>'
         )
         kids = "".join(self.tree(p) for p in proof.premises)
         children = f"<ul>{kids}</ul>" if kids else ""
