@@ -135,3 +135,76 @@ def test_pages_render(
     problems = [p for p in watched.problems if not (path.startswith("id/no-") and "404" in p)]
     assert problems == []
     assert watched.foreign == []
+
+
+#: The pages people read first, screenshotted at a phone's and a desktop's width (CI keeps
+#: artifacts/pages/).
+PAGES = {
+    "home": "",
+    "ballard": "id/ballard",
+    "maggie-q": "id/maggie-q",
+    "ontology": "ontology",
+    "sparql": "sparql",
+}
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_page_is_wider_than_its_viewport(
+    browser, server: RunningServer, artifacts_dir: Path, name: str, width: str
+) -> None:
+    """No horizontal scrolling: the page fits the viewport (long IRIs wrap, wide tables and
+    the query UI's tabs scroll inside their own box); every page has the site header."""
+    pixels = WIDTHS[width]
+    context = browser.new_context(viewport={"width": pixels, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server.url + PAGES[name])
+        page.wait_for_load_state("networkidle")
+        if name == "sparql":
+            page.wait_for_selector(".yasqe .CodeMirror", timeout=15_000)
+        out = artifacts_dir / "pages"
+        out.mkdir(exist_ok=True)
+        page.screenshot(path=str(out / f"{name}-{pixels}.png"), full_page=True)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= pixels, f"/{PAGES[name]} is {wide} px wide at {pixels} px"
+        assert page.locator("header.top a.brand").count() == 1
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("pixels", sorted(WIDTHS.values()))
+def test_query_examples_fit_in_one_row(browser, server: RunningServer, pixels: int) -> None:
+    """The competency questions' tabs are one row that scrolls sideways, not rows of tabs
+    pushing the editor down."""
+    context = browser.new_context(viewport={"width": pixels, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server.url + "sparql")
+        page.wait_for_selector(".yasqe .CodeMirror", timeout=15_000)
+        tops = page.locator(".tabsList .tab").evaluate_all(
+            "tabs => tabs.map(t => Math.round(t.getBoundingClientRect().top))"
+        )
+        assert len(tops) == len(list((ROOT / "queries").glob("*.rq")))
+        assert len(set(tops)) == 1, f"the tabs take {len(set(tops))} rows"
+        editor = page.locator(".yasqe .CodeMirror").bounding_box()
+        assert editor is not None and editor["y"] < 250  # the editor right under the tabs
+    finally:
+        context.close()
+
+
+def test_entity_page_in_the_browser(watched: Watched, server: RunningServer) -> None:
+    """The page as a reader meets it: the cast with characters, each source folded to a line
+    that opens to the article's title and its quote."""
+    page = watched.page
+    page.goto(server.url + "id/ballard")
+    page.wait_for_load_state("networkidle")
+    cast = page.locator("section.section-cast table")
+    assert "Renée Ballard" in cast.inner_text() and "Maggie Q" in cast.inner_text()
+    source = page.locator("details.src").first
+    assert not source.locator("blockquote").first.is_visible()
+    source.locator("summary").click()
+    assert source.locator("blockquote").first.is_visible()
+    assert watched.problems == []
+    assert watched.foreign == []

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SDO, VOID, XSD
 from rdflib.query import Result
 
-from bgraph.namespaces import ID, INFERRED_GRAPH
+from bgraph.namespaces import BG, ID, INFERRED_GRAPH
 from bgraph.query import binding_rows, is_ordered, named_queries, parse_expected, same_bindings
 from bgraph.server.testing import RunningServer, running_server
 
@@ -441,10 +442,161 @@ def test_entity_page_shows_facts_sources_and_inferences(client: httpx.Client) ->
     assert 'class="badge asserted"' in page and 'class="badge inferred"' in page
     assert "interprétée par Maggie Q" in page  # a verbatim quote from a source article
     assert 'href="/id/article-000.html"' in page or 'href="/id/article-000"' in page
-    assert "Links to Renée Ballard" in page  # facts in the other direction
+    assert "Linked from" in page and "Entities whose facts point to Renée Ballard" in page
     assert 'href="/id/maggie-q"' in page
     for suffix in (".ttl", ".jsonld", ".nt", ".rdf"):
         assert f'href="/id/renee-ballard{suffix}"' in page
+
+
+class PageParts(HTMLParser):
+    """The parts of an entity page the tests read: section order, fact rows per section (the
+    relation's IRI), the cast table's rows and the embedded JSON-LD."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[str] = []
+        self.rows: dict[str, list[str]] = {}
+        self.also: dict[str, list[str]] = {}
+        self.cast: list[list[str]] = []
+        self.jsonld: list[str] = []
+        self.text: list[str] = []
+        self._in: list[str] = []
+        self._prop = False
+        self._also = False
+        self._cell: list[str] | None = None
+        self._script = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        cls = a.get("class") or ""
+        if tag == "section":
+            self.sections.append(cls.removeprefix("section-"))
+        if tag == "div" and cls == "prop":
+            self._prop = True
+        if tag == "span" and cls == "also":
+            self._also = True
+        if tag == "a" and self._prop and not self._also:
+            self.rows.setdefault(self.sections[-1], []).append(a.get("title", ""))
+        elif tag == "a" and self._also:
+            row = self.rows[self.sections[-1]][-1]
+            self.also.setdefault(row, []).append(a.get("title", ""))
+        if tag == "tr" and self.sections and self.sections[-1] == "cast":
+            self.cast.append([])
+        if tag == "td" and self.cast:
+            self._cell = []
+        if tag == "script" and a.get("type") == "application/ld+json":
+            self._script = True
+
+    def handle_endtag(self, tag):
+        if tag == "div":
+            self._prop = False
+        if tag == "span":
+            self._also = False
+        if tag == "td" and self._cell is not None:
+            self.cast[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        if tag == "script":
+            self._script = False
+
+    def handle_data(self, data):
+        if self._script:
+            self.jsonld.append(data)
+            return
+        if self._cell is not None:
+            self._cell.append(data)
+        self.text.append(data)
+
+
+def page_parts(client: httpx.Client, path: str) -> PageParts:
+    parts = PageParts()
+    parts.feed(client.get(path, headers={"Accept": "text/html"}, follow_redirects=True).text)
+    return parts
+
+
+def test_entity_page_shows_each_relation_once(client: httpx.Client) -> None:
+    """A super-property inferred from sub-properties (schema:isBasedOn from bg:basedOn and
+    bg:spinOffOf; schema:genre from bg:genre) is an "also" of their rows, not a row again;
+    the Role pattern's relations are the cast table, not rows."""
+    ballard = page_parts(client, "/id/ballard")
+    facts = ballard.rows["facts"]
+    assert len(facts) == len(set(facts))
+    for shown_once in (SDO.isBasedOn, SDO.genre, SDO.actor, SDO.character):
+        assert str(shown_once) not in facts
+    assert str(SDO.isBasedOn) in ballard.also[str(BG.basedOn)]
+    assert str(SDO.isBasedOn) in ballard.also[str(BG.spinOffOf)]
+    assert str(SDO.genre) in ballard.also[str(BG.genre)]
+    assert str(BG.castMember) not in facts and str(BG.hasPerformance) not in facts
+    labels = [r.rsplit("/", 1)[-1] for r in facts]
+    assert "countryOfOrigin" in labels  # bgraph's, labelled "country of origin"
+    html = client.get("/id/ballard.html").text  # one style of label: words, lower case
+    assert ">country of origin</a>" in html and ">countryOfOrigin</a>" not in html
+
+
+def test_entity_page_puts_what_a_reader_wants_first(client: httpx.Client) -> None:
+    """For a series: dates, the cast with characters, adaptation, spin-offs, where to watch,
+    figures, sources (articles 000-002)."""
+    ballard = page_parts(client, "/id/ballard")
+    order = ballard.sections
+    assert order.index("glance") < order.index("cast") < order.index("facts")
+    assert order.index("facts") < order.index("links") < order.index("sources")
+    facts = [r.rsplit("/", 1)[-1] for r in ballard.rows["facts"]]
+    assert facts.index("basedOn") < facts.index("spinOffOf") < facts.index("availableOn")
+    assert [
+        "Maggie Q",
+        "Renée Ballard",
+        "role",
+    ] in ballard.cast  # article 001: "Maggie Q : Renée Ballard"
+    assert ["Titus Welliver", "Harry Bosch", "role"] in ballard.cast
+    text = " ".join(ballard.text)
+    assert "2025-07-09" in text.split("Cast")[0]  # the start date, before the cast
+    links = [r.rsplit("/", 1)[-1] for r in ballard.rows["links"]]
+    assert "measureOf" in links  # the viewership figures and chart rankings
+
+
+def test_entity_page_names_articles_by_title(client: httpx.Client) -> None:
+    text = " ".join(page_parts(client, "/id/ballard").text)
+    assert "Prime Video renouvelle Ballard pour une saison 2" in text  # article 002's headline
+    assert "Article 000, untitled (2025-08)" in text  # articles 000 and 001 have no headline
+    assert "2294e789d07cac28" not in text and "eeb509711a76b266" not in text  # no file hashes
+
+
+def test_entity_page_embeds_its_schema_org_markup(client: httpx.Client) -> None:
+    """The same markup as `bgraph export --entity`, in a data block (not run: the CSP's
+    script-src does not apply to it)."""
+    ballard = page_parts(client, "/id/ballard")
+    (block,) = ballard.jsonld
+    markup = json.loads(block)
+    assert markup["@context"] == {"@vocab": "https://schema.org/"}
+    assert markup["@type"] == "TVSeries" and markup["name"] == "Ballard"
+    assert any(a.get("name") == "Maggie Q" for a in markup["actor"] if isinstance(a, dict))
+    g = Graph().parse(data=block, format="json-ld")
+    assert (ID.ballard, SDO.name, Literal("Ballard")) in g
+
+
+def test_a_french_only_name_is_the_page_title(client: httpx.Client) -> None:
+    """Harry Bosch is named only in French in the articles ("Harry Bosch"@fr)."""
+    page = client.get("/id/bosch.html").text
+    assert "<h1>Harry Bosch</h1>" in page
+
+
+def test_every_page_has_the_site_header(client: httpx.Client) -> None:
+    for path in ("/", "/id/ballard", "/ontology", "/sparql", "/search?q=bosch", "/dumps/"):
+        page = client.get(path, headers={"Accept": "text/html"}, follow_redirects=True).text
+        assert '<header class="top">' in page, path
+        assert '<a class="brand" href="/">bgraph</a>' in page, path
+
+
+def test_home_page_leads_with_works_and_people(client: httpx.Client) -> None:
+    home = page_parts(client, "/")
+    order = home.sections
+    assert order.index("series") < order.index("works") < order.index("pictures")
+    assert order.index("pictures") < order.index("classes")
+    text = " ".join(home.text)
+    assert "Les Ténèbres et la Nuit" in text and "Maggie Q" in text
+    kinds = text.split("Browse by kind")[1]
+    assert "Television series" in kinds and "Person" in kinds
+    for bookkeeping in ("ObjectProperty", "owl:Class", "Claim"):
+        assert bookkeeping not in kinds
 
 
 def test_ontology_terms_and_other_iris(client: httpx.Client) -> None:

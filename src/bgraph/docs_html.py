@@ -37,9 +37,9 @@ nav.toc li { margin: .1rem 0; }
 main { padding: 1.2rem 2rem 4rem; min-width: 0; }
 header.doc h1 { margin: .2rem 0; font-size: 2rem; }
 header.doc .fr { color: var(--muted); font-size: 1.1rem; margin: 0 0 .8rem; }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+dl.meta { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .2rem 1rem; }
 dl.meta dt { color: var(--muted); }
-dl.meta dd { margin: 0; }
+dl.meta dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 section.term { border: 1px solid var(--line); border-radius: 10px; padding: .9rem 1.1rem;
   margin: 1rem 0; background: var(--bg); scroll-margin-top: 1rem; }
 section.term:target { border-color: var(--accent); box-shadow: 0 0 0 3px #dbeafe; }
@@ -49,7 +49,8 @@ section.term h3 .kind { font-size: .8rem; font-weight: normal; color: var(--mute
   margin-left: .4rem; vertical-align: middle; }
 section.term .iri { color: var(--muted); display: block; margin: .15rem 0 .5rem;
   word-break: break-all; }
-table.facts { border-collapse: collapse; width: 100%; margin-top: .4rem; }
+table.facts { border-collapse: collapse; width: 100%; margin-top: .4rem; table-layout: fixed; }
+table.facts td, table.shacl td { overflow-wrap: anywhere; }
 table.facts th { text-align: left; vertical-align: top; color: var(--muted); font-weight: normal;
   width: 12rem; padding: .25rem .8rem .25rem 0; border-top: 1px solid var(--line); }
 table.facts td { padding: .25rem 0; border-top: 1px solid var(--line); }
@@ -68,6 +69,8 @@ table.shacl th { color: var(--muted); font-weight: normal; }
 footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; }
 @media (max-width: 900px) { .layout { display: block; } nav.toc { position: static;
   max-height: none; border-right: 0; border-bottom: 1px solid var(--line); } }
+@media (max-width: 640px) { main { padding: .8rem .8rem 3rem; } table.facts th { width: 6.5rem; }
+  table.shacl { display: block; overflow-x: auto; } nav.toc ul { display: none; } }
 """
 
 
@@ -233,10 +236,16 @@ def _shapes(doc: OntologyDoc) -> str:
 
 
 def render_html(
-    doc: OntologyDoc, downloads: bool = True, base: str = "", link_for: LinkFor | None = None
+    doc: OntologyDoc,
+    downloads: bool = True,
+    base: str = "",
+    link_for: LinkFor | None = None,
+    site_header: str = "",
+    head: str = "",
 ) -> str:
     """The whole reference page. ``base`` prefixes the download links (e.g. ``/ontology``);
-    ``link_for`` maps an entity IRI to the link its examples get (default: the IRI)."""
+    ``link_for`` maps an entity IRI to the link its examples get (default: the IRI);
+    ``site_header`` and ``head`` (tags): the server's own header on the page it serves."""
     links_to: LinkFor = link_for or (lambda iri: iri)
     title = doc.titles.get("en") or "Ontology"
     prefix = escape(base.rstrip("/") + "/" if base else "")
@@ -296,7 +305,7 @@ def render_html(
         '<link rel="icon" href="data:,">'
         f"<title>{escape(title)} — reference</title>"
         f'<link rel="alternate" type="text/turtle" href="{prefix}ontology.ttl">'
-        f"<style>{CSS}</style></head><body>"
+        f"<style>{CSS}</style>{head}</head><body>{site_header}"
         '<div class="layout"><nav class="toc" aria-label="Contents">'
         f'<strong><a href="#top">{escape(title)}</a></strong>'
         '<h2><a href="#overview">Overview</a></h2>'

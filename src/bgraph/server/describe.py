@@ -18,7 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..iris import BG, CLOSURE_GRAPHS, INFERRED_GRAPH, PROV, RDF_TYPE, RDFS, SDO, SKOS
+from ..iris import BG, CLOSURE_GRAPHS, INFERRED_GRAPH, OWL, PROV, RDF_TYPE, RDFS, SDO, SKOS
 
 LABEL_PROPS = tuple(ox.NamedNode(p) for p in (SDO + "name", RDFS + "label", SKOS + "prefLabel"))
 #: Properties whose literal values are searched from the home page.
@@ -30,6 +30,20 @@ DERIVED_FROM = ox.NamedNode(PROV + "wasDerivedFrom")
 QUOTE = ox.NamedNode(BG + "quote")
 DEFAULT = ox.DefaultGraph()
 INFERRED = ox.NamedNode(INFERRED_GRAPH)
+HEADLINE = ox.NamedNode(SDO + "headline")
+IDENTIFIER = ox.NamedNode(SDO + "identifier")
+DATE_PUBLISHED = ox.NamedNode(SDO + "datePublished")
+#: The Role pattern (schema:PerformanceRole): a performance links a performer, a character (or a
+#: character's name) and a work.
+PERFORMER = ox.NamedNode(BG + "performer")
+CHARACTER = ox.NamedNode(BG + "character")
+IN_WORK = ox.NamedNode(BG + "inWork")
+HAS_PERFORMANCE = ox.NamedNode(BG + "hasPerformance")
+CHARACTER_NAME = ox.NamedNode(SDO + "characterName")
+SUB_PROPERTY = ox.NamedNode(RDFS + "subPropertyOf")
+EQUIVALENT_PROPERTY = ox.NamedNode(OWL + "equivalentProperty")
+MAX_ROLES = 200  #: roles listed on a page
+ARTICLE_CLASSES = frozenset(ox.NamedNode(c) for c in (SDO + "NewsArticle", BG + "NewsArticle"))
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,17 @@ class Fact:
     sources: list[Source] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Role:
+    """One performance: who plays whom in which work (any of them may be unknown)."""
+
+    role: Any
+    performer: Any | None
+    character: Any | None
+    character_name: str
+    work: Any | None
+
+
 @dataclass
 class ResourceView:
     iri: str
@@ -68,6 +93,10 @@ class ResourceView:
     graph_facts: list[Fact] = field(default_factory=list)
     claim_of: list[Source] = field(default_factory=list)  #: when the IRI is a claim
     labels: dict[Any, str] = field(default_factory=dict)  #: a label for every IRI shown
+    roles: list[Role] = field(default_factory=list)  #: performances of, by or as this IRI
+    #: each predicate shown -> its super-properties (rdfs:subPropertyOf, owl:equivalentProperty)
+    supers: dict[Any, frozenset[Any]] = field(default_factory=dict)
+    jsonld: str = ""  #: the entity's schema.org markup (JSON-LD), for the page's <script>
 
 
 @dataclass(frozen=True)
@@ -76,6 +105,33 @@ class SearchHit:
     label: str
     matched: str
     types: tuple[str, ...]
+
+
+def first_literal(store: Any, node: Any, prop: Any) -> str:
+    """The node's value of ``prop`` (English first, then in lexical order), or ""."""
+    if not isinstance(node, ox.NamedNode):
+        return ""
+    values = sorted(
+        (q.object.language != "en", q.object.value)
+        for q in store.quads_for_pattern(node, prop, None, None)
+        if isinstance(q.object, ox.Literal)
+    )
+    return values[0][1] if values else ""
+
+
+def article_title(store: Any, article: Any) -> str:
+    """An article as a reader names it: its headline; else, for one with none but a file name
+    (schema:identifier), its number and date ("Article 000, untitled (2025-08)"), never the
+    file's hash; "" when it is neither."""
+    headline = first_literal(store, article, HEADLINE)
+    if headline:
+        return headline
+    ident = first_literal(store, article, IDENTIFIER)
+    if not ident:
+        return ""
+    number = ident.split("_", 1)[0].rsplit(".", 1)[0]
+    date = first_literal(store, article, DATE_PUBLISHED)
+    return f"Article {number}, untitled" + (f" ({date})" if date else "")
 
 
 def fold(text: str) -> str:
@@ -139,10 +195,55 @@ class Lookups:
         return Source(
             claim=claim,
             article=article,
-            article_label=self.label(article),
+            article_label=self.title(article),
             quote=quote.value if quote is not None else "",
             quote_lang=quote.language if isinstance(quote, ox.Literal) else None,
         )
+
+    def title(self, article: Any) -> str:
+        """An article as a reader names it (:func:`article_title`)."""
+        return article_title(self.store, article) or self.label(article)
+
+    def _literal(self, node: Any, prop: Any) -> str:
+        return first_literal(self.store, node, prop)
+
+    def roles(self, iri: Any) -> list[Role]:
+        """The performances in which ``iri`` is the work, the performer or the character."""
+        nodes: dict[Any, None] = {}
+        for pattern in ((None, IN_WORK, iri), (None, PERFORMER, iri), (None, CHARACTER, iri)):
+            for q in itertools.islice(self.quads(*pattern), MAX_ROLES):
+                nodes[q.subject] = None
+        for q in itertools.islice(self.quads(iri, HAS_PERFORMANCE), MAX_ROLES):
+            nodes[q.object] = None
+        out = []
+        for node in itertools.islice(nodes, MAX_ROLES):
+            name = self._literal(node, CHARACTER_NAME)
+            out.append(
+                Role(
+                    node,
+                    self._object(node, PERFORMER),
+                    self._object(node, CHARACTER),
+                    name,
+                    self._object(node, IN_WORK),
+                )
+            )
+        return sorted(out, key=lambda r: tuple(self._sort_label(x) for x in (r.work, r.performer)))
+
+    def _object(self, node: Any, prop: Any) -> Any | None:
+        return next((q.object for q in self.quads(node, prop)), None)
+
+    def _sort_label(self, node: Any | None) -> str:
+        return self.label(node).casefold() if node is not None else ""
+
+    def super_properties(self, predicates: Iterable[Any]) -> dict[Any, frozenset[Any]]:
+        """Each predicate's super-properties (sub-property links and equivalences, any graph)."""
+        out = {}
+        for p in dict.fromkeys(predicates):
+            ups = {q.object for q in self.quads(p, SUB_PROPERTY, None, None)}
+            ups |= {q.object for q in self.quads(p, EQUIVALENT_PROPERTY, None, None)}
+            ups |= {q.subject for q in self.quads(None, EQUIVALENT_PROPERTY, p, None)}
+            out[p] = frozenset(u for u in ups if u != p)
+        return out
 
     def fact(self, s: Any, p: Any, o: Any) -> Fact:
         graphs = (q.graph_name for q in self.quads(s, p, o, None))
@@ -197,12 +298,28 @@ class Lookups:
             ]
         if (src := self.source(iri)) is not None:
             view.claim_of = [src]
+        view.roles = self.roles(iri)
+        view.supers = self.super_properties(f.predicate for f in (*view.outgoing, *view.incoming))
         shown = [iri, *(src.article for src in view.claim_of)]
         for f in (*view.types, *view.outgoing, *view.incoming, *view.graph_facts):
             shown += [f.subject, f.predicate, f.object, *(s.article for s in f.sources)]
             shown += [s.claim for s in f.sources]
+        for r in view.roles:
+            shown += [x for x in (r.role, r.performer, r.character, r.work) if x is not None]
+        for p, ups in view.supers.items():
+            shown += [p, *ups]
         view.labels = self.labels(shown)
+        for node in list(view.labels):  # articles by their titles
+            if self._is_article(node):
+                view.labels[node] = self.title(node)
+        if self._is_article(iri):
+            view.label = self.title(iri)
         return view
+
+    def _is_article(self, node: Any) -> bool:
+        return isinstance(node, ox.NamedNode) and any(
+            q.object in ARTICLE_CLASSES for q in self.quads(node, TYPE)
+        )
 
     def _first(self, pairs: Iterator[tuple[Any, Any]]) -> tuple[list, int, bool]:
         """The first MAX_FACTS + types pairs, how many there are (counted up to MAX_COUNT), and

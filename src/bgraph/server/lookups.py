@@ -33,6 +33,22 @@ def document_bytes(quads: list[Any], fmt_name: str) -> bytes:
     return rdf_bytes(triples + quads, fmt_name)
 
 
+def schema_markup(store: Any, iri: str) -> str:
+    """The entity's schema.org JSON-LD (:func:`bgraph.entity.entity_jsonld`, two links deep,
+    English where there is a choice), as a page embeds it; "" when it has no schema.org view."""
+    import json
+
+    from ..entity import entity_jsonld
+
+    try:
+        doc = entity_jsonld(store, ox.NamedNode(iri), depth=2, lang="en")
+    except Exception:  # markup is a courtesy: a page without it is still the page
+        return ""
+    if set(doc) <= {"@context", "@id"}:
+        return ""
+    return json.dumps(doc, ensure_ascii=False, indent=1)
+
+
 @dataclass(frozen=True)
 class PageJob:
     """One lookup: ``knows``, ``view``, ``describe`` (RDF bytes), ``search``, ``home``,
@@ -63,7 +79,10 @@ class PageWork:
         if job.kind == "knows":
             return look.knows(ox.NamedNode(job.iri))
         if job.kind == "view":
-            return look.view(ox.NamedNode(job.iri))
+            view = look.view(ox.NamedNode(job.iri))
+            if view is not None:
+                view.jsonld = schema_markup(self.served.store, job.iri)
+            return view
         if job.kind == "describe":
             quads, cut = look.description(ox.NamedNode(job.iri), job.limit)
             return document_bytes(quads, job.format), cut

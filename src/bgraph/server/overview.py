@@ -4,21 +4,49 @@ server; the results are small (a row per series, class or property)."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
-from ..iris import BG, ID, PREFIXES, RDF_TYPE
+from ..iris import (
+    BG,
+    CLAIM,
+    CLOSURE_GRAPHS,
+    ID,
+    ONTOLOGY_GRAPH,
+    OWL,
+    PREFIXES,
+    PROVENANCE_GRAPH,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SDO,
+)
 from .describe import Lookups
 
 SERIES = f"""SELECT ?s (MIN(?start) AS ?from) (MIN(?end) AS ?to) {{
   ?s a <{BG}TVSeries> FILTER isIRI(?s)
   OPTIONAL {{ ?s <{BG}startDate> ?start }} OPTIONAL {{ ?s <{BG}endDate> ?end }}
 }} GROUP BY ?s"""
-CLASS_COUNTS = "SELECT ?c (COUNT(*) AS ?n) { ?s a ?c } GROUP BY ?c"
+#: Entities per class as the data states them: the data's own graphs, not the ontology, the
+#: closure, the provenance nor the claims (which repeat the facts).
+_NOT_DATA = ", ".join(f"<{g}>" for g in (ONTOLOGY_GRAPH, PROVENANCE_GRAPH, *sorted(CLOSURE_GRAPHS)))
+CLASS_COUNTS = f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) {{
+  GRAPH ?g {{ ?s a ?c }} FILTER(?g NOT IN ({_NOT_DATA}) && !STRSTARTS(STR(?g), "{CLAIM}"))
+}} GROUP BY ?c"""
+#: Classes of the modelling itself, not of the universe described.
+BOOKKEEPING = (str(OWL), str(RDFS), str(RDF), "http://www.w3.org/ns/shacl#")
 HOME_CLASSES = 24
 HOME_SERIES = 50
+HOME_PEOPLE = 60
+_PERSON_CLASSES = (ox.NamedNode(BG + "Person"), ox.NamedNode(SDO + "Person"))
+_NOVEL = ox.NamedNode(BG + "Novel")
+_AUTHOR = ox.NamedNode(BG + "author")
+_PERFORMER = ox.NamedNode(BG + "performer")
+_CHARACTER = ox.NamedNode(BG + "character")
+_TYPE = ox.NamedNode(RDF_TYPE)
 #: Example resources of the Ballard dataset, for VoID.
 BUILTIN_EXAMPLES = ("ballard", "renee-ballard", "bosch", "maggie-q", "michael-connelly")
 
@@ -29,6 +57,9 @@ class Home:
     more_series: int = 0  #: series not listed
     classes: list[tuple[Any, int]] = field(default_factory=list)  #: the most used classes
     labels: dict[Any, str] = field(default_factory=dict)
+    novels: list[tuple[Any, list[Any]]] = field(default_factory=list)  #: (novel, authors)
+    people: list[tuple[Any, list[Any]]] = field(default_factory=list)  #: (person, characters)
+    more_people: int = 0
 
 
 @dataclass
@@ -62,11 +93,26 @@ def home(look: Lookups) -> Home:
     counts = [
         (row["c"], int(row["n"].value))
         for row in _rows(look.store, CLASS_COUNTS)
-        if isinstance(row["c"], ox.NamedNode)
+        if isinstance(row["c"], ox.NamedNode) and not row["c"].value.startswith(BOOKKEEPING)
     ]
     counts.sort(key=lambda cn: (-cn[1], look.label(cn[0]), cn[0].value))
     out.classes = counts[:HOME_CLASSES]
-    out.labels = look.labels([s for s, _ in out.series] + [c for c, _ in out.classes])
+    novels = itertools.islice(dict.fromkeys(q.subject for q in look.quads(None, _TYPE, _NOVEL)), 50)
+    out.novels = [(n, [q.object for q in look.quads(n, _AUTHOR)]) for n in novels]
+    people: dict[Any, None] = {}
+    for cls in _PERSON_CLASSES:
+        for q in itertools.islice(look.quads(None, _TYPE, cls, None), 10 * HOME_PEOPLE):
+            people[q.subject] = None
+    listed = sorted(people, key=lambda p: look.label(p).casefold())
+    out.more_people = max(0, len(listed) - HOME_PEOPLE)
+    for person in listed[:HOME_PEOPLE]:
+        roles = [q.subject for q in itertools.islice(look.quads(None, _PERFORMER, person), 20)]
+        characters = [c for r in roles for c in (q.object for q in look.quads(r, _CHARACTER))]
+        out.people.append((person, list(dict.fromkeys(characters))))
+    shown = [s for s, _ in out.series] + [c for c, _ in out.classes]
+    shown += [x for n, authors in out.novels for x in (n, *authors)]
+    shown += [x for p, chars in out.people for x in (p, *chars)]
+    out.labels = look.labels(shown)
     return out
 
 

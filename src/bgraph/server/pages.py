@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from urllib.parse import quote, urlencode
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from .. import __version__, formats
-from ..iris import CLOSURE_GRAPHS, PREFIXES, XSD_STRING
+from ..iris import BG, CLOSURE_GRAPHS, PREFIXES, SDO, XSD, XSD_STRING
 from .context import ServerContext
 from .describe import Fact, ResourceView, SearchHit, Source, local_name
 from .examples import Example
@@ -96,6 +97,31 @@ def esc(value: object) -> str:
 
 # --- page frame ----------------------------------------------------------------------------------
 
+#: The site header, on every page (the ontology reference served at /ontology included).
+SITE_HEADER = """<header class="top">
+  <a class="brand" href="/">bgraph</a>
+  <nav>
+    <a href="/sparql">SPARQL</a>
+    <a href="/ontology">Ontology</a>
+    <a href="/search">Search</a>
+    <a href="/.well-known/void">VoID</a>
+    <a href="/dumps/">Dumps</a>
+  </nav>
+  <form class="search" action="/search" method="get" role="search">
+    <input type="search" name="q" placeholder="Search names…" aria-label="Search names">
+  </form>
+</header>"""
+HEADER_CSS = '<link rel="stylesheet" href="/static/header.css">'
+
+
+def header_style() -> str:
+    """The header's stylesheet inline, for a page that may be served without /static (the
+    ontology reference of :mod:`bgraph.visual.web`)."""
+    from importlib import resources as importlib_resources
+
+    css = importlib_resources.files("bgraph.server").joinpath("static/header.css")
+    return f"<style>{css.read_text('utf-8')}</style>"
+
 
 def page(title: str, body: str, *, alternates: Iterable[tuple[str, str]] = ()) -> str:
     """A complete page: head (title, css, alternates, registered tags), nav, body, footer."""
@@ -112,21 +138,11 @@ def page(title: str, body: str, *, alternates: Iterable[tuple[str, str]] = ()) -
 <title>{esc(title)} · bgraph</title>
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/bgraph.css">
+{HEADER_CSS}
 {links}{head}
 </head>
 <body>
-<header class="top">
-  <a class="brand" href="/">bgraph</a>
-  <nav>
-    <a href="/sparql">SPARQL</a>
-    <a href="/search">Search</a>
-    <a href="/.well-known/void">VoID</a>
-    <a href="/dumps/">Dumps</a>
-  </nav>
-  <form class="search" action="/search" method="get" role="search">
-    <input type="search" name="q" placeholder="Search names…" aria-label="Search names">
-  </form>
-</header>
+{SITE_HEADER}
 <main>
 {body}
 </main>
@@ -224,15 +240,48 @@ def resource_page(ctx: ServerContext, view: ResourceView, doc_path: str) -> str:
         (formats.rdf_format(name).media_type, doc_path + formats.rdf_format(name).suffix)
         for name in RESOURCE_FORMATS
     ]
+    kinds = _kinds(view)
+    kind_line = (
+        '<p class="kinds">' + " · ".join(f"<span>{esc(k)}</span>" for k in kinds) + "</p>"
+        if kinds
+        else ""
+    )
     body = (
-        f'<h1>{esc(view.label)}</h1><p class="iri-line"><code>{esc(view.iri)}</code></p>'
-        + "".join(sections)
+        f'<h1>{esc(view.label)}</h1>{kind_line}<p class="iri-line"><code>{esc(view.iri)}</code>'
+        "</p>" + "".join(sections) + _markup(view)
     )
     return page(view.label, body, alternates=alternates)
 
 
+def _markup(view: ResourceView) -> str:
+    """The entity's schema.org JSON-LD as search engines read it: a data block, never run (the
+    Content-Security-Policy's script-src governs scripts that run, not data blocks)."""
+    if not view.jsonld:
+        return ""
+    data = view.jsonld.replace("</", "<\\/")
+    return f'<script type="application/ld+json">{data}</script>'
+
+
 #: RDF formats a resource description is offered in (format-table names).
 RESOURCE_FORMATS = ("turtle", "jsonld", "nt", "xml", "trig", "nquads")
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def prop_label(view: ResourceView, predicate: Any) -> str:
+    """A property's label in one style, words in lower case: schema.org's ``countryOfOrigin``
+    reads "country of origin", as bgraph's own label does."""
+    text = view.labels.get(predicate) or local_name(getattr(predicate, "value", str(predicate)))
+    if " " not in text and _CAMEL.search(text):
+        text = _CAMEL.sub(" ", text).lower()
+    return text
+
+
+def _kinds(view: ResourceView) -> list[str]:
+    """The labels of the entity's types, asserted ones (the most specific) first."""
+    asserted = [f for f in view.types if f.asserted]
+    chosen = asserted or view.types
+    return list(dict.fromkeys(prop_label(view, f.object) for f in chosen))
 
 
 def _types_section(ctx: ServerContext, view: ResourceView) -> str | None:
@@ -241,7 +290,10 @@ def _types_section(ctx: ServerContext, view: ResourceView) -> str | None:
     items = "".join(
         f"<li>{term(ctx, f.object, view.labels)} {status_badge(f)}</li>" for f in view.types
     )
-    return f'<h2>Types</h2><ul class="types">{items}</ul>'
+    return (
+        f'<details class="types-all"><summary>Types ({len(view.types)}, with the inferred '
+        f'ones)</summary><ul class="types">{items}</ul></details>'
+    )
 
 
 def _claim_section(ctx: ServerContext, view: ResourceView) -> str | None:
@@ -252,18 +304,151 @@ def _claim_section(ctx: ServerContext, view: ResourceView) -> str | None:
     )
 
 
-def _fact_rows(ctx: ServerContext, view: ResourceView, facts: list[Fact], incoming: bool) -> str:
-    rows = []
+# --- facts, grouped: one row per relation ------------------------------------------------------
+
+#: Relations a reader looks for first, in this order (local names); the rest follow by label.
+FIRST = (
+    "name",
+    "alternateName",
+    "headline",
+    "startDate",
+    "endDate",
+    "releaseDate",
+    "datePublished",
+    "birthDate",
+    "numberOfEpisodes",
+    "seasonNumber",
+    "basedOn",
+    "isBasedOn",
+    "adaptedAs",
+    "author",
+    "spinOffOf",
+    "hasSpinOff",
+    "latestSpinOff",
+    "availableOn",
+    "release",
+    "aggregateRating",
+    "measureOf",
+    "ratedWork",
+    "reviewedWork",
+    "itemReviewed",
+    "hasSeason",
+    "seasonOf",
+    "partOfFranchise",
+    "franchiseWork",
+    "genre",
+)
+#: The Role pattern's relations: shown by the cast table, not again as rows.
+_ROLE_NAMES = (
+    "castMember hasCharacter hasPerformance performance plays appearsIn playedBy characterIn "
+    "performer character inWork playedIn"
+).split()
+ROLE_RELATIONS = frozenset(BG + n for n in _ROLE_NAMES) | frozenset(
+    SDO + n for n in ("actor", "character", "characterName")
+)
+DATE_TYPES = frozenset(XSD + t for t in ("date", "dateTime", "gYear", "gYearMonth"))
+_NAME_PROPS = frozenset(SDO + n for n in ("name", "alternateName"))
+
+
+@dataclass
+class Group:
+    """One relation of the entity, with all its values; ``also``: super-properties whose
+    (inferred) values are these same ones."""
+
+    predicate: Any
+    label: str
+    facts: list[Fact]
+    also: list[Any]
+
+
+def group_facts(view: ResourceView, facts: list[Fact], incoming: bool) -> list[Group]:
+    """Facts grouped by relation, each relation once: a relation whose facts are all inferred
+    and all repeat the values of its sub-properties' rows (``schema:actor`` beside
+    ``bg:castMember``) is folded into those rows as "also"; relations shown by the cast table
+    are left out. In reading order (:data:`FIRST`, then by label)."""
+    by_p: dict[Any, list[Fact]] = {}
     for f in facts:
-        first = f.subject if incoming else f.predicate
-        second = f.predicate if incoming else f.object
-        first, second = term(ctx, first, view.labels), term(ctx, second, view.labels)
-        cls = "inferred" if not f.asserted else "asserted"
-        rows.append(
-            f'<tr class="{cls}"><td>{first}</td><td>{second}</td>'
-            f"<td>{status_badge(f)}</td><td>{sources_html(ctx, f)}</td></tr>"
+        if view.roles and f.predicate.value in ROLE_RELATIONS:
+            continue
+        by_p.setdefault(f.predicate, []).append(f)
+
+    def other(f: Fact) -> Any:
+        return f.subject if incoming else f.object
+
+    also: dict[Any, list[Any]] = {}
+    folded = set()
+    for p, group in by_p.items():
+        if any(f.asserted for f in group):
+            continue
+        subs = [q for q in by_p if q != p and q not in folded and p in view.supers.get(q, ())]
+        values = {other(f) for q in subs for f in by_p[q]}
+        if subs and all(other(f) in values for f in group):
+            folded.add(p)
+            for q in subs:
+                also.setdefault(q, []).append(p)
+    groups = [
+        Group(
+            p,
+            prop_label(view, p),
+            sorted(g, key=lambda f: _value_key(view, other(f))),
+            also.get(p, []),
         )
-    return "".join(rows)
+        for p, g in by_p.items()
+        if p not in folded
+    ]
+
+    def order(g: Group) -> tuple[int, str]:
+        name = local_name(g.predicate.value)
+        return (FIRST.index(name) if name in FIRST else len(FIRST), g.label.casefold())
+
+    return sorted(groups, key=order)
+
+
+def _value_key(view: ResourceView, node: Any) -> tuple[str, str]:
+    if isinstance(node, Literal):
+        return (node.language or "", node.value)
+    return ("", (view.labels.get(node) or local_name(getattr(node, "value", ""))).casefold())
+
+
+def _value_html(ctx: ServerContext, view: ResourceView, f: Fact, incoming: bool) -> str:
+    node = f.subject if incoming else f.object
+    badge = "" if f.asserted else " " + status_badge(f)
+    return f"<li>{term(ctx, node, view.labels)}{badge}{_sources_details(ctx, f)}</li>"
+
+
+def _sources_details(ctx: ServerContext, f: Fact) -> str:
+    """The fact's sources, folded: "1 source" opens to the article and its quote."""
+    if not f.sources:
+        return ""
+    n = len(f.sources)
+    label = f"{n} source{'s' if n != 1 else ''}"
+    inner = "".join(source_html(ctx, s) for s in f.sources)
+    return f'<details class="src"><summary>{label}</summary>{inner}</details>'
+
+
+def _groups_html(
+    ctx: ServerContext, view: ResourceView, groups: list[Group], incoming: bool
+) -> str:
+    rows = []
+    for g in groups:
+        also = ""
+        if g.also:
+            names = ", ".join(
+                f'<a href="{esc(ctx.href(p.value))}" title="{esc(p.value)}">'
+                f"{esc(curie(p.value))}</a>"
+                for p in g.also
+            )
+            also = f'<span class="also">also: {names}</span>'
+        prop = (
+            f'<a href="{esc(ctx.href(g.predicate.value))}" title="{esc(g.predicate.value)}">'
+            f"{esc(g.label)}</a>"
+        )
+        values = "".join(_value_html(ctx, view, f, incoming) for f in g.facts)
+        rows.append(
+            f'<div class="fact"><div class="prop">{prop}{also}</div>'
+            f'<ul class="values">{values}</ul></div>'
+        )
+    return '<div class="facts">' + "".join(rows) + "</div>"
 
 
 def _more(n: int, at_least: bool, query: str) -> str:
@@ -274,28 +459,108 @@ def _more(n: int, at_least: bool, query: str) -> str:
     return f'<p class="muted">{count} more: <a href="{esc(link)}">see them all with SPARQL</a>.</p>'
 
 
-def _outgoing_section(ctx: ServerContext, view: ResourceView) -> str | None:
-    if not view.outgoing:
+def _is_date(f: Fact) -> bool:
+    return isinstance(f.object, Literal) and f.object.datatype.value in DATE_TYPES
+
+
+def _glance_section(ctx: ServerContext, view: ResourceView) -> str | None:
+    """Dates first: when it starts, ends, is released or published."""
+    groups = group_facts(view, [f for f in view.outgoing if _is_date(f)], False)
+    if not groups:
         return None
-    head = "<tr><th>property</th><th>value</th><th>status</th><th>source</th></tr>"
+    items = "".join(
+        f'<div><dt title="{esc(g.predicate.value)}">{esc(g.label)}</dt><dd>'
+        + esc(", ".join(dict.fromkeys(f.object.value for f in g.facts)))
+        + "</dd></div>"
+        for g in groups
+    )
+    return f'<dl class="glance">{items}</dl>'
+
+
+def _cast_section(ctx: ServerContext, view: ResourceView) -> str | None:
+    """Performances (the Role pattern): for a work, its cast (actor and character); for an
+    actor, the roles (work and character); for a character, who plays it where."""
+    if not view.roles:
+        return None
+    iri = view.iri
+
+    def link(node: Any | None) -> str:
+        return _name_link(ctx, node, view.labels) if node is not None else ""
+
+    def character(r: Any) -> str:
+        if r.character is not None:
+            return link(r.character)
+        return f'<span class="literal">{esc(r.character_name)}</span>'
+
+    def is_this(node: Any | None) -> bool:
+        return node is not None and node.value == iri
+
+    if any(is_this(r.work) for r in view.roles):
+        title, head = "Cast", ("actor", "character")
+        cells = [(link(r.performer), character(r)) for r in view.roles]
+    elif any(is_this(r.performer) for r in view.roles):
+        title, head = "Roles", ("work", "character")
+        cells = [(link(r.work), character(r)) for r in view.roles]
+    else:
+        title, head = "Played by", ("actor", "work")
+        cells = [(link(r.performer), link(r.work)) for r in view.roles]
+    rows = []
+    for r, (first, second) in zip(view.roles, cells, strict=True):
+        role = (
+            f'<a class="muted" href="{esc(ctx.href(r.role.value))}" title="the performance">'
+            "role</a>"
+            if isinstance(r.role, NamedNode)
+            else ""
+        )
+        rows.append(f"<tr><td>{first}</td><td>{second}</td><td>{role}</td></tr>")
+    heads = "".join(f"<th>{h}</th>" for h in head)
+    return (
+        f"<h2>{title}</h2><div class='scroll'><table class='cast'><thead><tr>{heads}<th></th>"
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+    )
+
+
+def _outgoing_section(ctx: ServerContext, view: ResourceView) -> str | None:
+    facts = [
+        f
+        for f in view.outgoing
+        if not (f.predicate.value in _NAME_PROPS and f.object.value == view.label)
+        and not _is_date(f)  # at the top of the page
+    ]
+    groups = group_facts(view, facts, False)
+    if not groups:
+        return None
     query = f"SELECT ?p ?o WHERE {{ <{view.iri}> ?p ?o }}"
     more = _more(view.more_outgoing, view.at_least, query)
-    return (
-        f"<h2>Facts</h2><table class='facts'><thead>{head}</thead><tbody>"
-        f"{_fact_rows(ctx, view, view.outgoing, False)}</tbody></table>{more}"
-    )
+    return f"<h2>Facts</h2>{_groups_html(ctx, view, groups, False)}{more}"
 
 
 def _incoming_section(ctx: ServerContext, view: ResourceView) -> str | None:
-    if not view.incoming:
+    groups = group_facts(view, view.incoming, True)
+    if not groups:
         return None
-    head = "<tr><th>subject</th><th>property</th><th>status</th><th>source</th></tr>"
     query = f"SELECT ?s ?p WHERE {{ ?s ?p <{view.iri}> }}"
     more = _more(view.more_incoming, view.at_least, query)
     return (
-        f"<h2>Links to {esc(view.label)}</h2><table class='facts'><thead>{head}</thead><tbody>"
-        f"{_fact_rows(ctx, view, view.incoming, True)}</tbody></table>{more}"
+        f"<h2>Linked from</h2><p class='muted'>Entities whose facts point to {esc(view.label)}."
+        f"</p>{_groups_html(ctx, view, groups, True)}{more}"
     )
+
+
+def _sources_section(ctx: ServerContext, view: ResourceView) -> str | None:
+    """The articles behind this page's facts, by title, with how many facts each supports."""
+    counts: dict[Any, int] = {}
+    for f in (*view.outgoing, *view.incoming, *view.types):
+        for article in dict.fromkeys(s.article for s in f.sources):
+            counts[article] = counts.get(article, 0) + 1
+    if not counts:
+        return None
+    items = "".join(
+        f"<li>{_name_link(ctx, a, view.labels)} <span class='count'>{n} fact{'s' if n != 1 else ''}"
+        "</span></li>"
+        for a, n in sorted(counts.items(), key=lambda an: view.labels.get(an[0], "").casefold())
+    )
+    return f"<h2>Sources</h2><ul class='sources'>{items}</ul>"
 
 
 def _graph_section(ctx: ServerContext, view: ResourceView) -> str | None:
@@ -333,11 +598,14 @@ def _formats_section(ctx: ServerContext, view: ResourceView) -> str | None:
     )
 
 
-register_resource_section("types", _types_section, 10)
+register_resource_section("glance", _glance_section, 10)
+register_resource_section("cast", _cast_section, 12)
 register_resource_section("claim", _claim_section, 15)
 register_resource_section("facts", _outgoing_section, 20)
 register_resource_section("links", _incoming_section, 30)
+register_resource_section("sources", _sources_section, 35)
 register_resource_section("graph", _graph_section, 40)
+register_resource_section("types", _types_section, 80)
 register_resource_section("formats", _formats_section, 90)
 
 
@@ -389,12 +657,59 @@ def _series_section(ctx: ServerContext) -> str | None:
     home = _home(ctx)
     if not home.series:
         return None
-    items = "".join(f"<li>{term(ctx, s, home.labels)}{esc(years)}</li>" for s, years in home.series)
+    items = "".join(
+        f"<li>{_name_link(ctx, s, home.labels)}{esc(years)}</li>" for s, years in home.series
+    )
     more = ""
     if home.more_series:
         query = "SELECT ?series ?name { ?series a bg:TVSeries ; schema:name ?name }"
         more = _more(home.more_series, False, query)
-    return "<h2>The franchise's series</h2><ul class='series'>" + items + "</ul>" + more
+    return "<h2>Series</h2><ul class='series'>" + items + "</ul>" + more
+
+
+def _name_link(ctx: ServerContext, node: Any, labels: dict[Any, str]) -> str:
+    """A link labelled with the node's name only (no CURIE beside it)."""
+    name = labels.get(node) or local_name(node.value)
+    return f'<a href="{esc(ctx.href(node.value))}" title="{esc(node.value)}">{esc(name)}</a>'
+
+
+def _works_section(ctx: ServerContext) -> str | None:
+    """The novels the series adapt, and the people: who plays whom."""
+    home = _home(ctx)
+    parts = []
+    if home.novels:
+        items = "".join(
+            f"<li>{_name_link(ctx, n, home.labels)}"
+            + (
+                " <span class='muted'>by "
+                + ", ".join(_name_link(ctx, a, home.labels) for a in authors)
+                + "</span>"
+                if authors
+                else ""
+            )
+            + "</li>"
+            for n, authors in home.novels
+        )
+        parts.append(f"<h2>Novels</h2><ul class='novels'>{items}</ul>")
+    if home.people:
+        items = "".join(
+            f"<li>{_name_link(ctx, p, home.labels)}"
+            + (
+                " <span class='muted'>as "
+                + ", ".join(_name_link(ctx, c, home.labels) for c in chars)
+                + "</span>"
+                if chars
+                else ""
+            )
+            + "</li>"
+            for p, chars in home.people
+        )
+        more = ""
+        if home.more_people:
+            query = "SELECT ?person ?name { ?person a schema:Person ; schema:name ?name }"
+            more = _more(home.more_people, False, query)
+        parts.append(f"<h2>People</h2><ul class='people'>{items}</ul>{more}")
+    return "".join(parts) or None
 
 
 def _classes_section(ctx: ServerContext) -> str | None:
@@ -402,10 +717,18 @@ def _classes_section(ctx: ServerContext) -> str | None:
     if not home.classes:
         return None
     items = "".join(
-        f"<li>{term(ctx, c, home.labels)} <span class='count'>{n}</span></li>"
+        f"<li>{_name_link(ctx, c, {c: _capital(home.labels.get(c, ''))})} "
+        f"<span class='count'>{n}</span></li>"
         for c, n in home.classes
     )
-    return f"<h2>What is in it</h2><ul class='classes'>{items}</ul>"
+    return (
+        "<h2>Browse by kind</h2><p class='muted'>Entities per class, as the data states them."
+        f"</p><ul class='classes'>{items}</ul>"
+    )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _links_section(ctx: ServerContext) -> str:
@@ -423,7 +746,8 @@ def _links_section(ctx: ServerContext) -> str:
 
 
 register_home_section("about", _about_section, 10)
-register_home_section("series", _series_section, 20)
+register_home_section("series", _series_section, 11)
+register_home_section("works", _works_section, 12)
 register_home_section("classes", _classes_section, 30)
 register_home_section("links", _links_section, 90)
 

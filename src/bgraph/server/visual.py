@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyoxigraph import NamedNode
+
 from ..visual.fragments import franchise_fragment, graph_fragment, timeline_fragment
 from ..visual.model import View, iri, neighbourhood
 from ..visual.style import GROUP_COLOURS
 from ..visual.web import view_of
 from .context import ServerContext
+from .describe import article_title
 from .pages import register_head, register_home_section, register_resource_section
 
 STATIC = "/visual/static"
@@ -61,6 +64,9 @@ def neighbourhood_graph(ctx: ServerContext, view: Any) -> str | None:
         return None
     payload = hood.as_payload()
     payload["colours"] = GROUP_COLOURS
+    for node in payload["nodes"]:  # articles by their titles, as on the rest of the page
+        if node.get("group") == "source":
+            node["label"] = article_title(v.store, NamedNode(node["id"])) or node["label"]
     return (
         '<h2 id="neighbourhood">Neighbourhood</h2>'
         + graph_fragment(
@@ -82,4 +88,4 @@ def _quoted(text: str) -> str:
 
 register_head(f'<link rel="stylesheet" href="{STATIC}/visual.css">')
 register_home_section("pictures", home_pictures, 15)
-register_resource_section("neighbourhood", neighbourhood_graph, 18)
+register_resource_section("neighbourhood", neighbourhood_graph, 38)

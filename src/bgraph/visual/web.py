@@ -278,9 +278,12 @@ def _docs_html(v: View, href_for: HrefFor) -> str:
     if key not in v.memo:
         from ..docs import read_ontology, shapes_graph
         from ..docs_html import render_html
+        from ..server.pages import SITE_HEADER, header_style
 
         doc = read_ontology(_tbox(v), shapes_graph(), v.source)
-        v.memo[key] = render_html(doc, base="/ontology", link_for=href_for)
+        v.memo[key] = render_html(
+            doc, base="/ontology", link_for=href_for, site_header=SITE_HEADER, head=header_style()
+        )
     return v.memo[key]
 
 
