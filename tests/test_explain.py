@@ -364,3 +364,30 @@ def test_reason_diff_on_the_command_line(asserted_store, tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["reason", "--diff", str(old), "--json"])
     data = json.loads(result.output)
     assert len(data["added"]) == 12 and data["inferred"] == {"old": 467, "new": 479}
+
+
+# --- the /why page over HTTP ------------------------------------------------------------------
+
+
+def test_why_over_http_with_and_without_explanations() -> None:
+    import httpx
+
+    from bgraph.server.testing import running_server
+
+    params = {"s": "id:ballard", "p": "schema:actor", "o": "id:titus-welliver"}
+    with running_server("--quiet", "--explain") as srv:
+        r = httpx.get(srv.url + "why", params=params, headers={"Accept": "application/json"})
+        assert r.status_code == 200 and r.json()["rule"] == "prp-spo1"
+        assert r.json() == json.loads(run_why(*params.values(), "--format", "json")[1])
+        page = httpx.get(srv.url + "why", params=params).text
+        assert "cast member is a sub-property of schema:actor" in page
+        entity = httpx.get(srv.url + "id/ballard.html").text
+        assert 'class="why-link" href="/why?s=' in entity
+        absent = {"s": "id:titus-welliver", "p": "schema:actor", "o": "id:ballard"}
+        assert httpx.get(srv.url + "why", params=absent).status_code == 404
+        assert httpx.get(srv.url + "why", params={"s": "id:x"}).status_code == 400
+        bad = {"s": "id:x", "p": "nope:y", "o": "id:z"}
+        assert httpx.get(srv.url + "why", params=bad).status_code == 400
+    with running_server("--quiet") as srv:  # no explanations: the page says how to get them
+        page = httpx.get(srv.url + "why", params=params).text
+        assert "bgraph serve --explain" in page

@@ -16,7 +16,7 @@ require_browser()
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[RunningServer]:
-    with running_server("--quiet") as srv:
+    with running_server("--quiet", "--explain") as srv:
         yield srv
 
 

@@ -411,7 +411,11 @@ class Explainer:
             d["rule"] = proof.rule
             d["because"] = self.reason(proof)
             if proof.axiom is not None:
-                d["axiom"] = list(proof.axiom.triple)
+                axiom = list(proof.axiom.triple)
+                if proof.rule == "prp-spo2" and axiom[2].startswith("_:"):
+                    # the chain's RDF list, written out (its blank node label means nothing)
+                    axiom[2] = "( " + " ".join(x.triple[1] for x in proof.premises) + " )"
+                d["axiom"] = axiom
             d["premises"] = [self.as_dict(p) for p in proof.premises]
         if proof.graphs:
             d["graphs"] = proof.graphs

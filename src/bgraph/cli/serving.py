@@ -37,6 +37,12 @@ if TYPE_CHECKING:
     "--no-inference", is_flag=True, help="Serve the asserted facts only (no OWL 2 RL closure)."
 )
 @click.option(
+    "--explain",
+    is_flag=True,
+    help="Also serve one explanation per inferred triple (graph bgg:explanations; the /why "
+    "pages entity pages link to). A store built with `bgraph build --explain` has them.",
+)
+@click.option(
     "--base-url",
     metavar="URL",
     help="Public URL of this server, where the base IRI is served (default: http://HOST:PORT/). "
@@ -137,6 +143,7 @@ def serve(
     port: int,
     timeout: float,
     no_inference: bool,
+    explain: bool,
     base_url: str | None,
     base_iri: str,
     named: tuple[tuple[str, str], ...],
@@ -170,6 +177,7 @@ def serve(
     \b
     Example:
         bgraph serve
+        bgraph serve --explain
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a bg:TVSeries }' \\
             http://127.0.0.1:8000/sparql
         bgraph build -o ballard.store && bgraph serve --store ballard.store
@@ -206,6 +214,7 @@ def serve(
         send_timeout=client_timeout,
         connections_per_client=connections_per_client,
         inference=not no_inference,
+        explain=explain,
         paths=paths,
         named=tuple(graphs),
         base_iri=base_iri,

@@ -131,7 +131,9 @@ def serve(config: ServerConfig) -> None:
     started = time.perf_counter()
     _raise_open_files()
     _configure_logging(config.access_log)
-    served = load_served(config.paths, config.named, config.inference, config.store)
+    served = load_served(
+        config.paths, config.named, config.inference, config.store, explain=config.explain
+    )
     if served.on_disk:
         served.opened.close()  # opened to check it; each process opens its own after the fork
     sock = bind(config.host, config.port)

@@ -66,6 +66,7 @@ def load_served(
     named: Sequence[tuple[str, Path]] = (),
     inference: bool = True,
     store: str = "memory",
+    explain: bool = False,
 ) -> Served:
     """The files (or bgraph's own data) loaded and closed in RAM, or a built store opened.
 
@@ -78,10 +79,12 @@ def load_served(
             "--store oxigraph is gone: Oxigraph is the engine of every store now; use "
             "--store memory (the default: the data loaded into RAM) or --store DIR"
         )
-    # bgraph's own data is served with its explanations (bgg:explanations, issue 14: 4.9k
-    # triples, 40 ms); other data has them when built with `bgraph build --explain`
-    own = not paths and not named and store == "memory"
-    opened = open_dataset(paths, named, store=store, inference=inference, explain=own and inference)
+    if explain and (store != "memory" or not inference):
+        raise UsageError(
+            "--explain explains the inferences of the data loaded here: not with --store DIR "
+            "(build it with `bgraph build --explain`) nor with --no-inference"
+        )
+    opened = open_dataset(paths, named, store=store, inference=inference, explain=explain)
     info = opened.info
     assert info is not None, "open_dataset gives a store with its summary"
     _settle_before_fork(info)

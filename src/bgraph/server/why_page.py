@@ -125,9 +125,9 @@ def why_page(ctx: ServerContext, explainer: Explainer, proof: Proof) -> str:
     elif proof.status == "unexplained":
         body = (
             '<p class="why-none">This triple is inferred, but this server publishes no '
-            "explanations. <code>bgraph serve</code> explains bgraph's own data; for other "
-            "data, serve a store built with <code>bgraph build --explain</code>, or ask "
-            "<code>bgraph why</code>.</p>"
+            "explanations: start it with <code>bgraph serve --explain</code>, or serve a store "
+            "built with <code>bgraph build --explain</code>; <code>bgraph why</code> explains "
+            "it on the command line.</p>"
         )
     elif proof.status == "asserted":
         body = (
