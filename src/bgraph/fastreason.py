@@ -894,7 +894,9 @@ class Engine:
         second_of: dict[int, list[tuple[int, int, int, Axiom | None]]] = defaultdict(list)
         part = R["chain-part"]
         virtual = 0
-        for items, q, rule, axiom in schema.chain_steps:  # folded as compile folds them
+        terms = closed.terms
+        chains = sorted(schema.chain_steps, key=lambda c: (terms[c[1]], [terms[i] for i in c[0]]))
+        for items, q, rule, axiom in chains:  # folded as compile folds them
             left = items[0]
             for k, p in enumerate(items[1:], 1):
                 last = k == len(items) - 1
@@ -1391,6 +1393,10 @@ def fast_closure_nt(
     ``explain``, their derivations too."""
     engine = Engine()
     t0 = time.perf_counter()
+    if explain:  # terms interned in an order that blank node labels do not change: the same
+        # input gives the same derivations (the ontology's lists have fresh labels each load)
+        text = tbox.decode("utf-8") if isinstance(tbox, bytes) else tbox
+        tbox = "".join(line + "\n" for line in sorted(nt_lines(text)))
     engine.add_nt(tbox)
     for part in abox:
         engine.add_nt(part)

@@ -414,7 +414,7 @@ def closure_inputs(store: Any, user_paths: bool) -> tuple[bytes, Callable[[], It
 
     def abox() -> Iterable[bytes]:
         yield store.dump(format=nt, from_graph=ox.DefaultGraph())
-        for g in store.named_graphs():
+        for g in sorted(store.named_graphs(), key=str):  # one order: the same derivations
             if not (isinstance(g, ox.NamedNode) and g.value in excluded):
                 yield store.dump(format=nt, from_graph=g)
 
