@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -66,7 +67,7 @@ async def why(request: Request) -> Response:
     return HTMLResponse(why_page(ctx, explainer, proof), status, headers={"Vary": "Accept"})
 
 
-def _select(ctx: ServerContext, loop: asyncio.AbstractEventLoop):
+def _select(ctx: ServerContext, loop: asyncio.AbstractEventLoop) -> Callable[[str], list[Row]]:
     """``select`` for the Explainer (which runs in a thread): each query is sent to a worker
     from the event loop, and its JSON results read back as rows."""
     from .engine import QueryError, QueryJob
