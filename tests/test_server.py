@@ -473,7 +473,7 @@ class PageParts(HTMLParser):
             self.sections.append(cls.removeprefix("section-"))
         if tag == "div" and cls == "prop":
             self._prop = True
-        if tag == "span" and cls == "also":
+        if tag == "span" and "also" in cls.split():
             self._also = True
         if tag == "a" and self._prop and not self._also:
             self.rows.setdefault(self.sections[-1], []).append(a.get("title", ""))
@@ -526,6 +526,12 @@ def test_entity_page_shows_each_relation_once(client: httpx.Client) -> None:
     assert str(SDO.isBasedOn) in ballard.also[str(BG.spinOffOf)]
     assert str(SDO.genre) in ballard.also[str(BG.genre)]
     assert str(BG.castMember) not in facts and str(BG.hasPerformance) not in facts
+    # the inverse relations reasoning adds are the same facts the other way round
+    links = ballard.rows["links"]
+    for echo in (BG.adaptedAs, BG.seasonOf, BG.franchiseWork):
+        assert str(echo) not in links
+    assert str(BG.adaptedAs) in ballard.also[str(BG.basedOn)]
+    assert str(BG.latestSpinOff) in links  # stated by the data (article 001), kept
     labels = [r.rsplit("/", 1)[-1] for r in facts]
     assert "countryOfOrigin" in labels  # bgraph's, labelled "country of origin"
     html = client.get("/id/ballard.html").text  # one style of label: words, lower case

@@ -42,6 +42,7 @@ HAS_PERFORMANCE = ox.NamedNode(BG + "hasPerformance")
 CHARACTER_NAME = ox.NamedNode(SDO + "characterName")
 SUB_PROPERTY = ox.NamedNode(RDFS + "subPropertyOf")
 EQUIVALENT_PROPERTY = ox.NamedNode(OWL + "equivalentProperty")
+INVERSE_OF = ox.NamedNode(OWL + "inverseOf")
 MAX_ROLES = 200  #: roles listed on a page
 ARTICLE_CLASSES = frozenset(ox.NamedNode(c) for c in (SDO + "NewsArticle", BG + "NewsArticle"))
 
@@ -96,6 +97,8 @@ class ResourceView:
     roles: list[Role] = field(default_factory=list)  #: performances of, by or as this IRI
     #: each predicate shown -> its super-properties (rdfs:subPropertyOf, owl:equivalentProperty)
     supers: dict[Any, frozenset[Any]] = field(default_factory=dict)
+    #: each predicate shown -> its inverses (owl:inverseOf, either way)
+    inverses: dict[Any, frozenset[Any]] = field(default_factory=dict)
     jsonld: str = ""  #: the entity's schema.org markup (JSON-LD), for the page's <script>
 
 
@@ -245,6 +248,15 @@ class Lookups:
             out[p] = frozenset(u for u in ups if u != p)
         return out
 
+    def inverse_properties(self, predicates: Iterable[Any]) -> dict[Any, frozenset[Any]]:
+        """Each predicate's inverses (owl:inverseOf stated either way, any graph)."""
+        out = {}
+        for p in dict.fromkeys(predicates):
+            inv = {q.object for q in self.quads(p, INVERSE_OF, None, None)}
+            inv |= {q.subject for q in self.quads(None, INVERSE_OF, p, None)}
+            out[p] = frozenset(inv)
+        return out
+
     def fact(self, s: Any, p: Any, o: Any) -> Fact:
         graphs = (q.graph_name for q in self.quads(s, p, o, None))
         names = sorted(
@@ -299,7 +311,9 @@ class Lookups:
         if (src := self.source(iri)) is not None:
             view.claim_of = [src]
         view.roles = self.roles(iri)
-        view.supers = self.super_properties(f.predicate for f in (*view.outgoing, *view.incoming))
+        shown_predicates = [f.predicate for f in (*view.outgoing, *view.incoming)]
+        view.supers = self.super_properties(shown_predicates)
+        view.inverses = self.inverse_properties(shown_predicates)
         shown = [iri, *(src.article for src in view.claim_of)]
         for f in (*view.types, *view.outgoing, *view.incoming, *view.graph_facts):
             shown += [f.subject, f.predicate, f.object, *(s.article for s in f.sources)]

@@ -22,7 +22,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -359,6 +359,7 @@ class Group:
     label: str
     facts: list[Fact]
     also: list[Any]
+    inverse: list[Any] = field(default_factory=list)  #: inverse relations it stands for
 
 
 def group_facts(view: ResourceView, facts: list[Fact], incoming: bool) -> list[Group]:
@@ -439,6 +440,13 @@ def _groups_html(
                 for p in g.also
             )
             also = f'<span class="also">also: {names}</span>'
+        if g.inverse:
+            names = ", ".join(
+                f'<a href="{esc(ctx.href(p.value))}" title="{esc(p.value)}">'
+                f"{esc(curie(p.value))}</a>"
+                for p in g.inverse
+            )
+            also += f'<span class="also inverse">the other way: {names}</span>'
         prop = (
             f'<a href="{esc(ctx.href(g.predicate.value))}" title="{esc(g.predicate.value)}">'
             f"{esc(g.label)}</a>"
@@ -520,6 +528,30 @@ def _cast_section(ctx: ServerContext, view: ResourceView) -> str | None:
     )
 
 
+def inverse_echoes(view: ResourceView) -> tuple[set[Any], dict[Any, list[Any]]]:
+    """Links to the entity that only restate its own facts the other way round, by inference
+    (``L'Étoile du désert adaptedAs Ballard`` for ``Ballard basedOn L'Étoile du désert``): the
+    incoming relations whose every fact is such an echo, and, per outgoing relation, the
+    inverse relations it stands for (shown there as "also")."""
+    outgoing: dict[Any, set[Any]] = {}
+    for f in view.outgoing:
+        outgoing.setdefault(f.predicate, set()).add(f.object)
+    by_p: dict[Any, list[Fact]] = {}
+    for f in view.incoming:
+        by_p.setdefault(f.predicate, []).append(f)
+    echoed: set[Any] = set()
+    notes: dict[Any, list[Any]] = {}
+    for p, facts in by_p.items():
+        if any(f.asserted for f in facts):
+            continue
+        mirrors = [q for q in view.inverses.get(p, ()) if q in outgoing]
+        if mirrors and all(any(f.subject in outgoing[q] for q in mirrors) for f in facts):
+            echoed.add(p)
+            for q in mirrors:
+                notes.setdefault(q, []).append(p)
+    return echoed, notes
+
+
 def _outgoing_section(ctx: ServerContext, view: ResourceView) -> str | None:
     facts = [
         f
@@ -530,13 +562,18 @@ def _outgoing_section(ctx: ServerContext, view: ResourceView) -> str | None:
     groups = group_facts(view, facts, False)
     if not groups:
         return None
+    _echoed, notes = inverse_echoes(view)
+    for g in groups:
+        g.inverse = notes.get(g.predicate, [])
     query = f"SELECT ?p ?o WHERE {{ <{view.iri}> ?p ?o }}"
     more = _more(view.more_outgoing, view.at_least, query)
     return f"<h2>Facts</h2>{_groups_html(ctx, view, groups, False)}{more}"
 
 
 def _incoming_section(ctx: ServerContext, view: ResourceView) -> str | None:
-    groups = group_facts(view, view.incoming, True)
+    echoed, _notes = inverse_echoes(view)
+    incoming = [f for f in view.incoming if f.predicate not in echoed]
+    groups = group_facts(view, incoming, True)
     if not groups:
         return None
     query = f"SELECT ?s ?p WHERE {{ ?s ?p <{view.iri}> }}"
