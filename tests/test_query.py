@@ -371,3 +371,10 @@ def test_query_file_with_byte_order_mark(cli, tmp_path: Path) -> None:
     path = tmp_path / "bom.rq"
     path.write_bytes("\ufeff".encode() + CAST_QUERY.encode())
     assert names(cli("query", str(path)).output) == ACTORS
+
+
+def test_select_star_columns_follow_the_query(cli) -> None:
+    """`bgraph query` prints SELECT *'s columns as the query writes them (?s ?p ?o)."""
+    result = cli("query", "-f", "csv", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "s,p,o"

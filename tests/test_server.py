@@ -747,3 +747,19 @@ def test_large_responses_are_gzipped(client: httpx.Client) -> None:
     assert r.status_code == 200
     assert r.headers["Content-Encoding"] == "gzip"
     assert "<https://w3id.org/bgraph/id/ballard>" in r.text
+
+
+@pytest.mark.parametrize(
+    ("query", "columns"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", ["s", "p", "o"]),
+        ("SELECT DISTINCT * WHERE { ?z a ?kind . ?z schema:name ?a } LIMIT 1", ["z", "kind", "a"]),
+        ("SELECT ?o ?s WHERE { ?s ?p ?o } LIMIT 1", ["o", "s"]),  # as projected
+    ],
+)
+def test_select_star_columns_follow_the_query(client: httpx.Client, query: str, columns) -> None:
+    """Issue 11: SELECT *'s columns in the order the query writes its variables (Oxigraph
+    alone sorts them by name: o, p, s)."""
+    r = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    assert r.status_code == 200, r.text
+    assert r.text.splitlines()[0].split(",") == columns

@@ -825,14 +825,17 @@ class Answer:
     triples: list[Any] = field(default_factory=list)  #: ox.Triple
 
     @classmethod
-    def of(cls, result: Any) -> Answer:
-        """Read a pyoxigraph query result (solutions, boolean or triples) to the end."""
+    def of(cls, result: Any, text: str = "") -> Answer:
+        """Read a pyoxigraph query result (solutions, boolean or triples) to the end; ``text``,
+        the query, puts ``SELECT *``'s columns in the order it writes them."""
         import pyoxigraph as ox
+
+        from .sparql.columns import column_order
 
         if isinstance(result, ox.QueryBoolean):
             return cls("ASK", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
+            names = column_order(text, [v.value for v in result.variables])
             rows = [tuple(solution[n] for n in names) for solution in result]
             return cls("SELECT", variables=names, rows=rows)
         return cls("GRAPH", triples=list(result))
@@ -867,7 +870,7 @@ def query_store(
     def run() -> Answer:
         if no_network:
             _deny_network()
-        return Answer.of(opened.store.query(text, prefixes=prefixes))
+        return Answer.of(opened.store.query(text, prefixes=prefixes), text)
 
     try:
         return in_big_stack(run)

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from .. import formats
 from ..errors import BgraphError
 from ..iris import PREFIXES
+from ..sparql.columns import column_order
 from ..sparql.guard import check_query
 from ..sparql.syntax import syntax_error
 from .conneg import negotiate
@@ -184,7 +185,7 @@ def run(store: Any, job: QueryJob, known_graphs: list[str]) -> Reply:
         if actual != form:
             form = actual
             fmt_name, media_type = choose_format(form, job.accept, job.format)
-        reply = _reply(answer, form, fmt_name, job.max_rows, job.max_bytes)
+        reply = _reply(answer, form, fmt_name, job.max_rows, job.max_bytes, job.text)
         reply.media_type = media_type
         reply.form = form
         return reply
@@ -247,14 +248,21 @@ def _form(answer: Any, lexical: str) -> str:
     return lexical if lexical in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT"
 
 
-def _reply(answer: Any, form: str, fmt_name: str, max_rows: int, max_bytes: int = 1 << 62) -> Reply:
+def _reply(
+    answer: Any,
+    form: str,
+    fmt_name: str,
+    max_rows: int,
+    max_bytes: int = 1 << 62,
+    text: str = "",
+) -> Reply:
     """Cap (rows, then bytes), count and serialise an answer."""
     headers: dict[str, str] = {}
     if form == "ASK":
         return Reply(200, boolean_bytes(answer, fmt_name), headers=headers)
     cut = []
     if form == "SELECT":
-        names = [v.value for v in answer.variables]
+        names = column_order(text, [v.value for v in answer.variables])
         rows = list(itertools.islice(answer, max_rows + 1))
         if len(rows) > max_rows:
             rows = rows[:max_rows]
