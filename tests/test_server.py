@@ -763,3 +763,10 @@ def test_select_star_columns_follow_the_query(client: httpx.Client, query: str, 
     r = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
     assert r.status_code == 200, r.text
     assert r.text.splitlines()[0].split(",") == columns
+
+
+def test_health_says_how_workers_are_kept_off_the_network(client: httpx.Client) -> None:
+    """The kernel's network ban on query workers is reported (this CI's Linux has seccomp)."""
+    r = client.get("/health")
+    assert r.status_code == 200
+    assert r.json()["network_ban"] == "seccomp"

@@ -138,6 +138,8 @@ async def health(request: Request) -> Response:
         "triples": ctx.served.triples,
         "store": ctx.served.store_label,
         "engine": "oxigraph",
+        # how the kernel keeps query workers off the network: seccomp, netns or none
+        "network_ban": getattr(pool, "sandbox", "none"),
         "workers": {
             "size": pool.size,
             "alive": pool.alive,

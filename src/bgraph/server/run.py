@@ -176,6 +176,14 @@ def serve(config: ServerConfig) -> None:
             f", query UI {url}sparql -- loaded in {time.perf_counter() - started:.1f} s "
             "(Ctrl-C to stop)"
         )
+        if pool.sandbox == "none":  # the kernel offers neither seccomp nor a network namespace
+            print(
+                "bgraph: warning: the kernel keeps no query worker off the network here (no "
+                "seccomp, no network namespace); the SPARQL guard is the only barrier to "
+                "SERVICE",
+                file=sys.stderr,
+                flush=True,
+            )
         server.run(sockets=[sock])
     finally:
         pool.close()
