@@ -895,11 +895,9 @@ def formats_result(fmt_name: str) -> Any:
 def serve_remote(config: ServerConfig, remote: RemoteConfig) -> None:
     """``bgraph serve --endpoint``: as :func:`.run.serve`, with the upstream in place of the
     store and of the workers."""
-    import uvicorn
-
     from .app import create_app
     from .context import ServerContext
-    from .run import _configure_logging, _Server, _show_host, bind, public_url
+    from .run import _configure_logging, _Server, _show_host, bind, http_config, public_url
     from .safety import _audit
 
     started = time.perf_counter()
@@ -913,18 +911,7 @@ def serve_remote(config: ServerConfig, remote: RemoteConfig) -> None:
     try:
         ctx = ServerContext(config, served, pool, url, dump_dir=dump_dir)  # type: ignore[arg-type]
         app = create_app(ctx)
-        uv_config = uvicorn.Config(
-            app,
-            log_level="warning",
-            access_log=False,
-            server_header=False,
-            timeout_keep_alive=5,
-            limit_concurrency=1000,
-            lifespan="off",
-            http="h11",
-            h11_max_incomplete_event_size=config.max_body + 64 * 1024,
-        )
-        server = _Server(uv_config)
+        server = _Server(http_config(app, config))  # the same HTTP limits as a local store
         listening = sock.getsockname()
         server.announce = (
             f"bgraph: fronting {remote.url} ({served.triples} triples, "

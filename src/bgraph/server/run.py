@@ -154,18 +154,7 @@ def serve(config: ServerConfig) -> None:
     try:
         ctx = ServerContext(config, served, pool, url, dump_dir=dump_dir)
         app = create_app(ctx)
-        # results waiting for slow readers: two full results per client, 16 in all
-        app.state.sending = SendBudget(16 * config.max_bytes, 2 * config.max_bytes)
-        limits = Limits(
-            read_timeout=config.read_timeout,
-            send_timeout=config.send_timeout,
-            per_client=config.connections_per_client,
-            # a GET query may be as long as a POST body, and no longer
-            max_head=config.max_body + 64 * 1024,
-        )
-        uv_config = uvicorn_config(app, limits)
-        app.state.http = uv_config.http
-        server = _Server(uv_config)
+        server = _Server(http_config(app, config))
         server.pool = pool
         listening = sock.getsockname()
         store = "" if served.store_label == "memory" else f", store {served.store_label}"
@@ -189,6 +178,24 @@ def serve(config: ServerConfig) -> None:
         pool.close()
         sock.close()
         shutil.rmtree(dump_dir, ignore_errors=True)
+
+
+def http_config(app: Any, config: ServerConfig) -> Any:
+    """The one HTTP layer of every ``bgraph serve`` (local store or ``--endpoint``): uvicorn's
+    httptools protocol with bgraph's read and send deadlines and per-client caps
+    (:mod:`.http`), and the budget of results waiting for slow readers."""
+    # results waiting for slow readers: two full results per client, 16 in all
+    app.state.sending = SendBudget(16 * config.max_bytes, 2 * config.max_bytes)
+    limits = Limits(
+        read_timeout=config.read_timeout,
+        send_timeout=config.send_timeout,
+        per_client=config.connections_per_client,
+        # a GET query may be as long as a POST body, and no longer
+        max_head=config.max_body + 64 * 1024,
+    )
+    uv_config = uvicorn_config(app, limits)
+    app.state.http = uv_config.http
+    return uv_config
 
 
 def _show_host(host: str) -> str:
