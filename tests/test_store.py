@@ -23,6 +23,7 @@ from bgraph.store import (
     open_dataset,
     open_store,
     query_store,
+    read_manifest,
 )
 from store_helpers import canonical, competency_queries
 
@@ -301,3 +302,15 @@ def test_blank_nodes_keep_their_identity_in_the_inferred_graph_and_the_union(
     }
     assert union == named
     assert opened.info is not None and opened.info.union == len(union)
+
+
+def test_a_built_store_counts_its_classes_once(tmp_path: Path) -> None:
+    """The home page's class counts are counted at build and kept in the manifest: the three
+    series of the articles (Harry Bosch, Bosch: Legacy, Ballard), as the live count says."""
+    from bgraph.server.overview import class_counts
+
+    info = build_store(tmp_path / "b.store")
+    assert info.class_counts is not None
+    assert info.class_counts["https://w3id.org/bgraph/ontology/TVSeries"] == 3
+    assert read_manifest(tmp_path / "b.store").class_counts == info.class_counts
+    assert info.class_counts == class_counts(open_dataset(cluster=False).store)

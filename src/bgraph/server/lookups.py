@@ -89,7 +89,8 @@ class PageWork:
         if job.kind == "search":
             return look.search(job.text, job.limit)
         if job.kind == "home":
-            return home(look)
+            info = self.served.opened.info
+            return home(look, info.class_counts if info is not None else None)
         if job.kind == "void":
             return void_stats(look, self.served.builtin)
         raise ValueError(f"unknown page job {job.kind!r}")

@@ -80,7 +80,18 @@ def _count(store: Any, text: str) -> int:
     return int(_rows(store, text)[0]["n"].value)
 
 
-def home(look: Lookups) -> Home:
+def class_counts(store: Any) -> dict[str, int]:
+    """Entities per class as the data states them (:data:`CLASS_COUNTS`), by class IRI."""
+    return {
+        row["c"].value: int(row["n"].value)
+        for row in _rows(store, CLASS_COUNTS)
+        if isinstance(row["c"], ox.NamedNode)
+    }
+
+
+def home(look: Lookups, counted: dict[str, int] | None = None) -> Home:
+    """The home page's summary; ``counted``: the class counts a built store's manifest holds
+    (else they are counted here)."""
     out = Home()
     series = []
     for row in _rows(look.store, SERIES):
@@ -90,11 +101,9 @@ def home(look: Lookups) -> Home:
         series.append((key, row["s"], years))
     ordered = [(s, years) for _key, s, years in sorted(series, key=lambda x: x[0])]
     out.series, out.more_series = ordered[:HOME_SERIES], max(0, len(ordered) - HOME_SERIES)
-    counts = [
-        (row["c"], int(row["n"].value))
-        for row in _rows(look.store, CLASS_COUNTS)
-        if isinstance(row["c"], ox.NamedNode) and not row["c"].value.startswith(BOOKKEEPING)
-    ]
+    if counted is None:
+        counted = class_counts(look.store)
+    counts = [(ox.NamedNode(c), n) for c, n in counted.items() if not c.startswith(BOOKKEEPING)]
     counts.sort(key=lambda cn: (-cn[1], look.label(cn[0]), cn[0].value))
     out.classes = counts[:HOME_CLASSES]
     novels = itertools.islice(dict.fromkeys(q.subject for q in look.quads(None, _TYPE, _NOVEL)), 50)

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import shutil
@@ -106,6 +107,8 @@ class _Server(uvicorn.Server):
 
     announce: str = ""
     pool: Any = None
+    #: work to start once listening (the home page's summary), so the first visitor finds it done
+    warm_up: Any = None
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
@@ -113,6 +116,10 @@ class _Server(uvicorn.Server):
             self.pool.start_supervising()
         if self.started and self.announce:
             print(self.announce, flush=True)
+        if self.started and self.warm_up is not None:
+            self._warming = asyncio.ensure_future(self.warm_up())
+            # a failure is not kept: the first visit computes it again, and reports its error
+            self._warming.add_done_callback(lambda t: t.cancelled() or t.exception())
 
 
 def _raise_open_files() -> None:
@@ -155,6 +162,7 @@ def serve(config: ServerConfig) -> None:
         ctx = ServerContext(config, served, pool, url, dump_dir=dump_dir)
         app = create_app(ctx)
         server = _Server(http_config(app, config))
+        server.warm_up = lambda: warm_home(ctx)
         server.pool = pool
         listening = sock.getsockname()
         store = "" if served.store_label == "memory" else f", store {served.store_label}"
@@ -178,6 +186,15 @@ def serve(config: ServerConfig) -> None:
         pool.close()
         sock.close()
         shutil.rmtree(dump_dir, ignore_errors=True)
+
+
+async def warm_home(ctx: ServerContext) -> None:
+    """The home page's summary, computed once in a worker as the server starts (at 1M triples
+    its aggregates take about a second: the first visitor should not wait for them)."""
+    from .lookups import PageJob
+    from .routes_pages import HOME_TIMEOUT_FACTOR
+
+    await ctx.once("home", PageJob("home"), "the home page's summary", HOME_TIMEOUT_FACTOR)
 
 
 def http_config(app: Any, config: ServerConfig) -> Any:
