@@ -89,8 +89,9 @@ class PageWork:
         if job.kind == "search":
             return look.search(job.text, job.limit)
         if job.kind == "home":
-            info = self.served.opened.info
-            return home(look, info.class_counts if info is not None else None)
+            # a built store's manifest counted the classes once (a remote store has none)
+            counted = getattr(self.served.opened.info, "class_counts", None)
+            return home(look, counted)
         if job.kind == "void":
             return void_stats(look, self.served.builtin)
         raise ValueError(f"unknown page job {job.kind!r}")
