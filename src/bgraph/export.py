@@ -193,8 +193,6 @@ def serialize_quads(quads: Iterable[Any], fmt: RdfFormat, prune_context: bool = 
     """``quads`` in ``fmt``: graphs kept by quad formats, merged by triple formats."""
     import pyoxigraph as ox
 
-    from .graph import ox_format
-
     groups = _sorted_graphs(_canonical(as_quads(quads)), merge=not fmt.quads)
     if fmt.name in ("nt", "nquads"):  # N-Quads: each line "s p o ." gets its graph before "."
         return sorted_lines(
@@ -209,7 +207,7 @@ def serialize_quads(quads: Iterable[Any], fmt: RdfFormat, prune_context: bool = 
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     ordered = _reparse(groups)
     items = ordered if fmt.quads else [q.triple for q in ordered]
-    text = ox.serialize(items, format=ox_format(fmt), prefixes=_used_prefixes(ordered))
+    text = ox.serialize(items, format=fmt.oxigraph, prefixes=_used_prefixes(ordered))
     return _sorted_prefixes(text.decode("utf-8"))
 
 

@@ -7,7 +7,9 @@ hard-codes a media type or a suffix.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .errors import UnknownFormatError
 
@@ -29,6 +31,11 @@ class RdfFormat:
     def suffix(self) -> str:
         return self.suffixes[0]
 
+    @property
+    def oxigraph(self) -> Any:
+        """pyoxigraph's ``RdfFormat`` for it (parsers, serialisers, bulk loads)."""
+        return _oxigraph_rdf(self.media_type)
+
 
 @dataclass(frozen=True)
 class ResultFormat:
@@ -42,6 +49,25 @@ class ResultFormat:
     @property
     def media_type(self) -> str:
         return self.media_types[0]
+
+    @property
+    def oxigraph(self) -> Any:
+        """pyoxigraph's ``QueryResultsFormat`` for it (None for bgraph's own table)."""
+        return None if self.rdflib is None else _oxigraph_results(self.media_type)
+
+
+@cache
+def _oxigraph_rdf(media_type: str) -> Any:
+    import pyoxigraph as ox
+
+    return ox.RdfFormat.from_media_type(media_type)
+
+
+@cache
+def _oxigraph_results(media_type: str) -> Any:
+    import pyoxigraph as ox
+
+    return ox.QueryResultsFormat.from_media_type(media_type)
 
 
 RDF_FORMATS: tuple[RdfFormat, ...] = (

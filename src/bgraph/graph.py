@@ -33,20 +33,6 @@ _POSITION = re.compile(
 )
 
 
-def ox_format(fmt: RdfFormat) -> Any:
-    """The pyoxigraph ``RdfFormat`` of one of bgraph's formats."""
-    import pyoxigraph as ox
-
-    return {
-        "turtle": ox.RdfFormat.TURTLE,
-        "trig": ox.RdfFormat.TRIG,
-        "nt": ox.RdfFormat.N_TRIPLES,
-        "nquads": ox.RdfFormat.N_QUADS,
-        "xml": ox.RdfFormat.RDF_XML,
-        "jsonld": ox.RdfFormat.JSON_LD,
-    }[fmt.name]
-
-
 def load_into_oxigraph(
     store: Any, path: Path, graph_iri: str | None = None, *, default_graph: bool = False
 ) -> None:
@@ -81,7 +67,7 @@ def load_into_oxigraph(
         if text is not None:
             source, lines_are_the_files = {"input": text.encode("utf-8")}, False
     try:
-        store.bulk_load(**source, format=ox_format(fmt), base_iri=base, to_graph=target)
+        store.bulk_load(**source, format=fmt.oxigraph, base_iri=base, to_graph=target)
     except SyntaxError as exc:
         raise _syntax_error(path, fmt, exc, lines_are_the_files) from None
     except OSError as exc:

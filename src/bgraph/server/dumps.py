@@ -17,7 +17,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from .. import formats
-from .writers import RDF_FORMATS, used_prefixes
+from ..formats import rdf_format
+from .writers import used_prefixes
 
 #: The dump files the server offers (format names of the format table).
 DUMP_FORMATS = ("trig", "nquads", "turtle", "nt", "jsonld", "xml")
@@ -69,6 +70,6 @@ def write_dump(store: Any, job: DumpJob) -> str:
     if job.format in ("turtle", "trig"):
         terms = (t for s in statements for t in (s.subject, s.predicate, s.object))
         kwargs["prefixes"] = used_prefixes(terms)
-    ox.serialize(statements, str(partial), format=RDF_FORMATS[job.format], **kwargs)
+    ox.serialize(statements, str(partial), format=rdf_format(job.format).oxigraph, **kwargs)
     partial.replace(target)
     return str(target)

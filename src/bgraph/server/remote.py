@@ -44,6 +44,7 @@ import httpx
 import pyoxigraph as ox
 
 from ..errors import BgraphError
+from ..formats import result_format
 from ..iris import FACTS_GRAPH, INFERRED_GRAPH
 from ..upstream import (
     NTRIPLES,
@@ -874,19 +875,15 @@ def _reply(body: bytes, form: str, fmt_name: str, max_rows: int) -> Reply:
     if kind == "ASK":
         doc = b'{"head":{},"boolean":%s}' % (b"true" if boolean else b"false")
         answer = ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)
-        return Reply(200, answer.serialize(format=formats_result(fmt_name)), headers=headers)
+        return Reply(
+            200, answer.serialize(format=result_format(fmt_name).oxigraph), headers=headers
+        )
     if len(rows) > max_rows:
         rows = rows[:max_rows]
         headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
     headers[ROWS_HEADER] = str(len(rows))
     dict_rows = [dict(zip(names, r, strict=False)) for r in rows]
     return Reply(200, select_bytes(names, dict_rows, fmt_name), headers=headers)
-
-
-def formats_result(fmt_name: str) -> Any:
-    from .writers import RESULT_FORMATS
-
-    return RESULT_FORMATS[fmt_name]
 
 
 # -- start-up ---------------------------------------------------------------------------------

@@ -13,23 +13,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..formats import rdf_format, result_format
 from ..iris import PREFIXES, XSD_STRING
 
-#: Format-table names -> Oxigraph's formats.
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "xml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 _WITH_PREFIXES = ("turtle", "trig")
 
@@ -68,11 +54,11 @@ def select_bytes(names: Sequence[str], rows: Sequence[Any], fmt_name: str) -> by
     if fmt_name == "json":
         return doc
     solutions = ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)
-    return solutions.serialize(format=RESULT_FORMATS[fmt_name])
+    return solutions.serialize(format=result_format(fmt_name).oxigraph)
 
 
 def boolean_bytes(answer: Any, fmt_name: str) -> bytes:
-    return answer.serialize(format=RESULT_FORMATS[fmt_name])
+    return answer.serialize(format=result_format(fmt_name).oxigraph)
 
 
 def used_prefixes(terms: Iterable[Any], extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -99,7 +85,7 @@ def rdf_bytes(
     """Triples or quads (Oxigraph's, in the order given) in an RDF format; Turtle and TriG
     with the bgraph prefixes (and ``prefixes``) they use. A triples format given quads writes
     their distinct triples."""
-    fmt = RDF_FORMATS[fmt_name]
+    fmt = rdf_format(fmt_name).oxigraph
     if not fmt.supports_datasets and statements and isinstance(statements[0], ox.Quad):
         statements = list(dict.fromkeys(q.triple for q in statements))
     if fmt_name not in _WITH_PREFIXES:
