@@ -56,7 +56,7 @@ WD = Namespace("http://www.wikidata.org/entity/")
 RDF_TYPE = RDF + "type"
 XSD_STRING = XSD + "string"
 
-#: The prefixes bgraph declares (same as :data:`bgraph.namespaces.PREFIXES`).
+#: The prefixes bgraph declares (:data:`bgraph.namespaces.PREFIXES` is built from them).
 PREFIXES: dict[str, str] = {
     "bg": BG,
     "id": ID,

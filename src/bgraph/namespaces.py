@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-BASE = "https://w3id.org/bgraph/"
+from .iris import BASE
 
 if TYPE_CHECKING:  # the rdflib terms, built by __getattr__ below
     from rdflib import Namespace, URIRef
@@ -35,41 +35,17 @@ if TYPE_CHECKING:  # the rdflib terms, built by __getattr__ below
 
 
 def _terms() -> dict[str, Any]:
+    """The IRIs of :mod:`bgraph.iris` (the one list) as rdflib terms."""
     from rdflib import Namespace, URIRef
-    from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
-    bg = Namespace(BASE + "ontology/")
-    ids = Namespace(BASE + "id/")
-    claim = Namespace(BASE + "claim/")
-    graphs = Namespace(BASE + "graph/")
-    wd = Namespace("http://www.wikidata.org/entity/")
+    from . import iris
+
+    graphs = ("ONTOLOGY_GRAPH", "FACTS_GRAPH", "PROVENANCE_GRAPH", "INFERRED_GRAPH")
     return {
-        "BG": bg,
+        **{name: Namespace(getattr(iris, name)) for name in ("BG", "ID", "CLAIM", "GRAPHS", "WD")},
+        **{name: URIRef(getattr(iris, name)) for name in (*graphs, "SCHEMA_INFERRED_GRAPH")},
         "ONTOLOGY": URIRef(BASE + "ontology"),
-        "ID": ids,
-        "CLAIM": claim,
-        "GRAPHS": graphs,
-        "ONTOLOGY_GRAPH": graphs["ontology"],
-        "FACTS_GRAPH": graphs["facts"],
-        "PROVENANCE_GRAPH": graphs["provenance"],
-        "INFERRED_GRAPH": graphs["inferred"],
-        "SCHEMA_INFERRED_GRAPH": graphs["ontology-inferred"],
-        "WD": wd,
-        "PREFIXES": {
-            "bg": bg,
-            "id": ids,
-            "claim": claim,
-            "bgg": graphs,
-            "schema": SDO,
-            "owl": OWL,
-            "rdf": RDF,
-            "rdfs": RDFS,
-            "xsd": XSD,
-            "skos": SKOS,
-            "dcterms": DCTERMS,
-            "prov": PROV,
-            "wd": wd,
-        },
+        "PREFIXES": {prefix: Namespace(ns) for prefix, ns in iris.PREFIXES.items()},
     }
 
 

@@ -612,25 +612,14 @@ def read_manifest(path: Path) -> StoreInfo:
     return info
 
 
-def open_store(path: Path, memory: bool = False) -> OpenStore:
-    """Open a built store read-only (milliseconds: nothing is parsed or reasoned).
-
-    ``memory=True`` copies it into an in-memory Oxigraph store first (about 8 µs a quad: a few
-    seconds at 100k triples): queries then run 2-10 times faster than on RocksDB.
-    """
-    import pyoxigraph as ox
-
+def open_store(path: Path) -> OpenStore:
+    """Open a built store read-only (milliseconds: nothing is parsed or reasoned)."""
     if not path.exists():
         raise StoreError(f"{path}: no such directory; build a store with `bgraph build -o {path}`")
     if not path.is_dir():
         raise StoreError(f"{path}: not a directory")
-    info = read_manifest(path)
-    opened = OpenStore(path=path.resolve(), info=info)
+    opened = OpenStore(path=path.resolve(), info=read_manifest(path))
     opened.store  # noqa: B018 - opens it now: a store that cannot be opened fails here
-    if memory:
-        copy = ox.Store()
-        copy.bulk_extend(opened.store.quads_for_pattern(None, None, None, None))
-        return OpenStore(memory=copy, info=info)
     return opened
 
 
