@@ -10,7 +10,7 @@ import pytest
 
 from bgraph.errors import InputError, UnknownFormatError
 from bgraph.graph import parse_quads
-from helpers import copy_root, run_bgraph
+from helpers import copy_root, recording_listener, run_bgraph
 
 
 def parse_files(paths: list[Path]) -> list:
@@ -96,31 +96,7 @@ def test_unknown_suffix(tmp_path: Path) -> None:
 @pytest.fixture()
 def canary():
     """A loopback listener that records every connection (none may ever come)."""
-    import socket
-    import threading
-
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.settimeout(0.1)
-    hits: list[object] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            hits.append(conn)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}", hits
-    stop.set()
-    thread.join(2)
-    server.close()
+    yield from recording_listener()
 
 
 def _remote_documents(url: str) -> dict[str, dict]:

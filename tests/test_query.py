@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from rdflib.query import Result
 
 from bgraph.errors import ExitCode
 from bgraph.query import named_queries
+from helpers import recording_listener
 
 ID = Namespace("https://w3id.org/bgraph/id/")
 CAST_QUERY = "SELECT ?name WHERE { id:ballard bg:castMember/schema:name ?name } ORDER BY ?name"
@@ -254,28 +253,7 @@ def names_of(output: str, var: str) -> list[str]:
 @pytest.fixture()
 def listener() -> Iterator[tuple[str, list[object]]]:
     """A local TCP server that records every connection it gets."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.settimeout(0.2)
-    hits: list[object] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            hits.append(conn)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}", hits
-    stop.set()
-    thread.join(2)
-    server.close()
+    yield from recording_listener()
 
 
 @pytest.mark.parametrize(
