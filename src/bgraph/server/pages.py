@@ -710,37 +710,30 @@ def _name_link(ctx: ServerContext, node: Any, labels: dict[Any, str]) -> str:
     return f'<a href="{esc(ctx.href(node.value))}" title="{esc(node.value)}">{esc(name)}</a>'
 
 
+def _linked_items(
+    ctx: ServerContext, rows: list[tuple[Any, list[Any]]], word: str, labels: dict[Any, str]
+) -> str:
+    """``<li>`` items: each entity linked, then "``word`` a, b" for the entities it comes with
+    (a novel by its authors, a person as their characters)."""
+    items = []
+    for node, others in rows:
+        extra = ""
+        if others:
+            linked = ", ".join(_name_link(ctx, o, labels) for o in others)
+            extra = f" <span class='muted'>{word} {linked}</span>"
+        items.append(f"<li>{_name_link(ctx, node, labels)}{extra}</li>")
+    return "".join(items)
+
+
 def _works_section(ctx: ServerContext) -> str | None:
     """The novels the series adapt, and the people: who plays whom."""
     home = _home(ctx)
     parts = []
     if home.novels:
-        items = "".join(
-            f"<li>{_name_link(ctx, n, home.labels)}"
-            + (
-                " <span class='muted'>by "
-                + ", ".join(_name_link(ctx, a, home.labels) for a in authors)
-                + "</span>"
-                if authors
-                else ""
-            )
-            + "</li>"
-            for n, authors in home.novels
-        )
+        items = _linked_items(ctx, home.novels, "by", home.labels)
         parts.append(f"<h2>Novels</h2><ul class='novels'>{items}</ul>")
     if home.people:
-        items = "".join(
-            f"<li>{_name_link(ctx, p, home.labels)}"
-            + (
-                " <span class='muted'>as "
-                + ", ".join(_name_link(ctx, c, home.labels) for c in chars)
-                + "</span>"
-                if chars
-                else ""
-            )
-            + "</li>"
-            for p, chars in home.people
-        )
+        items = _linked_items(ctx, home.people, "as", home.labels)
         more = ""
         if home.more_people:
             query = "SELECT ?person ?name { ?person a schema:Person ; schema:name ?name }"
