@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
+from bgraph.cli import main
 from bgraph.explain import EXPLANATIONS_GRAPH, Explainer, parse_triple, store_select
 from bgraph.fastreason import fast_closure_nt, nt_lines, split_line
-from bgraph.iris import FACTS_GRAPH, ONTOLOGY_GRAPH
+from bgraph.iris import BG, FACTS_GRAPH, ID, ONTOLOGY_GRAPH
+from bgraph.store import open_dataset
 from bgraph.synth import write_synthetic
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -375,7 +378,7 @@ def test_why_over_http_with_and_without_explanations() -> None:
     from bgraph.server.testing import running_server
 
     params = {"s": "id:ballard", "p": "schema:actor", "o": "id:titus-welliver"}
-    with running_server("--quiet", "--explain") as srv:
+    with running_server("--quiet") as srv:  # bgraph's own data: explained by default
         r = httpx.get(srv.url + "why", params=params, headers={"Accept": "application/json"})
         assert r.status_code == 200 and r.json()["rule"] == "prp-spo1"
         assert r.json() == json.loads(run_why(*params.values(), "--format", "json")[1])
@@ -388,6 +391,97 @@ def test_why_over_http_with_and_without_explanations() -> None:
         assert httpx.get(srv.url + "why", params={"s": "id:x"}).status_code == 400
         bad = {"s": "id:x", "p": "nope:y", "o": "id:z"}
         assert httpx.get(srv.url + "why", params=bad).status_code == 400
-    with running_server("--quiet") as srv:  # no explanations: the page says how to get them
+    with running_server("--quiet", "--no-explain") as srv:  # none: no links; /why says how
         page = httpx.get(srv.url + "why", params=params).text
         assert "bgraph serve --explain" in page
+        entity = httpx.get(srv.url + "id/ballard.html").text
+        assert "why-link" not in entity and 'class="badge inferred"' in entity
+
+
+def test_explanations_by_default_only_for_small_inputs() -> None:
+    from bgraph.store import EXPLAIN_UP_TO, explains
+
+    assert explains(None, 3_027) and explains(None, EXPLAIN_UP_TO)
+    assert not explains(None, EXPLAIN_UP_TO + 1) and explains(True, 10**6)
+    assert not explains(False, 10)
+    assert EXPLANATIONS_GRAPH in open_dataset(cluster=False).info.graphs  # the default
+    assert EXPLANATIONS_GRAPH not in open_dataset(explain=False, cluster=False).info.graphs
+
+
+def test_serve_rejects_explain_options_it_cannot_honour(tmp_path: Path) -> None:
+    """--explain/--no-explain with a built store (it holds what build made) or --explain with
+    --no-inference: a usage error (exit 2), nothing served."""
+    store = tmp_path / "s"
+    assert CliRunner().invoke(main, ["build", "-q", "-o", str(store)]).exit_code == 0
+    for args in (
+        ["--store", str(store), "--no-explain"],
+        ["--store", str(store), "--explain"],
+        ["--explain", "--no-inference"],
+    ):
+        result = CliRunner().invoke(main, ["serve", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert "--explain" in result.output
+
+
+def test_entity_pages_link_cast_rows_and_super_properties_to_their_explanations() -> None:
+    """A cast row's implied links (Ballard schema:actor Titus Welliver, …), a row's "also"
+    super-property (Ballard schema:isBasedOn L'Étoile du désert beside bg:basedOn) and its "the
+    other way" inverse (L'Étoile du désert bg:adaptedAs Ballard) each link to a /why page that
+    explains that very triple."""
+    import re
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    import httpx
+
+    from bgraph.server.testing import running_server
+
+    def explained(html: str) -> set[tuple[str, str, str]]:
+        out = set()
+        for href in re.findall(r'class="why-link" href="([^"]+)"', html):
+            q = parse_qs(urlsplit(href.replace("&amp;", "&")).query)
+            out.add((unquote(q["s"][0]), unquote(q["p"][0]), unquote(q["o"][0])))
+        return out
+
+    with running_server("--quiet") as srv:
+        page = httpx.get(srv.url + "id/ballard.html").text
+        rows = re.findall(r"<tr>(.*?)</tr>", page)
+        titus = next(r for r in rows if "/id/titus-welliver" in r)
+        links = explained(titus)
+        ballard, titus_iri = f"<{ID}ballard>", f"<{ID}titus-welliver>"
+        assert (ballard, "<https://schema.org/actor>", titus_iri) in links
+        assert (ballard, f"<{BG}castMember>", titus_iri) in links
+        assert (titus_iri, f"<{BG}appearsIn>", ballard) in links
+        facts = re.search(r"<h2>Facts</h2>(.*?)<h2>", page, re.S)
+        assert facts is not None
+        novel = f"<{ID}l-etoile-du-desert>"
+        assert (ballard, "<https://schema.org/isBasedOn>", novel) in explained(facts.group(1))
+        # "the other way": the novel adaptedAs Ballard, inferred from Ballard basedOn the novel
+        assert (novel, f"<{BG}adaptedAs>", ballard) in explained(facts.group(1))
+        for s, p, o in sorted(links)[:3]:  # each link explains its own triple
+            r = httpx.get(
+                srv.url + "why",
+                params={"s": s, "p": p, "o": o},
+                headers={"Accept": "application/json"},
+            )
+            assert r.status_code == 200 and r.json()["status"] == "inferred"
+            assert r.json()["triple"] == [s, p, o]
+
+
+def test_a_built_store_and_the_same_data_in_ram_explain_alike(tmp_path: Path) -> None:
+    """The explanations graph is one graph whether `bgraph build` wrote it or the data was
+    loaded in RAM: the same triples once blank nodes are canonicalised (RDFC-1.0). Statement
+    nodes of triples with blank nodes (property chains) are blank themselves: a hash of a blank
+    node's label would differ between the two loads."""
+    from bgraph.store import build_store
+
+    def canonical(store: ox.Store) -> list[str]:
+        graph = ox.NamedNode(EXPLANATIONS_GRAPH)
+        dataset = ox.Dataset(store.quads_for_pattern(None, None, None, graph))
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        return sorted(str(q) for q in dataset)
+
+    build_store(tmp_path / "built")
+    built = canonical(open_dataset(store=str(tmp_path / "built")).store)
+    in_ram = canonical(open_dataset(cluster=False).store)
+    assert len(built) > 4_000 and built == in_ram
+    assert any(line.startswith("_:") for line in built)  # the property chains' statements

@@ -17,6 +17,7 @@ from rdflib import Dataset, Graph, Literal, Namespace
 from bgraph.export import canonical_quads, no_fetch_loader, serialize_quads, store_quads
 from bgraph.formats import RDF_FORMATS, rdf_format
 from bgraph.graph import parse_quads
+from bgraph.iris import EXPLANATIONS_GRAPH, is_published
 from bgraph.jsonld_context import build_context, context, context_document, schema_names
 from bgraph.namespaces import BG, FACTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
@@ -297,8 +298,10 @@ def test_jsonld_reads_without_network(cli, tmp_path: Path, enriched_store, monke
     monkeypatch.setattr(socket, "create_connection", refuse)
     back.parse(path, format="json-ld")
     monkeypatch.undo()
-    named = {g.identifier for g in back.graphs() if len(g)}
-    assert {str(g) for g in named} >= set(enriched_store.graph_names())
+    named = {str(g.identifier) for g in back.graphs() if len(g)}
+    published = {g for g in enriched_store.graph_names() if is_published(g)}
+    assert EXPLANATIONS_GRAPH in enriched_store.graph_names() and published
+    assert named >= published and EXPLANATIONS_GRAPH not in named  # facts, not their proofs
 
 
 def test_jsonld_default_graph_is_what_a_triples_reader_needs(cli, tmp_path: Path) -> None:

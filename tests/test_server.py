@@ -464,6 +464,7 @@ class PageParts(HTMLParser):
         self._prop = False
         self._also = False
         self._cell: list[str] | None = None
+        self._implied = False  #: in a cast row's "N inferred links" (issue 14), not its cells
         self._script = False
 
     def handle_starttag(self, tag, attrs):
@@ -484,6 +485,8 @@ class PageParts(HTMLParser):
             self.cast.append([])
         if tag == "td" and self.cast:
             self._cell = []
+        if tag == "details" and cls == "implied":
+            self._implied = True
         if tag == "script" and a.get("type") == "application/ld+json":
             self._script = True
 
@@ -492,6 +495,8 @@ class PageParts(HTMLParser):
             self._prop = False
         if tag == "span":
             self._also = False
+        if tag == "details":
+            self._implied = False
         if tag == "td" and self._cell is not None:
             self.cast[-1].append(" ".join("".join(self._cell).split()))
             self._cell = None
@@ -502,7 +507,7 @@ class PageParts(HTMLParser):
         if self._script:
             self.jsonld.append(data)
             return
-        if self._cell is not None:
+        if self._cell is not None and not self._implied:
             self._cell.append(data)
         self.text.append(data)
 

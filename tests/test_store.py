@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bgraph.errors import ExitCode, QuerySyntaxError, UnsafeQueryError, UsageError
+from bgraph.iris import EXPLANATIONS_GRAPH
 from bgraph.namespaces import (
     FACTS_GRAPH,
     INFERRED_GRAPH,
@@ -74,10 +75,12 @@ def test_default_graph_is_the_distinct_union(enriched_store) -> None:
         (q.subject, q.predicate, q.object)
         for q in store
         if not isinstance(q.graph_name, ox.DefaultGraph)
+        and q.graph_name.value != EXPLANATIONS_GRAPH  # about the facts: kept out of the union
     }
     default = set(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     assert len(default) == len(named) == enriched_store.info.union
     assert {(q.subject, q.predicate, q.object) for q in default} == named
+    assert bool(store.query(f"ASK {{ GRAPH <{EXPLANATIONS_GRAPH}> {{ ?s ?p ?o }} }}"))
 
 
 def test_build_from_files_matches_memory(tmp_path: Path) -> None:
@@ -299,6 +302,7 @@ def test_blank_nodes_keep_their_identity_in_the_inferred_graph_and_the_union(
         (q.subject, q.predicate, q.object)
         for q in store
         if not isinstance(q.graph_name, ox.DefaultGraph)
+        and q.graph_name.value != EXPLANATIONS_GRAPH  # about the facts: kept out of the union
     }
     assert union == named
     assert opened.info is not None and opened.info.union == len(union)

@@ -1,6 +1,7 @@
 """An explanation in a real headless Chromium (issue 14): an entity page's inferred fact links to
-its explanation, which shows the proof tree down to the article quotes. Screenshots go to
-``artifacts/`` (kept by CI): ``why-entity-link.png`` and ``why-explanation.png``."""
+its explanation, which shows the proof tree down to the article quotes, on a default ``bgraph
+serve``. Screenshots go to ``artifacts/`` (kept by CI): ``why-entity-link.png``,
+``why-explanation.png``, ``why-cast-member.png`` and ``why-cast-row.png``."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ require_browser()
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[RunningServer]:
-    with running_server("--quiet", "--explain") as srv:
+    with running_server("--quiet") as srv:  # the default: bgraph's own data is explained
         yield srv
 
 
@@ -58,5 +59,19 @@ def test_an_inferred_fact_links_to_its_explanation(browser, server, artifacts_di
     assert "cast member is a sub-property of schema:actor" in text
     assert "Titus Welliver : Harry Bosch" in page.locator("ul.why-tree").inner_text()
     page.screenshot(path=str(artifacts_dir / "why-cast-member.png"), full_page=True)
+
+    # the same fact from the cast table: Titus Welliver's row, its "inferred" links opened
+    page.goto(server.url + "id/ballard.html")
+    row = page.locator("table.cast tr", has_text="Titus Welliver")
+    row.locator("details.implied summary").click()
+    actor = row.locator('a.why-link[href*="schema.org%2Factor"]')
+    actor.scroll_into_view_if_needed()
+    actor.evaluate("a => a.style.outline = '3px solid #d33'")
+    page.screenshot(path=str(artifacts_dir / "why-cast-row.png"))
+    actor.click()
+    page.wait_for_load_state()
+    assert (
+        "cast member is a sub-property of schema:actor" in page.locator(".why-summary").inner_text()
+    )
     assert not problems, problems
     context.close()

@@ -35,6 +35,7 @@ from .iris import (
     BASE,
     BG,
     CLOSURE_GRAPHS,
+    EXPLANATIONS_GRAPH,
     GRAPHS,
     PREFIXES,
     PROV,
@@ -45,8 +46,6 @@ from .iris import (
     SKOS,
 )
 
-#: The named graph of the explanations.
-EXPLANATIONS_GRAPH = GRAPHS + "explanations"
 INFERENCE_NS = BASE + "inference/"
 STATEMENT_NS = BASE + "statement/"
 
@@ -77,12 +76,17 @@ def digest(line: str) -> str:
     return hashlib.blake2b(line.encode("utf-8"), digest_size=10).hexdigest()
 
 
-def statement_iri(triple: Triple) -> str:
-    return STATEMENT_NS + digest(line_of(triple))
-
-
 def inference_iri(triple: Triple) -> str:
     return INFERENCE_NS + digest(line_of(triple))
+
+
+def _node(namespace: str, kind: str, triple: Triple, h: str) -> str:
+    """The statement or inference node of ``triple``: an IRI named by the hash of its
+    N-Triples, or, when the triple has a blank node (a property chain's list), a blank node:
+    the hash would name a blank node's label, which differs between two loads of one file."""
+    if any(term.startswith("_:") for term in triple):
+        return f"_:{kind}{h}"
+    return f"<{namespace}{h}>"
 
 
 # --- publishing: derivations -> N-Triples of bgg:explanations -----------------------------------
@@ -103,9 +107,8 @@ def explanation_chunks(derivations: Any, rows_per_chunk: int = 20_000) -> Iterat
     add = out.append
 
     def statement(triple: Triple) -> str:
-        line = line_of(triple)
-        h = digest(line)
-        iri = f"<{STATEMENT_NS}{h}>"
+        h = digest(line_of(triple))
+        iri = _node(STATEMENT_NS, "s", triple, h)
         if h not in seen:
             seen.add(h)
             add(f"{iri} {t['subject']} {triple[0]} .\n")
@@ -116,8 +119,7 @@ def explanation_chunks(derivations: Any, rows_per_chunk: int = 20_000) -> Iterat
     n = 0
     for row in derivations.needed():
         conclusion = derivations.triple(derivations.concl_p[row], derivations.concl_k[row])
-        h = digest(line_of(conclusion))
-        node = f"<{INFERENCE_NS}{h}>"
+        node = _node(INFERENCE_NS, "i", conclusion, digest(line_of(conclusion)))
         add(f"{node} {t['type']} {t['Inference']} .\n")
         add(f"{node} {t['conclusion']} {statement(conclusion)} .\n")
         add(f'{node} {t["rule"]} "{RULES[derivations.rule[row]]}" .\n')

@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import BgraphError
 from .formats import RdfFormat
-from .iris import CLOSURE_GRAPHS, PREFIXES, XSD
+from .iris import PREFIXES, XSD, is_published
 from .jsonld_context import CONTEXT_IRI, context, context_document
 
 Quad = Any  #: pyoxigraph.Quad
@@ -49,7 +49,7 @@ def store_quads(opened: Any, inference: bool = True) -> list[Quad]:
     store = opened.store
     quads: list[Quad] = []
     for graph in sorted(store.named_graphs(), key=lambda g: g.value):
-        if not inference and graph.value in CLOSURE_GRAPHS:
+        if not is_published(graph.value, inference):
             continue
         quads.extend(store.quads_for_pattern(None, None, None, graph))
     info = opened.info

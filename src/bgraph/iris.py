@@ -42,6 +42,16 @@ INFERRED_GRAPH = GRAPHS + "inferred"
 SCHEMA_INFERRED_GRAPH = GRAPHS + "ontology-inferred"
 #: The graphs the reasoner writes: a fact held only there is inferred, not stated.
 CLOSURE_GRAPHS = frozenset((str(INFERRED_GRAPH), str(SCHEMA_INFERRED_GRAPH)))
+#: How the closure's inferences were derived (issue 14): about the facts, not facts.
+EXPLANATIONS_GRAPH = GRAPHS + "explanations"
+
+
+def is_published(graph: str, inference: bool = True) -> bool:
+    """Whether ``bgraph export`` and ``bgraph push`` carry a named graph: every one but the
+    explanations (SPARQL, ``/why`` and ``bgraph why`` read them in place), and but the
+    closure's graphs without ``inference``."""
+    return graph != EXPLANATIONS_GRAPH and (inference or graph not in CLOSURE_GRAPHS)
+
 
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")

@@ -135,12 +135,12 @@ def quads_from_store(opened: Any, inference: bool = True) -> QuadSource:
     union (or, without ``inference``, the union is computed from the graphs pushed)."""
     import pyoxigraph as ox
 
-    from .iris import CLOSURE_GRAPHS
+    from .iris import is_published
 
     store = opened.store
     graphs: dict[str, tuple[Callable[[], Iterable[str]], int]] = {}
     for g in sorted(store.named_graphs(), key=lambda n: n.value):
-        if not inference and g.value in CLOSURE_GRAPHS:
+        if not is_published(g.value, inference):
             continue
 
         def lines(g: Any = g) -> Iterator[str]:

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from .iris import (
     BG,
+    EXPLANATIONS_GRAPH,
     FACTS_GRAPH,
     ID,
     INFERRED_GRAPH,
@@ -30,6 +31,7 @@ FIXED_GRAPHS = (
     PROVENANCE_GRAPH,
     INFERRED_GRAPH,
     SCHEMA_INFERRED_GRAPH,
+    EXPLANATIONS_GRAPH,
 )
 _LABELS = (SDO + "name", RDFS + "label", SKOS + "prefLabel")
 

@@ -31,8 +31,8 @@ from typing import Any
 from . import __version__
 from .errors import BgraphError, UsageError
 from .iris import (
+    EXPLANATIONS_GRAPH,
     FACTS_GRAPH,
-    GRAPHS,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     PREFIXES,
@@ -40,8 +40,6 @@ from .iris import (
     SCHEMA_INFERRED_GRAPH,
 )
 from .resources import resources
-
-EXPLANATIONS_GRAPH = GRAPHS + "explanations"  #: the same as bgraph.explain's (issue 14)
 
 STORE_KINDS = ("memory",)
 #: Where the closure goes: instance inferences, and the ontology's own (Closure.split's order).
@@ -133,10 +131,11 @@ def build_store(
     reasoner: str = "fast",
     force: bool = False,
     progress: Progress | None = None,
-    explain: bool = False,
+    explain: bool | None = None,
 ) -> StoreInfo:
     """Load ``paths`` (default: the built-in data), close them, write an Oxigraph store to ``out``
-    (with ``explain``, the closure's explanations too: ``bgg:explanations``, :mod:`bgraph.explain`).
+    with the closure's explanations in ``bgg:explanations`` (:mod:`bgraph.explain`) when
+    ``explain`` is on, or is None (the default) and the input is small (:func:`explains`).
 
     Built in a sibling temporary directory and moved into place at the end, so an interrupted or
     failed build never leaves a half-written store behind (nor destroys the previous one).
@@ -185,7 +184,7 @@ def build_store(
                     info.graphs = dict(sorted({**info.graphs, iri: len(lines)}.items()))
                 fh.write(closure.nt())
                 info.quads += closure.count
-            if explain and closure is not None:  # issue 14: kept out of the union
+            if closure is not None and closure.derivations is not None:  # kept out of the union
                 info.graphs = dict(
                     sorted({**info.graphs, **_write_explanations(fh, closure)}.items())
                 )
@@ -230,7 +229,7 @@ def load_store(
     cluster: bool = True,
     use_cache: bool = False,
     keep_inferred: bool = True,
-    explain: bool = False,
+    explain: bool | None = None,
 ) -> OpenStore:
     """What :func:`build_store` writes, in an in-memory Oxigraph store (``--store memory``).
 
@@ -291,12 +290,13 @@ def fill_store(
     union: bool = True,
     use_cache: bool = False,
     keep_inferred: bool = True,
-    explain: bool = False,
+    explain: bool | None = None,
 ) -> StoreInfo:
     """Load, close and index into ``store``: the asserted graphs, ``bgg:inferred`` (unless
     ``inference`` or ``keep_inferred`` is off) and (unless ``union`` is off) the distinct union
-    of all graphs in the default graph; with ``explain``, the closure's explanations in
-    ``bgg:explanations`` (written after the union: they are not facts)."""
+    of all graphs in the default graph; and the closure's explanations in ``bgg:explanations``
+    (written after the union: they are not facts) when ``explain`` is on, or is None and the
+    input is small (:func:`explains`)."""
     step = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     user = bool(paths) or bool(named)
@@ -304,6 +304,7 @@ def fill_store(
     step("loading")
     inputs = _load_inputs(store, paths, named)
     timings["load"] = time.perf_counter() - t0
+    explain = inference and explains(explain, len(store))
 
     t1 = time.perf_counter()
     closure = None
@@ -331,7 +332,7 @@ def fill_store(
         graphs = graph_sizes(store)
         union_size = graphs.pop("", 0)
     timings["index"] = time.perf_counter() - t2
-    if explain and keep_inferred and closure is not None:
+    if keep_inferred and closure is not None and closure.derivations is not None:
         t3 = time.perf_counter()
         graphs = dict(sorted({**graphs, **_add_explanations(store, closure)}.items()))
         timings["explain"] = time.perf_counter() - t3
@@ -460,6 +461,17 @@ def _reason_into(
 
 
 # -- explanations (issue 14) ---------------------------------------------------------------------
+
+#: Asserted quads up to which the closure's explanations are made unless asked otherwise: they
+#: cost about 2.5x the closure's time and some ten quads per inference (bench/explain.py), so
+#: bgraph's own data (2,548 quads) and small graphs have them, and big inputs only on request.
+EXPLAIN_UP_TO = 10_000
+
+
+def explains(explain: bool | None, asserted: int) -> bool:
+    """Whether to record the closure's explanations: as asked (``--explain``/``--no-explain``),
+    else (None) when the input holds at most :data:`EXPLAIN_UP_TO` quads."""
+    return asserted <= EXPLAIN_UP_TO if explain is None else explain
 
 
 def _explanation_chunks(closure: Any) -> Iterable[str]:
@@ -635,7 +647,7 @@ def open_dataset(
     cluster: bool = True,
     use_cache: bool = False,
     keep_inferred: bool = True,
-    explain: bool = False,
+    explain: bool | None = None,
 ) -> OpenStore:
     """The one way every command gets its data.
 

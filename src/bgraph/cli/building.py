@@ -32,10 +32,11 @@ from ._files import require_files
 )
 @click.option("--force", is_flag=True, help="Replace an existing store in the directory.")
 @click.option(
-    "--explain",
-    is_flag=True,
-    help="Also write one explanation per inferred triple to the graph bgg:explanations "
-    "(about 12 triples each; `bgraph why --store DIR`, the server's /why pages).",
+    "--explain/--no-explain",
+    default=None,
+    help="Write one explanation per inferred triple to the graph bgg:explanations (about 12 "
+    "triples each; `bgraph why --store DIR`, the server's /why pages). Default: for inputs of "
+    "up to 10,000 quads (bgraph's own data has them).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the store's manifest as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary.")
@@ -44,7 +45,7 @@ def build(
     out: Path,
     reasoner: str,
     force: bool,
-    explain: bool,
+    explain: bool | None,
     as_json: bool,
     quiet: bool,
 ) -> None:

@@ -100,6 +100,7 @@ def reason(
         cluster=False,
         use_cache=not no_cache,
         keep_inferred=False,  # reported and written from the closure itself
+        explain=False,
     )
     assert opened.info is not None and opened.info.closure is not None
     closure = opened.info.closure

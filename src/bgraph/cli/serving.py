@@ -37,10 +37,11 @@ if TYPE_CHECKING:
     "--no-inference", is_flag=True, help="Serve the asserted facts only (no OWL 2 RL closure)."
 )
 @click.option(
-    "--explain",
-    is_flag=True,
-    help="Also serve one explanation per inferred triple (graph bgg:explanations; the /why "
-    "pages entity pages link to). A store built with `bgraph build --explain` has them.",
+    "--explain/--no-explain",
+    default=None,
+    help="Serve one explanation per inferred triple (graph bgg:explanations; the /why pages "
+    "entity pages link to). Default: for inputs of up to 10,000 quads (bgraph's own data has "
+    "them). A built store has them if `bgraph build` made them.",
 )
 @click.option(
     "--base-url",
@@ -143,7 +144,7 @@ def serve(
     port: int,
     timeout: float,
     no_inference: bool,
-    explain: bool,
+    explain: bool | None,
     base_url: str | None,
     base_iri: str,
     named: tuple[tuple[str, str], ...],
@@ -177,7 +178,7 @@ def serve(
     \b
     Example:
         bgraph serve
-        bgraph serve --explain
+        bgraph serve big.nt --explain
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a bg:TVSeries }' \\
             http://127.0.0.1:8000/sparql
         bgraph build -o ballard.store && bgraph serve --store ballard.store

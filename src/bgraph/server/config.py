@@ -36,7 +36,8 @@ class ServerConfig:
     send_timeout: float = DEFAULT_SEND_TIMEOUT
     connections_per_client: int = DEFAULT_CONNECTIONS_PER_CLIENT
     inference: bool = True
-    explain: bool = False  #: serve the closure's explanations (bgg:explanations, /why)
+    #: serve the closure's explanations (bgg:explanations, /why); None: for small inputs
+    explain: bool | None = None
     paths: tuple[Path, ...] = ()
     named: tuple[tuple[str, Path], ...] = ()  #: (graph IRI, file) pairs
     base_iri: str = BASE  #: the IRI that this server's root path stands for

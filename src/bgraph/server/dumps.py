@@ -3,8 +3,9 @@
 
 Deterministic: blank nodes get canonical labels (RDFC-1.0) and quads are sorted (graph,
 subject, predicate, object), so a store built on disk and the same files loaded in RAM give
-the same bytes. Quad formats keep the named graphs (and triples stated in the default graph
-only); triple formats give the default graph, the distinct union of all graphs.
+the same bytes. Quad formats keep the named graphs that ``bgraph export`` writes (all but the
+explanations: :func:`bgraph.iris.is_published`) and triples stated in the default graph only;
+triple formats give the default graph, the distinct union of all graphs.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import pyoxigraph as ox
 
 from .. import formats
 from ..formats import rdf_format
+from ..iris import is_published
+from ..store import DEFAULT_ONLY
 from .writers import used_prefixes
 
 #: The dump files the server offers (format names of the format table).
 DUMP_FORMATS = ("trig", "nquads", "turtle", "nt", "jsonld", "xml")
 DUMP_STEM = "bgraph"
-#: Triples of the default graph that no named graph holds (stated there, not the union's copy).
-DEFAULT_ONLY = "SELECT ?s ?p ?o { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
 
 
 def dump_name(fmt_name: str) -> str:
@@ -44,7 +45,12 @@ def _quads(store: Any, quads_format: bool, default_only: bool) -> list[Any]:
     default = ox.DefaultGraph()
     if not quads_format:
         return list(store.quads_for_pattern(None, None, None, default))
-    out = [q for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != default]
+    out = [
+        q
+        for g in store.named_graphs()
+        if is_published(g.value)
+        for q in store.quads_for_pattern(None, None, None, g)
+    ]
     if default_only:
         rows = store.query(DEFAULT_ONLY)
         out += [ox.Quad(r["s"], r["p"], r["o"], default) for r in rows]

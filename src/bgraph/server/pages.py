@@ -188,7 +188,9 @@ def term(ctx: ServerContext, node: Any, labels: dict[Any, str] | None = None) ->
     return esc(node)
 
 
-def status_badge(fact: Fact) -> str:
+def status_badge(ctx: ServerContext, fact: Fact) -> str:
+    """ "asserted" or "inferred"; an inferred fact's badge links to its explanation when the
+    server has them."""
     if fact.asserted:
         also = " (and also inferred)" if fact.inferred else ""
         return f'<span class="badge asserted" title="stated in the data{also}">asserted</span>'
@@ -196,9 +198,21 @@ def status_badge(fact: Fact) -> str:
         '<span class="badge inferred" title="inferred by OWL 2 RL reasoning, '
         'not stated in the data">inferred</span>'
     )
-    from .why_page import why_link  # issue 14: an inferred fact links to its explanation
+    return why_link(ctx, fact, badge)
 
-    return why_link(fact, badge)
+
+def why_link(ctx: ServerContext, fact: Fact, text: str) -> str:
+    """``text`` linked to the explanation of an inferred fact (issue 14), when the server
+    publishes explanations (else ``text``)."""
+    if fact.asserted or not ctx.served.explained:
+        return text
+    from .why_page import why_href
+
+    href = why_href(fact.subject, fact.predicate, fact.object)
+    return (
+        f'<a class="why-link" href="{esc(href)}" title="why is this true?">{text}'
+        '<span class="why-q">why?</span></a>'
+    )
 
 
 def sources_html(ctx: ServerContext, fact: Fact) -> str:
@@ -288,7 +302,7 @@ def _types_section(ctx: ServerContext, view: ResourceView) -> str | None:
     if not view.types:
         return None
     items = "".join(
-        f"<li>{term(ctx, f.object, view.labels)} {status_badge(f)}</li>" for f in view.types
+        f"<li>{term(ctx, f.object, view.labels)} {status_badge(ctx, f)}</li>" for f in view.types
     )
     return (
         f'<details class="types-all"><summary>Types ({len(view.types)}, with the inferred '
@@ -353,13 +367,22 @@ _NAME_PROPS = frozenset(SDO + n for n in ("name", "alternateName"))
 @dataclass
 class Group:
     """One relation of the entity, with all its values; ``also``: super-properties whose
-    (inferred) values are these same ones."""
+    (inferred) values are these same ones, and ``echoes`` their facts."""
 
     predicate: Any
     label: str
     facts: list[Fact]
     also: list[Any]
     inverse: list[Any] = field(default_factory=list)  #: inverse relations it stands for
+    echoes: list[Fact] = field(default_factory=list)  #: the facts of ``also``
+    mirrored: list[Fact] = field(default_factory=list)  #: the facts of ``inverse``
+
+    def echoes_of(self, f: Fact, incoming: bool) -> list[Fact]:
+        """The ``also`` and ``inverse`` facts with ``f``'s value."""
+        if incoming:
+            return [e for e in self.echoes if e.subject == f.subject]
+        same = [e for e in self.echoes if e.object == f.object]
+        return same + [e for e in self.mirrored if e.subject == f.object]
 
 
 def group_facts(view: ResourceView, facts: list[Fact], incoming: bool) -> list[Group]:
@@ -393,6 +416,7 @@ def group_facts(view: ResourceView, facts: list[Fact], incoming: bool) -> list[G
             prop_label(view, p),
             sorted(g, key=lambda f: _value_key(view, other(f))),
             also.get(p, []),
+            echoes=[f for q in also.get(p, []) for f in by_p[q]],
         )
         for p, g in by_p.items()
         if p not in folded
@@ -411,10 +435,19 @@ def _value_key(view: ResourceView, node: Any) -> tuple[str, str]:
     return ("", (view.labels.get(node) or local_name(getattr(node, "value", ""))).casefold())
 
 
-def _value_html(ctx: ServerContext, view: ResourceView, f: Fact, incoming: bool) -> str:
+def _value_html(
+    ctx: ServerContext, view: ResourceView, f: Fact, incoming: bool, also: list[Fact]
+) -> str:
+    """One value of a relation, with its badge and sources; ``also``: the inferred facts of
+    the row's "also" super-properties and "the other way" inverses with this same value, each
+    linked to its explanation."""
     node = f.subject if incoming else f.object
-    badge = "" if f.asserted else " " + status_badge(f)
-    return f"<li>{term(ctx, node, view.labels)}{badge}{_sources_details(ctx, f)}</li>"
+    badge = "" if f.asserted else " " + status_badge(ctx, f)
+    echoes = "".join(
+        " " + why_link(ctx, a, f'<span class="echo">{esc(curie(a.predicate.value))}</span>')
+        for a in also
+    )
+    return f"<li>{term(ctx, node, view.labels)}{badge}{echoes}{_sources_details(ctx, f)}</li>"
 
 
 def _sources_details(ctx: ServerContext, f: Fact) -> str:
@@ -451,7 +484,9 @@ def _groups_html(
             f'<a href="{esc(ctx.href(g.predicate.value))}" title="{esc(g.predicate.value)}">'
             f"{esc(g.label)}</a>"
         )
-        values = "".join(_value_html(ctx, view, f, incoming) for f in g.facts)
+        values = "".join(
+            _value_html(ctx, view, f, incoming, g.echoes_of(f, incoming)) for f in g.facts
+        )
         rows.append(
             f'<div class="fact"><div class="prop">{prop}{also}</div>'
             f'<ul class="values">{values}</ul></div>'
@@ -512,6 +547,11 @@ def _cast_section(ctx: ServerContext, view: ResourceView) -> str | None:
     else:
         title, head = "Played by", ("actor", "work")
         cells = [(link(r.performer), link(r.work)) for r in view.roles]
+    inferred = [
+        (f.object if f.subject.value == iri else f.subject, f)
+        for f in (*view.outgoing, *view.incoming)
+        if not f.asserted and f.predicate.value in ROLE_RELATIONS
+    ]
     rows = []
     for r, (first, second) in zip(view.roles, cells, strict=True):
         role = (
@@ -520,7 +560,20 @@ def _cast_section(ctx: ServerContext, view: ResourceView) -> str | None:
             if isinstance(r.role, NamedNode)
             else ""
         )
-        rows.append(f"<tr><td>{first}</td><td>{second}</td><td>{role}</td></tr>")
+        # the direct links the performance implies (work schema:actor actor, …), explained
+        ends = {n for n in (r.performer, r.character, r.work) if n is not None}
+        links = [
+            why_link(ctx, f, f'<span class="echo">{esc(curie(f.predicate.value))}</span>')
+            for other, f in inferred
+            if other in ends
+        ]
+        implied = (
+            f'<details class="implied"><summary>{len(links)} inferred link'
+            f"{'s' if len(links) != 1 else ''}</summary>" + "<br>".join(links) + "</details>"
+            if links
+            else ""
+        )
+        rows.append(f"<tr><td>{first}</td><td>{second}</td><td>{role}{implied}</td></tr>")
     heads = "".join(f"<th>{h}</th>" for h in head)
     return (
         f"<h2>{title}</h2><div class='scroll'><table class='cast'><thead><tr>{heads}<th></th>"
@@ -565,6 +618,7 @@ def _outgoing_section(ctx: ServerContext, view: ResourceView) -> str | None:
     _echoed, notes = inverse_echoes(view)
     for g in groups:
         g.inverse = notes.get(g.predicate, [])
+        g.mirrored = [f for f in view.incoming if f.predicate in g.inverse]
     query = f"SELECT ?p ?o WHERE {{ <{view.iri}> ?p ?o }}"
     more = _more(view.more_outgoing, view.at_least, query)
     return f"<h2>Facts</h2>{_groups_html(ctx, view, groups, False)}{more}"

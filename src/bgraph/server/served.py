@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..iris import INFERRED_GRAPH
+from ..iris import EXPLANATIONS_GRAPH, INFERRED_GRAPH
 from ..store import OpenStore, open_dataset
 
 BUILTIN = "the bgraph knowledge graph (ontology, facts, provenance)"
@@ -47,6 +47,12 @@ class Served:
         return self.opened.label
 
     @property
+    def explained(self) -> bool:
+        """The store holds the closure's explanations (``bgg:explanations``): pages link each
+        inferred fact to its ``/why`` page."""
+        return EXPLANATIONS_GRAPH in self.graph_sizes
+
+    @property
     def graph_names(self) -> list[str]:
         return list(self.graph_sizes)
 
@@ -66,7 +72,7 @@ def load_served(
     named: Sequence[tuple[str, Path]] = (),
     inference: bool = True,
     store: str = "memory",
-    explain: bool = False,
+    explain: bool | None = None,
 ) -> Served:
     """The files (or bgraph's own data) loaded and closed in RAM, or a built store opened.
 
@@ -79,11 +85,13 @@ def load_served(
             "--store oxigraph is gone: Oxigraph is the engine of every store now; use "
             "--store memory (the default: the data loaded into RAM) or --store DIR"
         )
-    if explain and (store != "memory" or not inference):
+    if explain is not None and store != "memory":
         raise UsageError(
-            "--explain explains the inferences of the data loaded here: not with --store DIR "
-            "(build it with `bgraph build --explain`) nor with --no-inference"
+            "--explain/--no-explain: a built store serves the explanations `bgraph build` "
+            "made (or not); build it again with --explain or --no-explain"
         )
+    if explain and not inference:
+        raise UsageError("--explain explains inferences: not with --no-inference")
     opened = open_dataset(paths, named, store=store, inference=inference, explain=explain)
     info = opened.info
     assert info is not None, "open_dataset gives a store with its summary"

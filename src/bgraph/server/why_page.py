@@ -3,7 +3,7 @@ down to the asserted facts and the article quotes that state them.
 
 The proof is read from the store's ``bgg:explanations`` graph with SPARQL
 (:class:`bgraph.explain.Explainer`); this module only writes HTML. Entity pages link each
-inferred fact here (:func:`why_link`, called from ``pages.status_badge``).
+inferred fact here (``pages.why_link``).
 """
 
 from __future__ import annotations
@@ -21,15 +21,6 @@ MAX_SOURCES = 3
 def why_href(s: Any, p: Any, o: Any) -> str:
     """The explanation page of a triple (pyoxigraph terms or N-Triples strings)."""
     return "/why?" + urlencode({"s": str(s), "p": str(p), "o": str(o)})
-
-
-def why_link(fact: Any, badge: str) -> str:
-    """An inferred fact's badge, linked to its explanation."""
-    href = why_href(fact.subject, fact.predicate, fact.object)
-    return (
-        f'<a class="why-link" href="{_esc(href)}" title="why is this true?">{badge}'
-        '<span class="why-q" style="margin-left:.35em;font-size:.8em">why?</span></a>'
-    )
 
 
 def _esc(value: object) -> str:
@@ -125,9 +116,10 @@ def why_page(ctx: ServerContext, explainer: Explainer, proof: Proof) -> str:
     elif proof.status == "unexplained":
         body = (
             '<p class="why-none">This triple is inferred, but this server publishes no '
-            "explanations: start it with <code>bgraph serve --explain</code>, or serve a store "
-            "built with <code>bgraph build --explain</code>; <code>bgraph why</code> explains "
-            "it on the command line.</p>"
+            "explanations: they are made by default for inputs of up to 10,000 quads, and this "
+            "one is bigger. Start the server with <code>bgraph serve --explain</code>, or serve "
+            "a store built with <code>bgraph build --explain</code>; <code>bgraph why</code> "
+            "explains it on the command line.</p>"
         )
     elif proof.status == "asserted":
         body = (
