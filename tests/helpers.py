@@ -44,31 +44,52 @@ def run_bgraph(
     )
 
 
-def recording_listener() -> Iterator[tuple[str, list[object]]]:
-    """A loopback TCP server that records every connection it gets: yields its URL and the list
-    of connections (for fixtures: nothing bgraph does may ever connect to it)."""
-    import socket
-    import threading
+class Canary:
+    """A loopback TCP listener that counts the connections it accepts: nothing bgraph does may
+    ever connect to it (tests of the network ban, SERVICE, FROM and JSON-LD contexts first show
+    that it does see a connection when one is made)."""
 
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.settimeout(0.2)
-    hits: list[object] = []
-    stop = threading.Event()
+    def __init__(self) -> None:
+        import socket
+        import threading
 
-    def accept() -> None:
-        while not stop.is_set():
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.1)
+        self.port: int = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.accepted = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
             try:
-                conn, _ = server.accept()
+                conn, _ = self.sock.accept()
             except OSError:
                 continue
-            hits.append(conn)
+            self.accepted += 1
             conn.close()
 
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}", hits
-    stop.set()
-    thread.join(2)
-    server.close()
+    def settled(self) -> int:
+        """The count once in-flight connections have had time to arrive."""
+        import time
+
+        time.sleep(0.3)
+        return self.accepted
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+def canary_fixture() -> Iterator[Canary]:
+    """The body of a ``canary`` fixture: ``yield from canary_fixture()``."""
+    canary = Canary()
+    try:
+        yield canary
+    finally:
+        canary.close()

@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from bgraph.server.testing import RunningServer, running_server
+from helpers import Canary
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CHEAP = "ASK { ?s a bg:TVSeries }"
@@ -178,42 +179,12 @@ def test_no_redirect_to_another_host_from_a_path(server: RunningServer) -> None:
 # --- 3. JSON-LD input never fetches a context -----------------------------------------------------
 
 
-class Canary:
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.1)
-        self.hits = 0
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.hits += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self.thread.join(2)
-        self.sock.close()
-
-
 @pytest.mark.parametrize("kind", ["import", "scoped-http", "scoped-file"])
 def test_serving_jsonld_fetches_no_context(tmp_path: Path, kind: str) -> None:
     canary = Canary()
     try:
         ctx: dict[str, object] = {
-            "import": {"@version": 1.1, "@import": f"{canary.url}/ctx"},
+            "import": {"@version": 1.1, "@import": f"{canary.url}ctx"},
             "scoped-http": {"@version": 1.1, "p": {"@id": "http://x/p", "@context": canary.url}},
             "scoped-file": {"@version": 1.1, "p": {"@id": "http://x/p", "@context": "file:///etc/hostname"}},
         }[kind]  # fmt: skip
@@ -228,7 +199,7 @@ def test_serving_jsonld_fetches_no_context(tmp_path: Path, kind: str) -> None:
         )
         assert proc.returncode != 0
         assert "is not fetched" in proc.stderr
-        assert canary.hits == 0
+        assert canary.settled() == 0
     finally:
         canary.close()
 

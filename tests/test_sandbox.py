@@ -8,59 +8,21 @@ connection when the ban is absent, so that "no connection" means something.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import textwrap
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
+from helpers import Canary, canary_fixture
+
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="seccomp / netns are Linux's")
-
-
-class Canary:
-    """A loopback listener that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.sock.settimeout(0.1)
-        self.port: int = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.accepted = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.accepted += 1
-            conn.close()
-
-    def settled(self) -> int:
-        """The count once in-flight connections have had time to arrive."""
-        time.sleep(0.3)
-        return self.accepted
-
-    def close(self) -> None:
-        self._stop = True
-        self._thread.join(2)
-        self.sock.close()
 
 
 @pytest.fixture()
 def canary() -> Iterator[Canary]:
-    c = Canary()
-    yield c
-    c.close()
+    yield from canary_fixture()
 
 
 def run_python(code: str, timeout: float = 120) -> dict:

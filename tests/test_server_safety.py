@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from bgraph.server.testing import RunningServer, running_server
+from helpers import Canary, canary_fixture
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CHEAP = "ASK { ?s a bg:TVSeries }"
@@ -36,44 +37,9 @@ def client(server: RunningServer) -> Iterator[httpx.Client]:
         yield c
 
 
-class Listener:
-    """A loopback TCP listener that counts the connections it gets (it must get none)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self._stop = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def _run(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.accepted += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop = True
-        self.thread.join(2)
-        self.sock.close()
-
-
 @pytest.fixture()
-def listener() -> Iterator[Listener]:
-    lis = Listener()
-    yield lis
-    lis.close()
+def listener() -> Iterator[Canary]:
+    yield from canary_fixture()
 
 
 def _get(client: httpx.Client, query: str, **params: str) -> httpx.Response:
@@ -205,9 +171,7 @@ def test_malformed_queries_never_500(client: httpx.Client) -> None:
 # --- no outbound connection ----------------------------------------------------------------------
 
 
-def test_service_and_remote_from_make_no_connection(
-    client: httpx.Client, listener: Listener
-) -> None:
+def test_service_and_remote_from_make_no_connection(client: httpx.Client, listener: Canary) -> None:
     target = listener.url
     attempts = [
         f"SELECT * {{ SERVICE <{target}sparql> {{ ?s ?p ?o }} }}",
@@ -242,7 +206,7 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
 
 
-def test_audit_hook_alone_blocks_sockets(listener: Listener) -> None:
+def test_audit_hook_alone_blocks_sockets(listener: Canary) -> None:
     """The audit hook on its own: Python's own ways out (urllib, sockets) fail."""
     code = f"""
 import socket, urllib.request

@@ -20,11 +20,11 @@ from bgraph.store import (
     MANIFEST,
     StoreError,
     build_store,
-    check_store_kind,
     open_dataset,
     open_store,
     query_store,
     read_manifest,
+    resolve_store,
 )
 from store_helpers import canonical, competency_queries
 
@@ -134,8 +134,8 @@ def test_bad_stores_and_targets(tmp_path: Path, built: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(UsageError, match="not a directory"):
         build_store(tmp_path / "file")
-    with pytest.raises(UsageError):
-        check_store_kind("postgres")
+    with pytest.raises(UsageError, match="not memory nor an existing directory"):
+        resolve_store("postgres")  # what --store gets: a usage error, exit 2
 
 
 def test_bad_input_file_leaves_nothing(tmp_path: Path) -> None:

@@ -116,12 +116,6 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def check_store_kind(kind: str) -> str:
-    if kind not in STORE_KINDS:
-        raise UsageError(f"unknown store {kind!r}; valid: {', '.join(STORE_KINDS)}")
-    return kind
-
-
 # -- build ----------------------------------------------------------------------------------------
 
 
