@@ -189,8 +189,8 @@ def term(ctx: ServerContext, node: Any, labels: dict[Any, str] | None = None) ->
 
 
 def status_badge(ctx: ServerContext, fact: Fact) -> str:
-    """ "asserted" or "inferred"; an inferred fact's badge links to its explanation when the
-    server has them."""
+    """The fact's badge, "asserted" or "inferred"; an inferred one links to its explanation
+    when the server has them."""
     if fact.asserted:
         also = " (and also inferred)" if fact.inferred else ""
         return f'<span class="badge asserted" title="stated in the data{also}">asserted</span>'
@@ -436,18 +436,18 @@ def _value_key(view: ResourceView, node: Any) -> tuple[str, str]:
 
 
 def _value_html(
-    ctx: ServerContext, view: ResourceView, f: Fact, incoming: bool, also: list[Fact]
+    ctx: ServerContext, view: ResourceView, f: Fact, incoming: bool, echoes: list[Fact]
 ) -> str:
-    """One value of a relation, with its badge and sources; ``also``: the inferred facts of
+    """One value of a relation, with its badge and sources; ``echoes``: the inferred facts of
     the row's "also" super-properties and "the other way" inverses with this same value, each
     linked to its explanation."""
     node = f.subject if incoming else f.object
     badge = "" if f.asserted else " " + status_badge(ctx, f)
-    echoes = "".join(
-        " " + why_link(ctx, a, f'<span class="echo">{esc(curie(a.predicate.value))}</span>')
-        for a in also
+    links = "".join(
+        " " + why_link(ctx, e, f'<span class="echo">{esc(curie(e.predicate.value))}</span>')
+        for e in echoes
     )
-    return f"<li>{term(ctx, node, view.labels)}{badge}{echoes}{_sources_details(ctx, f)}</li>"
+    return f"<li>{term(ctx, node, view.labels)}{badge}{links}{_sources_details(ctx, f)}</li>"
 
 
 def _sources_details(ctx: ServerContext, f: Fact) -> str:
