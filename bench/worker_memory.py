@@ -45,8 +45,6 @@ import platform
 import re
 import shlex
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -62,7 +60,7 @@ from typing import Any
 import httpx
 
 # bench/run.py's query-form logic (this script's directory is first on sys.path)
-from run import accept, query_form
+from run import Served, accept, bgraph_cmd, free_port, launch, query_form, stop
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -197,76 +195,14 @@ def wait_stable_tree(root: int, quiet_s: float = 1.5, limit_s: float = 20.0) -> 
 # -- servers --------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def bgraph_cmd() -> list[str]:
-    """The ``bgraph`` beside this Python, else ``python -m bgraph``."""
-    script = Path(sys.executable).parent / "bgraph"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bgraph"]
-
-
-@dataclass
-class Server:
-    proc: subprocess.Popen[bytes]
-    base: str
-    log: Path
-    launched: float
-    health_s: float = float("nan")
-
-    def log_tail(self, n: int = 5) -> str:
-        try:
-            lines = self.log.read_text("utf-8", errors="replace").strip().splitlines()
-        except OSError:
-            return ""
-        return "\n".join(lines[-n:])
-
-
-def start_server(args: list[str], env: dict[str, str], log: Path, timeout: float) -> Server:
-    """Launch ``bgraph serve ARGS`` in its own session; wait for ``GET /health`` to answer 200."""
+def start_server(args: list[str], env: dict[str, str], timeout: float) -> tuple[Served, float]:
+    """``bgraph serve ARGS`` launched by bench/run.py's ``launch`` (its own session, ready at
+    its first answer); the server and when it was launched."""
     port = free_port()
     cmd = [*bgraph_cmd(), "serve", *args, "--host", "127.0.0.1", "--port", str(port), "--quiet"]
-    base = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        launched = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=ROOT
-        )
-    server = Server(proc, base, log, launched)
-    with httpx.Client(timeout=5) as client:
-        while True:
-            with contextlib.suppress(httpx.TransportError):
-                if client.get(f"{base}/health").status_code == 200:
-                    server.health_s = round(time.perf_counter() - launched, 2)
-                    return server
-            if proc.poll() is not None:
-                raise RuntimeError(
-                    f"bgraph serve exited with {proc.returncode}:\n{server.log_tail()}"
-                )
-            if time.perf_counter() - launched > timeout:
-                stop_server(server)
-                raise RuntimeError(f"no 200 from /health within {timeout:.0f} s")
-            time.sleep(0.05)
-
-
-def stop_server(server: Server | None) -> None:
-    """SIGINT (bgraph stops its workers), SIGKILL to the session after 10 s."""
-    if server is None:
-        return
-    proc = server.proc
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            proc.send_signal(signal.SIGINT)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(10)
-    # whatever is left of the session start_new_session made (workers of a server that hung)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(5)
+    base = f"http://127.0.0.1:{port}/"
+    launched = time.perf_counter()
+    return launch(cmd, base, base + "sparql", env, timeout), launched
 
 
 # -- the query mix --------------------------------------------------------------------------------
@@ -342,25 +278,25 @@ def measure(
     serve_args: list[str],
     shown: str,
     env: dict[str, str],
-    tmp: Path,
     queries: list[tuple[str, str]],
     args: argparse.Namespace,
 ) -> ModeResult:
     print(f"[{name}] bgraph serve {shlex.join(serve_args)}", file=sys.stderr, flush=True)
     server = None
     try:
-        server = start_server(serve_args, env, tmp / f"serve-{name}.log", args.start_timeout)
+        server, launched = start_server(serve_args, env, args.start_timeout)
         wait_stable_tree(server.proc.pid)
-        start = snapshot(server.proc.pid, server.launched)
+        start = snapshot(server.proc.pid, launched)
         print(
-            f"[{name}] /health 200 after {server.health_s} s; {len(start.processes)} processes, "
+            f"[{name}] first answer after {server.first_answer_s:.2f} s; "
+            f"{len(start.processes)} processes, "
             f"PSS {start.pss_total:.0f} MB; running the query mix",
             file=sys.stderr,
             flush=True,
         )
-        mix = run_mix(server.base, queries, args.clients, args.rounds)
+        mix = run_mix(server.base.rstrip("/"), queries, args.clients, args.rounds)
         time.sleep(0.5)  # let the last replies leave the workers
-        after = snapshot(server.proc.pid, server.launched)
+        after = snapshot(server.proc.pid, launched)
         if server.proc.poll() is not None:
             raise RuntimeError(f"bgraph serve ended during the mix:\n{server.log_tail()}")
         print(
@@ -370,8 +306,10 @@ def measure(
             flush=True,
         )
     finally:
-        stop_server(server)
-    result = ModeResult(name, f"bgraph serve {shown}", server.health_s, start, after, mix)
+        stop(server)
+    result = ModeResult(
+        name, f"bgraph serve {shown}", round(server.first_answer_s, 2), start, after, mix
+    )
     result.workers = worker_stats(start, after)
     result.summary = summarise(result.workers)
     return result
@@ -510,7 +448,7 @@ def mode_markdown(mode: ModeResult) -> list[str]:
     lines = [
         f"### `{mode.command}`",
         "",
-        f"/health 200 after {mode.health_s} s. Query mix: {mode.mix.ok}/{mode.mix.requests} "
+        f"First answer after {mode.health_s} s. Query mix: {mode.mix.ok}/{mode.mix.requests} "
         f"answers 200 in {mode.mix.wall_s} s"
         + (f" (other outcomes: {mode.mix.statuses})" if mode.mix.ok != mode.mix.requests else "")
         + ".",
@@ -648,8 +586,8 @@ def main() -> None:
         out["build_s"] = round(time.perf_counter() - t0, 1)
         out["store_mb"] = _du_mb(store)
         modes = [
-            measure("in RAM", [str(source)], out["input"], env, tmp, queries, args),
-            measure("built store", ["--store", str(store)], "--store DIR", env, tmp, queries, args),
+            measure("in RAM", [str(source)], out["input"], env, queries, args),
+            measure("built store", ["--store", str(store)], "--store DIR", env, queries, args),
         ]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
