@@ -60,7 +60,16 @@ from typing import Any
 import httpx
 
 # bench/run.py's query-form logic (this script's directory is first on sys.path)
-from run import Served, accept, bgraph_cmd, free_port, launch, query_form, stop
+from run import (
+    Served,
+    accept,
+    bgraph_cmd,
+    free_port,
+    launch,
+    process_tree,
+    query_form,
+    stop,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -108,32 +117,16 @@ class Snapshot:
         return {p.pid: p for p in self.processes}
 
 
-def parents() -> dict[int, int]:
-    """pid -> ppid of every process, from /proc/*/stat."""
+def tree(root: int) -> dict[int, int]:
+    """ROOT and its descendants (bench/run.py's ``process_tree``): pid -> ppid."""
     found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for pid in process_tree(root):
         try:
-            stat = (entry / "stat").read_text()
+            stat = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
             continue
         # the command name (field 2) may hold spaces and parentheses: split after its last ")"
-        found[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    return found
-
-
-def tree(root: int) -> dict[int, int]:
-    """ROOT and its descendants: pid -> ppid."""
-    ppid_of = parents()
-    children: dict[int, list[int]] = {}
-    for pid, ppid in ppid_of.items():
-        children.setdefault(ppid, []).append(pid)
-    found, todo = {}, [root]
-    while todo:
-        pid = todo.pop()
-        found[pid] = ppid_of.get(pid, 0)
-        todo.extend(children.get(pid, []))
+        found[pid] = int(stat.rsplit(")", 1)[1].split()[1])
     return found
 
 
