@@ -149,6 +149,17 @@ def test_front_pages_over_virtuoso(front: str) -> None:
     assert httpx.get(front + "/health").json()["triples"] > 0
 
 
+def test_front_over_virtuoso_says_why_it_cannot_explain(front: str) -> None:
+    """push leaves bgg:explanations out: an inferred fact's /why says so (200, the fact holds),
+    and entity pages carry no "why?" links."""
+    params = {"s": "id:ballard", "p": "schema:actor", "o": "id:titus-welliver"}
+    page = httpx.get(front + "/why", params=params, timeout=60)
+    assert page.status_code == 200
+    assert "holds no explanations" in page.text and "bgraph push" in page.text
+    entity = httpx.get(front + "/id/ballard.html", timeout=60).text
+    assert 'class="badge inferred"' in entity and "why-link" not in entity
+
+
 def test_front_answers_the_competency_queries(front: str, enriched_store) -> None:
     from bgraph.store import query_store
 

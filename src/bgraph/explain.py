@@ -44,6 +44,7 @@ from .iris import (
     RDFS,
     SDO,
     SKOS,
+    UNION_GRAPH,
 )
 
 INFERENCE_NS = BASE + "inference/"
@@ -208,6 +209,7 @@ class Explainer:
             return []
         rows = list(self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {s} {p} {o} }} }}"))
         graphs = sorted(r["g"][1:-1] for r in rows if r.get("g", "").startswith("<"))
+        graphs = [g for g in graphs if g != UNION_GRAPH]  # push's copy of the default graph
         if not graphs and list(self.select(f"SELECT * WHERE {{ {s} {p} {o} }} LIMIT 1")):
             return [""]
         return graphs

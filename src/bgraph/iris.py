@@ -44,6 +44,10 @@ SCHEMA_INFERRED_GRAPH = GRAPHS + "ontology-inferred"
 CLOSURE_GRAPHS = frozenset((str(INFERRED_GRAPH), str(SCHEMA_INFERRED_GRAPH)))
 #: How the closure's inferences were derived (issue 14): about the facts, not facts.
 EXPLANATIONS_GRAPH = GRAPHS + "explanations"
+#: Where ``bgraph push`` writes the union of the graphs on a server without a default graph of
+#: its own (Virtuoso); ``bgraph serve --endpoint`` and ``bgraph query --endpoint`` read it as
+#: the default graph when it is there.
+UNION_GRAPH = str(GRAPHS) + "union"
 
 
 def is_published(graph: str, inference: bool = True) -> bool:

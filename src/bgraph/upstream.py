@@ -35,12 +35,8 @@ from typing import Any
 import httpx
 
 from .errors import BgraphError, UnsafeQueryError
-from .iris import GRAPHS, PREFIXES
+from .iris import PREFIXES, UNION_GRAPH
 
-#: Where ``bgraph push`` writes the union of the graphs on a server without a default graph of
-#: its own (Virtuoso); ``bgraph serve --endpoint`` and ``bgraph query --endpoint`` read it as
-#: the default graph when it is there.
-UNION_GRAPH = str(GRAPHS) + "union"
 #: Graphs a fresh Virtuoso 7 holds for itself (its RDF views' metadata, LDP, URIQA).
 VIRTUOSO_SYSTEM_GRAPHS = (
     "http://www.openlinksw.com/",

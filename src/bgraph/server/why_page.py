@@ -113,6 +113,13 @@ def why_page(ctx: ServerContext, explainer: Explainer, proof: Proof) -> str:
     code = f'<p class="iri-line"><code>{_esc(short(proof.triple))}</code></p>'
     if proof.status == "absent":
         body = '<p class="why-none">This triple is neither stated in the data nor inferred.</p>'
+    elif proof.status == "unexplained" and ctx.served.opened.info.reasoner == "remote":
+        body = (
+            '<p class="why-none">This triple is inferred, but the SPARQL endpoint this server '
+            "fronts holds no explanations (<code>bgraph push</code> sends the facts and the "
+            "inferences, not the graph <code>bgg:explanations</code>). "
+            "<code>bgraph why</code> explains it from the files or the store you pushed.</p>"
+        )
     elif proof.status == "unexplained":
         body = (
             '<p class="why-none">This triple is inferred, but this server publishes no '
