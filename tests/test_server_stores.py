@@ -218,3 +218,23 @@ def test_manifest_records_what_serve_needs(built: Path) -> None:
     assert manifest["builtin"] is True
     assert manifest["default_only"] == 0  # every triple is in a named graph
     assert manifest["union"] > 0 and manifest["graphs"]
+
+
+def test_a_big_store_in_ram_says_how_its_workers_use_memory(tmp_path: Path) -> None:
+    """Past MEMORY_NOTE_FROM triples in RAM, serve says on stderr that each worker copies what
+    it reads of the store (bench/worker_memory.py measures it) and how to share one copy; a
+    small store or a built one says nothing."""
+    from bgraph.server.run import MEMORY_NOTE_FROM, memory_note
+    from bgraph.server.testing import running_server
+    from bgraph.synth import write_synthetic
+
+    assert memory_note(2_359, on_disk=False, workers=4) is None
+    assert memory_note(10**6, on_disk=True, workers=4) is None
+    note = memory_note(MEMORY_NOTE_FROM, on_disk=False, workers=4)
+    assert note is not None and "each of the 4 query workers" in note and "--store DIR" in note
+    data = tmp_path / "big.nt"
+    write_synthetic(data, 30_000)
+    with running_server(str(data), "--workers", "1", "--reserve", "0") as srv:
+        assert "query workers copies" in srv.log()
+    with running_server("--quiet") as srv:
+        assert "query workers copies" not in srv.log()
