@@ -11,8 +11,6 @@ import resource
 import signal
 import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +21,7 @@ import httpx
 import pytest
 
 from bgraph.server.testing import RunningServer, running_server
-from helpers import Canary
+from helpers import Canary, run_bgraph
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CHEAP = "ASK { ?s a bg:TVSeries }"
@@ -191,12 +189,7 @@ def test_serving_jsonld_fetches_no_context(tmp_path: Path, kind: str) -> None:
         doc = {"@context": ctx, "@id": "http://x/a", "p": {"@id": "http://x/b", "q": 1}}
         path = tmp_path / "evil.jsonld"
         path.write_text(json.dumps(doc))
-        proc = subprocess.run(
-            [sys.executable, "-m", "bgraph", "serve", "--port", "0", str(path)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        proc = run_bgraph("serve", "--port", "0", str(path), timeout=60)
         assert proc.returncode != 0
         assert "is not fetched" in proc.stderr
         assert canary.settled() == 0
@@ -472,12 +465,7 @@ def test_billion_laughs_in_rdfxml_is_refused_at_once(tmp_path: Path) -> None:
     path.write_text(_laughs(8))
     assert path.stat().st_size < 800
     start = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "bgraph", "serve", "--port", "0", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = run_bgraph("serve", "--port", "0", str(path), timeout=60)
     assert proc.returncode != 0
     assert "entities expand to more than" in proc.stderr
     assert time.monotonic() - start < 20

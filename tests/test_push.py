@@ -4,7 +4,6 @@ tests/test_virtuoso.py)."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from bgraph.push import (
     query_endpoint,
     sparql_url_for,
 )
+from helpers import free_port, stop_process
 from store_helpers import canonical, competency_queries
 
 
@@ -34,12 +34,6 @@ def oxigraph_binary() -> str:
     if not Path(found).exists():
         pytest.fail("the `oxigraph` server binary is missing: pip install -e '.[test]'")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture()
@@ -64,12 +58,7 @@ def server(tmp_path: Path) -> Iterator[str]:
                 time.sleep(0.1)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 def remote_count(base: str, where: str) -> int:

@@ -203,7 +203,7 @@ def test_byte_cap(canary: Canary) -> None:
 def test_unreachable_upstream_at_start(tmp_path: Path) -> None:
     from bgraph.server.remote import RemoteConfig, connect
     from bgraph.upstream import RemoteError
-    from test_push import free_port
+    from helpers import free_port
 
     with pytest.raises(RemoteError, match="cannot reach"):
         connect(RemoteConfig(f"http://127.0.0.1:{free_port()}/sparql"), 1.0)

@@ -7,22 +7,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from helpers import free_port, stop_process
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / ".ci" / "setup.d" / "80-virtuoso.sh"
 USER, PASSWORD = "dba", "dba"  #: a fresh database's administrator
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def require_virtuoso() -> None:
@@ -79,12 +74,7 @@ def start_front(endpoint: str, *extra: str, env: dict[str, str] | None = None) -
                 time.sleep(0.1)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 def http_answer(base: str, text: str) -> object:
