@@ -112,3 +112,15 @@ def stop_process(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (those of each of its threads), from /proc."""
+    out: list[int] = []
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children", encoding="ascii") as fh:
+                out += [int(c) for c in fh.read().split()]
+        except OSError:  # the thread ended meanwhile
+            continue
+    return out

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from bgraph.server.testing import RunningServer, running_server
-from helpers import Canary, run_bgraph
+from helpers import Canary, children, run_bgraph
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CHEAP = "ASK { ?s a bg:TVSeries }"
@@ -252,15 +252,6 @@ def test_memory_limit_503_has_retry_after() -> None:
 # --- 5. supervision: every child that dies is replaced --------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
-    out: list[int] = []
-    with contextlib.suppress(OSError):
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{tid}/children", encoding="ascii") as fh:
-                out += [int(c) for c in fh.read().split()]
-    return out
-
-
 def _wait_healthy(url: str, seconds: float) -> dict:
     deadline = time.monotonic() + seconds
     while True:
@@ -274,11 +265,11 @@ def test_dead_zygote_and_workers_are_replaced() -> None:
     """kill -9 of the process that forks the workers, then of an idle worker, then three
     deadlines: the pool returns to full capacity each time, and /health says so."""
     with running_server("--workers", "2", "--reserve", "0", "--timeout", "1") as srv:
-        (zygote,) = _children(srv.process.pid)
+        (zygote,) = children(srv.process.pid)
         os.kill(zygote, signal.SIGKILL)
         health = _wait_healthy(srv.url, 5)
         assert health["status"] == "ok", health
-        (new_zygote,) = _children(srv.process.pid)
+        (new_zygote,) = children(srv.process.pid)
         assert new_zygote != zygote
         for _ in range(3):
             r = httpx.post(srv.url + "sparql", data={"query": RUNAWAY}, timeout=10)
@@ -286,7 +277,7 @@ def test_dead_zygote_and_workers_are_replaced() -> None:
         health = _wait_healthy(srv.url, 5)
         assert health["status"] == "ok" and health["workers"]["alive"] == 2, health
         assert health["workers"]["killed"] >= 3
-        workers = _children(new_zygote)
+        workers = children(new_zygote)
         assert workers, "the new zygote forks the workers"
         os.kill(workers[0], signal.SIGKILL)
         time.sleep(0.05)

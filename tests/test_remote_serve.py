@@ -186,11 +186,13 @@ def test_upstream_failure_is_a_502(canary: Canary, canary_front: str) -> None:
 
 
 def test_byte_cap(canary: Canary) -> None:
+    from bgraph.iris import BASE
+    from bgraph.server.links import Links
     from bgraph.server.remote import RemoteConfig, RemotePool, connect
 
     config = RemoteConfig(canary.url, max_bytes=1_000_000)
     served = connect(config, 5.0)
-    pool = RemotePool(served, config, size=1, max_waiting=1, timeout=5.0)
+    pool = RemotePool(served, config, size=1, max_waiting=1, timeout=5.0, links=Links(BASE))
     canary.mode = "huge"
     try:
         reply = asyncio.run(pool.run(QueryJob("SELECT * { ?s ?p ?o }")))

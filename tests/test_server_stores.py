@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -20,6 +21,7 @@ import pytest
 
 from bgraph.server.testing import RunningServer, running_server, start_server, stop
 from bgraph.store import MANIFEST, build_store
+from helpers import children
 from store_helpers import _norm, canonical, competency_queries
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -220,21 +222,33 @@ def test_manifest_records_what_serve_needs(built: Path) -> None:
     assert manifest["union"] > 0 and manifest["graphs"]
 
 
-def test_a_big_store_in_ram_says_how_its_workers_use_memory(tmp_path: Path) -> None:
-    """Past MEMORY_NOTE_FROM triples in RAM, serve says on stderr that each worker copies what
-    it reads of the store (bench/worker_memory.py measures it) and how to share one copy; a
-    small store or a built one says nothing."""
-    from bgraph.server.run import MEMORY_NOTE_FROM, memory_note
+def test_a_big_store_is_queried_by_threads_of_one_worker_process(tmp_path: Path) -> None:
+    """From THREADS_FROM triples the query slots are threads of one worker process (one copy of
+    the store: Oxigraph's in-memory store is copied page by page into every process that reads
+    it, bench/worker_memory.py); a small store keeps a process per slot. /health says which, and
+    the process tree agrees."""
+    from bgraph.server.run import THREADS_FROM, worker_threads
     from bgraph.server.testing import running_server
     from bgraph.synth import write_synthetic
 
-    assert memory_note(2_359, on_disk=False, workers=4) is None
-    assert memory_note(10**6, on_disk=True, workers=4) is None
-    note = memory_note(MEMORY_NOTE_FROM, on_disk=False, workers=4)
-    assert note is not None and "each of the 4 query workers" in note and "--store DIR" in note
+    assert worker_threads(THREADS_FROM - 1, 4) == 1
+    assert worker_threads(THREADS_FROM, 4) == 4
     data = tmp_path / "big.nt"
     write_synthetic(data, 30_000)
-    with running_server(str(data), "--workers", "1", "--reserve", "0") as srv:
-        assert "query workers copies" in srv.log()
+    with running_server(str(data), "--quiet") as srv:
+        health = httpx.get(srv.url + "health").json()
+        assert health["triples"] >= THREADS_FROM
+        assert health["workers"]["alive"] == 4 and health["workers"]["processes"] == 1
+        assert len(children(children(srv.process.pid)[0])) == 1
+        queries = ["ASK { ?s ?p ?o }"] * 8
+        with ThreadPoolExecutor(8) as ex:
+            statuses = list(ex.map(lambda q: _ask(srv.url, q), queries))
+        assert statuses == [200] * 8
     with running_server("--quiet") as srv:
-        assert "query workers copies" not in srv.log()
+        health = httpx.get(srv.url + "health").json()
+        assert health["workers"]["alive"] == health["workers"]["processes"] == 4
+        assert len(children(children(srv.process.pid)[0])) == 4
+
+
+def _ask(url: str, query: str) -> int:
+    return httpx.post(url + "sparql", data={"query": query}, timeout=30).status_code

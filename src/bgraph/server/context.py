@@ -12,6 +12,7 @@ from starlette.requests import Request
 from ..errors import BgraphError
 from .config import ServerConfig
 from .examples import Example, load_examples
+from .links import Links
 from .served import Served
 
 if TYPE_CHECKING:
@@ -53,24 +54,20 @@ class ServerContext:
     def endpoint(self) -> str:
         return self.url("sparql")
 
+    @property
+    def links(self) -> Links:
+        return Links(self.config.base_iri)
+
     def local_path(self, iri: str) -> str | None:
         """The server path where ``iri`` dereferences, when it is under the base IRI."""
-        base = self.config.base_iri
-        if iri.startswith(base) and len(iri) > len(base):
-            return "/" + iri[len(base) :]
-        return None
+        return self.links.local_path(iri)
 
     def iri_for_path(self, path: str) -> str:
         return self.config.base_iri + path.lstrip("/")
 
     def href(self, iri: str) -> str:
         """A link for an IRI on the pages: its local path, or the generic resource page."""
-        local = self.local_path(iri)
-        if local is not None:
-            return local
-        from urllib.parse import quote
-
-        return "/resource?iri=" + quote(iri, safe="")
+        return self.links.href(iri)
 
     async def lookup(self, job: Any, what: str, factor: float = 1.0) -> Any:
         """The reply to a page job, computed in a query worker under the query deadline (times

@@ -100,6 +100,7 @@ class ResourceView:
     #: each predicate shown -> its inverses (owl:inverseOf, either way)
     inverses: dict[Any, frozenset[Any]] = field(default_factory=dict)
     jsonld: str = ""  #: the entity's schema.org markup (JSON-LD), for the page's <script>
+    pictures: str = ""  #: its neighbourhood graph, as HTML (:mod:`.pictures`)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .describe import Lookups
+from .links import Links
 from .overview import home, void_stats
 from .served import Served
 from .writers import rdf_bytes
@@ -51,21 +52,29 @@ def schema_markup(store: Any, iri: str) -> str:
 
 @dataclass(frozen=True)
 class PageJob:
-    """One lookup: ``knows``, ``view``, ``describe`` (RDF bytes), ``search``, ``home``,
-    ``void``."""
+    """One lookup: ``knows``, ``view`` (with the entity's neighbourhood picture), ``describe``
+    (RDF bytes), ``search``, ``home`` (the home page's summary), ``pictures`` (its pictures, as
+    HTML), ``void``, or ``visual``:
+    the answer of a pictures or ontology route (``text`` names it, a key of
+    :data:`bgraph.visual.web.ROUTES`, with the request's ``path`` and query ``params`` and its
+    ``accept`` header)."""
 
     kind: str
     iri: str = ""
     text: str = ""
     limit: int = 0
     format: str = ""
+    path: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, str], ...] = ()
+    accept: str | None = None
 
 
 class PageWork:
     """The worker side: answers PageJobs from this process's store handle."""
 
-    def __init__(self, served: Served) -> None:
+    def __init__(self, served: Served, links: Links) -> None:
         self.served = served
+        self.links = links
         self._lookups: Lookups | None = None
 
     @property
@@ -82,6 +91,9 @@ class PageWork:
             view = look.view(ox.NamedNode(job.iri))
             if view is not None:
                 view.jsonld = schema_markup(self.served.store, job.iri)
+                from .pictures import neighbourhood_html
+
+                view.pictures = neighbourhood_html(self.served.opened, job.iri, self.links.href)
             return view
         if job.kind == "describe":
             quads, cut = look.description(ox.NamedNode(job.iri), job.limit)
@@ -92,6 +104,17 @@ class PageWork:
             # a built store's manifest counted the classes once (a remote store has none)
             counted = getattr(self.served.opened.info, "class_counts", None)
             return home(look, counted)
+        if job.kind == "pictures":
+            from .pictures import home_pictures_html
+
+            return home_pictures_html(self.served.opened, self.links.href)
         if job.kind == "void":
             return void_stats(look, self.served.builtin)
+        if job.kind == "visual":
+            from ..visual.web import answer, view_of
+
+            view = view_of(self.served.opened)
+            return answer(
+                view, self.links.local_path, job.text, dict(job.path), dict(job.params), job.accept
+            )
         raise ValueError(f"unknown page job {job.kind!r}")

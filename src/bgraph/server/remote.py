@@ -71,6 +71,7 @@ from .engine import (
     choose_format,
     failure_reply,
 )
+from .links import Links
 from .served import Served
 from .workers import Overloaded
 from .writers import rdf_bytes, select_bytes
@@ -675,7 +676,13 @@ class RemotePool:
     killed = 0
 
     def __init__(
-        self, served: Served, config: RemoteConfig, size: int, max_waiting: int, timeout: float
+        self,
+        served: Served,
+        config: RemoteConfig,
+        size: int,
+        max_waiting: int,
+        timeout: float,
+        links: Links,
     ) -> None:
         from .lookups import PageWork
 
@@ -688,7 +695,7 @@ class RemotePool:
         self.busy = 0
         self._waiting = 0
         self._slots: asyncio.Semaphore | None = None
-        self.pages = PageWork(served)
+        self.pages = PageWork(served, links)
         self.pages._lookups = RemoteLookups(self.store, served.graph_sizes)
         self._client: httpx.AsyncClient | None = None
 
@@ -903,7 +910,9 @@ def serve_remote(config: ServerConfig, remote: RemoteConfig) -> None:
     sock = bind(config.host, config.port)
     url = public_url(sock, config.host, config.base_url)
     sys.addaudithook(_audit)  # no subprocesses; the network stays (the upstream needs it)
-    pool = RemotePool(served, remote, config.workers, config.queue, config.timeout)
+    pool = RemotePool(
+        served, remote, config.workers, config.queue, config.timeout, Links(config.base_iri)
+    )
     dump_dir = tempfile.mkdtemp(prefix="bgraph-dumps-")
     try:
         ctx = ServerContext(config, served, pool, url, dump_dir=dump_dir)  # type: ignore[arg-type]

@@ -143,6 +143,8 @@ async def health(request: Request) -> Response:
         "workers": {
             "size": pool.size,
             "alive": pool.alive,
+            # worker processes: the slots are threads of one process for a big store
+            "processes": getattr(pool, "processes", 0),
             "idle": pool.idle,
             "busy": pool.busy,
             "waiting": pool.waiting,

@@ -3,6 +3,8 @@ deadline (:meth:`.context.ServerContext.lookup`); the home page's summary is com
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -27,7 +29,10 @@ async def home(request: Request) -> Response:
     if choice is not None and choice != formats.HTML_TYPES[0]:
         # a machine asking the root for data gets the dataset's description
         return RedirectResponse("/.well-known/void", status_code=303, headers={"Vary": "Accept"})
-    await ctx.once("home", PageJob("home"), "the home page's summary", HOME_TIMEOUT_FACTOR)
+    await asyncio.gather(
+        ctx.once("home", PageJob("home"), "the home page's summary", HOME_TIMEOUT_FACTOR),
+        ctx.once("pictures", PageJob("pictures"), "the home page's pictures", HOME_TIMEOUT_FACTOR),
+    )
     return HTMLResponse(home_page(ctx), headers={"Vary": "Accept"})
 
 

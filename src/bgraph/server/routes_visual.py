@@ -1,60 +1,62 @@
 """Pictures and the ontology reference (:mod:`bgraph.visual.web`), mounted on this server:
 ``/visual/...`` (diagram, timeline, neighbourhood JSON, their static files) and ``/ontology``
-(HTML reference for browsers, RDF by Accept; ``/ontology/{Term}`` per term), all read from the
-served store (``ctx.served.opened``).
+(HTML reference for browsers, RDF by Accept; ``/ontology/{Term}`` per term).
 
-The pictures' modules are imported on the first request that needs them, not at start: the
-routes here stand for :func:`bgraph.visual.web.visual_routes` (same paths, kept equal by
-tests/test_start_fast.py) and hand each request to them; :mod:`.visual` (the pictures on the
-home and entity pages) is imported before the first page is written.
+Each answer read from the store is computed in a query worker, under the query deadline, as a
+page job (``PageJob("visual", ...)``: :func:`bgraph.visual.web.answer`); the static files are
+served here. The pictures' modules are imported in the workers on the first request that needs
+them, never on the way to a SPARQL answer; :mod:`.visual` (the pictures' places on the home and
+entity pages) is imported before the first page is written.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from starlette.routing import BaseRoute, Route, Router
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 
 from .context import ServerContext, get_ctx
+from .lookups import PageJob
 from .pages import register_extension
 
-#: The paths of :func:`bgraph.visual.web.visual_routes` (GET and HEAD).
-PATHS = (
-    "/visual/static/{path:path}",
-    "/visual/graph/{ident:path}.json",
-    "/visual/timeline.json",
-    "/visual/universe.svg",
-    "/ontology",
-    "/ontology/{name}",
-)
+STATIC_PATH = "/visual/static/{path:path}"
+#: The routes answered from the store (:data:`bgraph.visual.web.ROUTES`; kept equal by
+#: tests/test_start_fast.py): name -> path.
+ROUTES = {
+    "graph": "/visual/graph/{ident:path}.json",
+    "timeline": "/visual/timeline.json",
+    "universe": "/visual/universe.svg",
+    "ontology": "/ontology",
+    "ontology_part": "/ontology/{name}",
+}
 
 
-class _Pictures:
-    """An ASGI app: the pictures' own routes, built on the first request."""
+def _endpoint(name: str) -> Any:
+    async def answer(request: Request) -> Response:
+        ctx = get_ctx(request)
+        job = PageJob(
+            "visual",
+            text=name,
+            path=tuple(request.path_params.items()),
+            params=tuple(request.query_params.multi_items()),
+            accept=request.headers.get("accept"),
+        )
+        found = await ctx.lookup(job, f"the answer of {request.url.path}")
+        return Response(found.body, found.status, found.headers, found.media_type)
 
-    def __init__(self) -> None:
-        self._router: Router | None = None
-        self._lock = threading.Lock()
+    return answer
 
-    def router(self) -> Router:
-        with self._lock:
-            if self._router is None:
-                from ..visual.web import visual_routes
 
-                routes = visual_routes(
-                    lambda request: get_ctx(request).served.opened,
-                    lambda request: get_ctx(request).local_path,
-                )
-                self._router = Router(routes=routes)
-            return self._router
+async def _static(request: Request) -> Response:
+    from ..visual.web import static_file
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        router = self._router or self.router()
-        await router(scope, receive, send)
+    return static_file(request.path_params["path"])
 
 
 def make_routes(ctx: ServerContext) -> list[BaseRoute]:
     register_extension(f"{__package__}.visual")  # the home and entity pages' pictures
-    pictures = _Pictures()
-    return [Route(path, pictures, methods=["GET"]) for path in PATHS]
+    routes: list[BaseRoute] = [Route(STATIC_PATH, _static, methods=["GET"])]
+    routes += [Route(path, _endpoint(name), methods=["GET"]) for name, path in ROUTES.items()]
+    return routes

@@ -34,6 +34,7 @@ from .context import ServerContext
 from .dumps import DumpJob, write_dump
 from .engine import QueryJob, run
 from .http import Limits, uvicorn_config
+from .links import Links
 from .lookups import PageJob, PageWork
 from .safety import install_network_guard
 from .sending import SendBudget
@@ -48,10 +49,10 @@ class ListenError(BgraphError):
     pass
 
 
-def make_handler(served: Served):
+def make_handler(served: Served, links: Links):
     """The function a worker applies to each job (it runs in the forked worker)."""
     names = served.graph_names
-    pages = PageWork(served)
+    pages = PageWork(served, links)
 
     def handle(job: Any) -> Any:
         if isinstance(job, QueryJob):
@@ -134,23 +135,17 @@ def _raise_open_files() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
-#: Triples in RAM from which ``serve`` says how the workers' memory grows (bench/worker_memory.py).
-MEMORY_NOTE_FROM = 50_000
+#: Triples from which the query workers are threads of one process rather than processes
+#: (bench/worker_memory.py): a process copies the pages of Oxigraph's in-memory store it reads
+#: (its reads write: locks, reference counts), about 1.1 KB per triple, so past this size one
+#: shared copy is worth more than the throughput processes gain on small graphs (the GIL is
+#: held outside Oxigraph's evaluation: about 6 % fewer queries/s on the seed graph).
+THREADS_FROM = 20_000
 
 
-def memory_note(triples: int, on_disk: bool, workers: int) -> str | None:
-    """What a server holding its data in RAM says at start when the data is big: each query
-    worker ends up with its own copy of the store (Oxigraph's in-memory store writes as it
-    reads, so pages shared after the fork are copied; measured: 100k triples, 2 -> 115 MB of
-    private memory per worker), and how to share one copy instead."""
-    if on_disk or triples < MEMORY_NOTE_FROM:
-        return None
-    return (
-        f"bgraph: note: {triples} triples held in RAM: each of the {workers} query workers "
-        "copies the parts of the store it reads (about the whole store under a varied query "
-        "mix); `bgraph build FILE... -o DIR` then `bgraph serve --store DIR` keeps one "
-        "shared copy on disk, or --workers lowers the count"
-    )
+def worker_threads(triples: int, capacity: int) -> int:
+    """Query slots per worker process: all of them in one process for a big store, else one."""
+    return capacity if triples >= THREADS_FROM else 1
 
 
 def serve(config: ServerConfig) -> None:
@@ -166,7 +161,7 @@ def serve(config: ServerConfig) -> None:
     url = public_url(sock, config.host, config.base_url)
     install_network_guard()
     pool = WorkerPool(
-        make_handler(served),
+        make_handler(served, Links(config.base_iri)),
         size=config.workers,
         max_waiting=config.queue,
         timeout=config.timeout,
@@ -174,6 +169,7 @@ def serve(config: ServerConfig) -> None:
         init=make_init(served),
         stack_mb=WORKER_STACK_MB,
         reserve=config.reserve,
+        threads=worker_threads(served.triples, config.workers + config.reserve),
     )
     pool.start(close_in_children=[sock.fileno()])
     dump_dir = tempfile.mkdtemp(prefix="bgraph-dumps-")
@@ -192,9 +188,6 @@ def serve(config: ServerConfig) -> None:
             f", query UI {url}sparql -- loaded in {time.perf_counter() - started:.1f} s "
             "(Ctrl-C to stop)"
         )
-        note = memory_note(served.triples, served.on_disk, pool.capacity)
-        if note:
-            print(note, file=sys.stderr, flush=True)
         if pool.sandbox == "none":  # the kernel offers neither seccomp nor a network namespace
             print(
                 "bgraph: warning: the kernel keeps no query worker off the network here (no "

@@ -1,30 +1,41 @@
-"""Query workers: processes that hold the loaded dataset, each killed when its query overruns.
+"""Query workers: processes that hold the loaded dataset, killed when a query overruns.
 
-Python's regex engine and rdflib's joins hold the GIL, so a runaway query cannot be stopped in a
-thread; it runs in a worker process instead, and the worker is killed (SIGKILL) at its deadline.
+A runaway query cannot be stopped inside a process (Oxigraph has no cancellation, Python's regex
+engine holds the GIL), so queries run in worker processes, and a worker is killed (SIGKILL) at
+its deadline.
 
 Layout::
 
     main process (uvicorn, asyncio)  ──control socket──▶  zygote (forked once, single-threaded)
-          │  one socketpair per worker                          │ os.fork() on request
+          │  one socketpair per slot                            │ os.fork() on request
           └──────────────────────────────────────────────▶  worker, worker, ... (copy-on-write
                                                                  copies of the loaded dataset)
 
+A worker process has one or more *slots*: a thread each, with its own socketpair, answering one
+job at a time (Oxigraph releases the GIL while it evaluates and serialises, so a process's
+threads run queries in parallel). The pool runs ``threads`` slots per process: one for small
+stores (processes do not share the GIL), all of them in one process for big ones, because
+Oxigraph's in-memory store writes as it reads (locks, reference counts) and each process would
+end up with its own copy of every page it reads (``bench/worker_memory.py``). Killing a process
+at a deadline (or for a client gone) stops its other slots' jobs too: those run again in a new
+process, within what is left of their own deadlines.
+
 The zygote is forked before the server starts its event loop or any thread, so every worker is
 forked from a clean single-threaded process that already holds the dataset (cold start of a
-worker: a fork, a few milliseconds). The zygote passes each new worker's end of its socketpair to
-the main process with ``SCM_RIGHTS``. A worker also arms ``SIGALRM`` (default action: terminate)
-for its own deadline plus a grace period, so it dies even if the main process is gone.
+worker: a fork, a few milliseconds). The zygote passes each new worker's sockets to the main
+process with ``SCM_RIGHTS``. A worker's watchdog also kills it when a job overruns its deadline
+by a grace period, so it dies even if the main process is gone.
 
 A worker first runs the pool's ``init`` (e.g. opening an on-disk store: a RocksDB handle and its
-threads must be made after the fork, never inherited), then answers jobs in a thread with a large
+threads must be made after the fork, never inherited), then answers jobs in threads with a large
 stack (``stack_mb``): Oxigraph's query parser recurses, and a long query must not overflow the
 8 MiB main stack and kill the worker.
 
 Before it forks any worker, the zygote takes the network away from itself and so from every
 worker (:func:`bgraph.sandbox.deny_network`: a seccomp filter or a network namespace, enforced
-by the kernel, inherited across fork and irrevocable) and tells the pool which mechanism holds
-(:attr:`WorkerPool.sandbox`: ``"seccomp"``, ``"netns"`` or ``"none"``), for startup and /health.
+by the kernel, inherited across fork and irrevocable, for every thread) and tells the pool which
+mechanism holds (:attr:`WorkerPool.sandbox`: ``"seccomp"``, ``"netns"`` or ``"none"``), for
+startup and /health.
 """
 
 from __future__ import annotations
@@ -50,7 +61,7 @@ from ..sandbox import deny_network
 
 _HEADER = struct.Struct("!I")
 _SPAWN = b"S"
-_GRACE = 2.0  #: seconds a worker gives itself past the deadline before SIGALRM ends it
+_GRACE = 2.0  #: seconds past a job's deadline after which its worker's watchdog kills it
 _SANDBOX = struct.Struct("16s")  #: the zygote's first message: the network ban that holds
 _SPAWN_TIMEOUT = 5.0  #: seconds the zygote has to answer (a hung zygote is replaced)
 _MAX_FD = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536
@@ -125,50 +136,61 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def _worker_main(
-    sock: socket.socket,
+    socks: list[socket.socket],
     handler: Callable[[Any], Any],
     memory_mb: int,
     init: Callable[[], None] | None = None,
     stack_mb: int = 0,
 ) -> None:
+    """One worker process: a thread per slot (socket), each answering its jobs in turn, and a
+    watchdog that kills the process when a job overruns its deadline by ``_GRACE`` seconds (the
+    server normally kills it first, and may be gone)."""
     import threading
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # default action: terminate the process
     if init is not None:
         init()
-    if stack_mb <= 0:
-        _limit_memory(memory_mb)
-        _serve_jobs(sock, handler)
-        return
+    deadlines: dict[int, float] = {}  #: slot -> monotonic time past which the process ends
     go = threading.Event()
 
-    def jobs() -> None:
+    def jobs(slot: int, sock: socket.socket) -> None:
         go.wait()
-        _serve_jobs(sock, handler)
+        _serve_jobs(sock, handler, deadlines, slot)
 
-    threading.stack_size(stack_mb * 1024 * 1024)
-    thread = threading.Thread(target=jobs, name="bgraph-worker")
-    thread.start()
-    _limit_memory(memory_mb)  # counted from here: the thread's stack is already mapped
+    if stack_mb > 0:
+        threading.stack_size(stack_mb * 1024 * 1024)
+    threads = [
+        threading.Thread(target=jobs, args=(n, sock), name=f"bgraph-worker-{n}", daemon=True)
+        for n, sock in enumerate(socks)
+    ]
+    for thread in threads:
+        thread.start()
+    _limit_memory(memory_mb)  # counted from here: the threads' stacks are already mapped
     go.set()
-    thread.join()
+    # every thread ends when the server closes its socket (the server is gone), unless busy
+    while any(thread.is_alive() for thread in threads):
+        time.sleep(0.2)
+        now = time.monotonic()
+        if any(now > end for end in list(deadlines.values())):
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _serve_jobs(sock: socket.socket, handler: Callable[[Any], Any]) -> None:
+def _serve_jobs(
+    sock: socket.socket, handler: Callable[[Any], Any], deadlines: dict[int, float], slot: int
+) -> None:
     while True:
         try:
             deadline, job = _recv_obj(sock)
         except (EOFError, OSError):
             return
-        signal.setitimer(signal.ITIMER_REAL, deadline + _GRACE)
+        deadlines[slot] = time.monotonic() + deadline + _GRACE
         try:
             reply = handler(job)
         except MemoryError:
             reply = MemoryError("the query needed more memory than a query may use")
         except Exception as exc:  # the handler should never raise; report, don't die
             reply = RuntimeError(f"{type(exc).__name__}: {exc}")
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        deadlines.pop(slot, None)
         try:
             sock.sendall(_pack(reply))
         except OSError:
@@ -196,19 +218,31 @@ def _zygote_main(
             return
         if not requests:
             return
-        for _ in range(requests.count(_SPAWN)):
-            ours, theirs = socket.socketpair()
+        for slots in _spawn_requests(requests):
+            pairs = [socket.socketpair() for _ in range(slots)]
             pid = os.fork()
             if pid == 0:
                 ctl.close()
-                ours.close()
+                for ours, _theirs in pairs:
+                    ours.close()
                 try:
-                    _worker_main(theirs, handler, memory_mb, init, stack_mb)
+                    _worker_main([t for _o, t in pairs], handler, memory_mb, init, stack_mb)
                 finally:
                     os._exit(0)
-            theirs.close()
-            socket.send_fds(ctl, [struct.pack("!i", pid)], [ours.fileno()])
-            ours.close()
+            for _ours, theirs in pairs:
+                theirs.close()
+            socket.send_fds(ctl, [struct.pack("!i", pid)], [o.fileno() for o, _t in pairs])
+            for ours, _theirs in pairs:
+                ours.close()
+
+
+def _spawn_requests(data: bytes) -> list[int]:
+    """The slot counts asked for: each request is ``_SPAWN`` and one byte, the count."""
+    return [data[i + 1] for i in range(0, len(data) - 1, 2) if data[i : i + 1] == _SPAWN]
+
+
+class _Lost(Exception):
+    """The job's worker process was killed for another slot's job: run it again."""
 
 
 # --- the pool (main process) ---------------------------------------------------------------------
@@ -218,11 +252,15 @@ def _zygote_main(
 CLIENT: contextvars.ContextVar[str] = contextvars.ContextVar("bgraph_client", default="-")
 
 
-@dataclass
+@dataclass(eq=False)
 class Worker:
+    """One query slot: a thread of worker process ``pid``, reached through its own socket."""
+
     pid: int
     sock: socket.socket
     jobs: int = 0
+    #: its process was killed for another slot's job: the job it was running is run again
+    lost: bool = False
 
 
 @dataclass
@@ -297,8 +335,9 @@ class WorkerPool:
         stack_mb: int = 0,
         reserve: int = 0,
         light_seconds: float = 1.0,
+        threads: int = 1,
     ) -> None:
-        if size < 1:
+        if size < 1 or threads < 1:
             raise ValueError("a pool needs at least one worker")
         self.handler = handler
         self.init = init
@@ -310,9 +349,10 @@ class WorkerPool:
         self.per_client_waiting = max(1, max_waiting // 4)
         self.timeout = timeout
         self.memory_mb = memory_mb
+        self.threads = threads  #: slots (threads) per worker process
         self._ctl: socket.socket | None = None
         self._zygote = 0
-        self._workers: dict[int, Worker] = {}
+        self._procs: dict[int, list[Worker]] = {}  #: worker process -> its slots
         self._idle: list[Worker] = []
         self._waiters: list[_Waiter] = []
         self._clients: dict[str, ClientShare] = {}
@@ -337,8 +377,8 @@ class WorkerPool:
         del close_in_children  # the zygote closes every descriptor but its own socket
         self._fork_zygote()
         self.started_at = time.monotonic()
-        for _ in range(self.capacity):
-            self._idle.append(self._spawn())
+        while self.alive < self.capacity:
+            self._idle += self._spawn()
 
     def _fork_zygote(self) -> None:
         ours, theirs = socket.socketpair()
@@ -374,23 +414,28 @@ class WorkerPool:
         self.zygotes += 1
         self.sandbox = mechanism.rstrip(b"\0").decode("ascii")
 
-    def _spawn(self) -> Worker:
+    def _spawn(self) -> list[Worker]:
+        """A new worker process, with as many slots as capacity still lacks (``threads`` at
+        most)."""
         if self._ctl is None:
             raise WorkerDied("the worker factory (zygote) is gone")
+        slots = max(1, min(self.threads, self.capacity - self.alive))
         try:
-            self._ctl.sendall(_SPAWN)
-            msg, fds, _flags, _addr = socket.recv_fds(self._ctl, 16, 1)
+            self._ctl.sendall(_SPAWN + bytes([slots]))
+            msg, fds, _flags, _addr = socket.recv_fds(self._ctl, 16, slots)
         except OSError:
             msg, fds = b"", []
-        if not msg or not fds:
+        if not msg or len(fds) != slots:
+            for fd in fds:
+                os.close(fd)
             self._lose_zygote()
             raise WorkerDied("the worker factory (zygote) is gone")
         (pid,) = struct.unpack("!i", msg[:4])
-        sock = socket.socket(fileno=fds[0])
-        sock.setblocking(False)
-        worker = Worker(pid, sock)
-        self._workers[pid] = worker
-        return worker
+        workers = [Worker(pid, socket.socket(fileno=fd)) for fd in fds]
+        for worker in workers:
+            worker.sock.setblocking(False)
+        self._procs[pid] = workers
+        return workers
 
     def _lose_zygote(self) -> None:
         if self._ctl is not None:
@@ -408,17 +453,26 @@ class WorkerPool:
         if self._supervisor is not None:
             self._supervisor.cancel()
             self._supervisor = None
-        for worker in list(self._workers.values()):
-            self._kill(worker)
+        for workers in list(self._procs.values()):
+            self._kill(workers[0])
         self._idle.clear()
         self._lose_zygote()
 
     def _kill(self, worker: Worker) -> None:
-        self._workers.pop(worker.pid, None)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(worker.pid, signal.SIGKILL)
+        """Kill the worker's process (once) and close the slot. Its other slots go too: idle
+        ones at once; a busy one is marked lost, and its job runs again (:meth:`run`)."""
+        slots = self._procs.pop(worker.pid, None)
+        if slots is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.pid, signal.SIGKILL)
+            self.killed += 1
+            for slot in slots:
+                if slot in self._idle:
+                    self._idle.remove(slot)
+                    slot.sock.close()
+                elif slot is not worker:
+                    slot.lost = True
         worker.sock.close()
-        self.killed += 1
 
     def _replace(self, worker: Worker) -> None:
         self._kill(worker)
@@ -432,10 +486,11 @@ class WorkerPool:
                 if self._ctl is None or not self._zygote_alive():
                     self._lose_zygote()
                     self._fork_zygote()
-                while len(self._workers) < self.capacity:
-                    self._idle.append(self._spawn())
-                    started += 1
-                    self.respawned += 1
+                while self.alive < self.capacity:
+                    new = self._spawn()
+                    self._idle += new
+                    started += len(new)
+                    self.respawned += len(new)
                 break
             except (OSError, WorkerDied):
                 if attempt:
@@ -456,8 +511,9 @@ class WorkerPool:
     def _reap_idle(self) -> None:
         """Drop idle workers that died (their socket reads as closed: they never send unasked)."""
         for worker in [w for w in self._idle if _closed(w.sock)]:
-            self._idle.remove(worker)
-            self._kill(worker)
+            if worker in self._idle:  # not gone already with another slot of its process
+                self._idle.remove(worker)
+                self._kill(worker)
 
     async def supervise(self, every: float = 0.5) -> None:
         """Replace dead workers and a dead zygote, forever (run as a task by the server)."""
@@ -465,7 +521,7 @@ class WorkerPool:
             await asyncio.sleep(every)
             try:
                 self._reap_idle()
-                if len(self._workers) < self.capacity or not self._zygote_alive():
+                if self.alive < self.capacity or not self._zygote_alive():
                     self.refill()
                 self._forget_clients()
             except Exception:  # keep supervising whatever happened
@@ -486,8 +542,12 @@ class WorkerPool:
         return len(self._waiters)
 
     @property
+    def processes(self) -> int:
+        return len(self._procs)
+
+    @property
     def alive(self) -> int:
-        return len(self._workers)
+        return sum(len(slots) for slots in self._procs.values())
 
     def healthy(self) -> bool:
         return self.alive >= self.capacity and self._zygote_alive()
@@ -600,8 +660,29 @@ class WorkerPool:
     # running a job
 
     async def run(self, job: Any, timeout: float | None = None) -> Any:
-        """The handler's reply to ``job``, computed in a worker within ``timeout`` seconds."""
-        timeout = self.timeout if timeout is None else timeout
+        """The handler's reply to ``job``, computed in a worker within ``timeout`` seconds.
+
+        A job whose worker process was killed for another slot's job (a deadline, a client
+        gone) runs again in a new process, within what is left of its own deadline."""
+        limit = self.timeout if timeout is None else timeout
+        ends = time.monotonic() + limit
+        left = limit
+        while True:
+            try:
+                return await self._run_once(job, left, limit)
+            except _Lost:
+                left = ends - time.monotonic()
+                if left <= 0:
+                    raise self._deadline(limit) from None
+
+    def _deadline(self, timeout: float) -> DeadlineExceeded:
+        return DeadlineExceeded(
+            f"the query ran longer than the {timeout:g} s limit and was stopped; "
+            "make it more selective (LIMIT, more specific patterns)",
+            self.retry_after(),
+        )
+
+    async def _run_once(self, job: Any, timeout: float, limit: float) -> Any:
         client = CLIENT.get()
         loop = asyncio.get_running_loop()
         message = _pack((timeout, job))
@@ -625,13 +706,12 @@ class WorkerPool:
                 reply = await self._receive(worker)
         except TimeoutError:
             self._replace(worker)
-            raise DeadlineExceeded(
-                f"the query ran longer than the {timeout:g} s limit and was stopped; "
-                "make it more selective (LIMIT, more specific patterns)",
-                self.retry_after(),
-            ) from None
+            raise self._deadline(limit) from None
         except (EOFError, OSError):
+            lost = worker.lost
             self._replace(worker)
+            if lost:
+                raise _Lost from None
             raise WorkerDied(
                 "the query worker ended without answering (memory limit?); "
                 "the query was not completed"

@@ -17,12 +17,14 @@ lookups (:mod:`.model`); the ontology reference reads the store's ``bgg:ontology
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import BgraphError, UsageError
@@ -90,7 +92,7 @@ def negotiate(accept: str | None, fmt: str | None = None) -> RdfFormat | None:
     return choice
 
 
-# -- the router ---------------------------------------------------------------------------------
+# -- the answers: plain functions of a view, run where the store is ----------------------------
 
 
 def view_of(source: Any) -> View:
@@ -106,18 +108,187 @@ def view_of(source: Any) -> View:
 _VIEWS: dict[int, tuple[Any, View]] = {}
 
 
-def _int(request: Request, name: str, default: int, lo: int, hi: int) -> int:
-    """An integer query parameter in [lo, hi]; 422 otherwise."""
-    text = request.query_params.get(name)
+@dataclass
+class Answer:
+    """One route's answer, as data (so that a query worker can compute it): an error status
+    carries its message in ``body``."""
+
+    status: int
+    body: bytes | str = b""
+    media_type: str = "text/plain; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _error(status: int, message: str) -> Answer:
+    return Answer(status, json.dumps({"error": message}), "application/json")
+
+
+def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
+    """An integer query parameter in [lo, hi]; :class:`_Refused` (422) otherwise."""
+    text = params.get(name)
     if text is None:
         return default
     try:
         value = int(text)
     except ValueError:
-        raise HTTPException(422, f"query.{name}: {text[:40]!r} is not an integer") from None
+        raise _Refused(422, f"query.{name}: {text[:40]!r} is not an integer") from None
     if not lo <= value <= hi:
-        raise HTTPException(422, f"query.{name}: {value} is not in {lo}-{hi}")
+        raise _Refused(422, f"query.{name}: {value} is not in {lo}-{hi}")
     return value
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def graph_json(v: View, href: HrefFor, ident: str, params: Mapping[str, str]) -> Answer:
+    """An entity's neighbourhood for the interactive graph: ``?depth=`` hops around the
+    entity (0-6, default 1), ``?limit=`` entities at most (1-5000, default 1000)."""
+    depth = _int(params, "depth", 1, 0, 6)
+    limit = _int(params, "limit", 1000, 1, 5000)
+    from .fragments import GRAPH_LIMIT
+    from .model import neighbourhood, resolve
+    from .style import GROUP_COLOURS
+
+    node = resolve(v, ident)
+    if node is None:
+        return _error(404, f"no entity {ident!r} in the graph")
+    hood = neighbourhood(v, node, depth, limit=min(limit, GRAPH_LIMIT * 5), href_for=href)
+    payload = hood.as_payload()
+    payload["colours"] = GROUP_COLOURS
+    return Answer(200, json.dumps(payload), "application/json")
+
+
+def timeline_json(v: View, href: HrefFor, params: Mapping[str, str]) -> Answer:
+    """The universe's dated facts, oldest first (the first ``?limit=``, default 10,000)."""
+    limit = _int(params, "limit", 10_000, 1, 1_000_000)
+    from .timeline import read_timeline
+
+    events = read_timeline(v, href, limit)
+    return Answer(200, json.dumps([e.as_dict() for e in events]), "application/json")
+
+
+def universe_svg(v: View, href: HrefFor) -> Answer:
+    """The franchise diagram (what `bgraph diagram` draws), linking to entity pages; on a big
+    graph, its first series (as on the home page)."""
+    from .fragments import PAGE_SERIES
+    from .franchise import render_franchise
+    from .universe import read_universe
+
+    key = ("universe.svg", href)
+    if key not in v.memo:
+        v.memo[key] = render_franchise(read_universe(v, PAGE_SERIES), href)
+    return Answer(200, v.memo[key], "image/svg+xml")
+
+
+def ontology(v: View, href: HrefFor, accept: str | None, fmt: str | None) -> Answer:
+    """The ontology: HTML reference, or RDF by content negotiation (or ``?format=``)."""
+    try:
+        chosen = negotiate(accept, fmt)
+    except BgraphError as exc:
+        return _error(400, str(exc))
+    if chosen is None:
+        return Answer(200, _docs_html(v, href), "text/html; charset=utf-8", dict(_VARY))
+    return Answer(200, _ontology_as(v, chosen.name), chosen.media_type, dict(_VARY))
+
+
+def ontology_part(v: View, name: str, accept: str | None, fmt: str | None) -> Answer:
+    """A download (ontology.ttl, ontology.jsonld, shapes.ttl) or one term."""
+    if name in ("ontology.ttl", "ontology.jsonld"):
+        chosen = rdf_format("turtle" if name.endswith(".ttl") else "jsonld")
+        return Answer(200, _ontology_as(v, chosen.name), chosen.media_type)
+    if name == "shapes.ttl":
+        from ..resources import resources
+
+        path = resources().shapes
+        if not path.is_file():
+            return _error(404, "no SHACL shapes")
+        return Answer(200, path.read_bytes(), "text/turtle")
+    from rdflib import Graph, URIRef
+
+    from ..namespaces import bind_prefixes
+
+    term = URIRef(BG + name)
+    tbox = _tbox(v)
+    if (term, None, None) not in tbox:
+        return _error(404, f"no term bg:{name} in the ontology")
+    try:
+        chosen = negotiate(accept, fmt)
+    except BgraphError as exc:
+        return _error(400, str(exc))
+    if chosen is None:
+        return Answer(303, b"", headers={"Location": f"/ontology#{name}", **_VARY})
+    g = Graph()
+    bind_prefixes(g)
+    for t in tbox.triples((term, None, None)):
+        g.add(t)
+    for o in list(g.objects(term, None)):  # lists (property chains) travel with the term
+        for t in tbox.triples((o, None, None)) if not isinstance(o, URIRef) else ():
+            g.add(t)
+    body = g.serialize(format=chosen.serialiser or chosen.rdflib)
+    return Answer(200, body, chosen.media_type, dict(_VARY))
+
+
+def answer(
+    v: View,
+    href: HrefFor,
+    name: str,
+    path_params: Mapping[str, str],
+    params: Mapping[str, str],
+    accept: str | None,
+) -> Answer:
+    """The answer of the route ``name`` (a key of :data:`ROUTES`) for a request's path and
+    query parameters and its Accept header."""
+    fmt = params.get("format")
+    try:
+        if name == "graph":
+            return graph_json(v, href, path_params["ident"], params)
+        if name == "timeline":
+            return timeline_json(v, href, params)
+        if name == "universe":
+            return universe_svg(v, href)
+        if name == "ontology":
+            return ontology(v, href, accept, fmt)
+        if name == "ontology_part":
+            return ontology_part(v, path_params["name"], accept, fmt)
+    except _Refused as exc:
+        return _error(exc.status, str(exc))
+    raise ValueError(f"no route {name!r}")
+
+
+#: The routes answered from the store: name -> path.
+ROUTES = {
+    "graph": "/visual/graph/{ident:path}.json",
+    "timeline": "/visual/timeline.json",
+    "universe": "/visual/universe.svg",
+    "ontology": "/ontology",
+    "ontology_part": "/ontology/{name}",
+}
+
+
+def static_file(path: str) -> Response:
+    """A file of the pictures' static directory (graph.js, visual.css, Cytoscape.js); 404 for
+    anything outside it."""
+    target = (STATIC_DIR / path).resolve()
+    if STATIC_DIR not in target.parents or not target.is_file():
+        raise HTTPException(404, "no such file")
+    media = {
+        ".js": "text/javascript; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".json": "application/json",
+        ".txt": "text/plain; charset=utf-8",
+    }.get(target.suffix, "application/octet-stream")
+    return FileResponse(target, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
+
+
+def response(found: Answer) -> Response:
+    """The Starlette response for an answer."""
+    return Response(found.body, found.status, found.headers, found.media_type)
+
+
+# -- the router ---------------------------------------------------------------------------------
 
 
 def visual_routes(
@@ -125,142 +296,36 @@ def visual_routes(
     get_href: Callable[[Request], HrefFor] | None = None,
     static_prefix: str = "/visual/static",
 ) -> list[BaseRoute]:
-    """The routes; ``get_store(request)`` gives the served OpenStore (or a
-    ``pyoxigraph.Store``, or a :class:`View`), ``get_href(request)`` the function that turns an
-    entity IRI into its page's path (default: the IRI's path). Endpoints are plain functions:
-    Starlette runs them in its thread pool."""
-    routes: list[BaseRoute] = []
+    """The routes, answered in the request's process; ``get_store(request)`` gives the served
+    OpenStore (or a ``pyoxigraph.Store``, or a :class:`View`), ``get_href(request)`` the function
+    that turns an entity IRI into its page's path (default: the IRI's path). Endpoints are plain
+    functions: Starlette runs them in its thread pool. (``bgraph serve`` answers the same routes
+    in its query workers, under the query deadline: :mod:`bgraph.server.routes_visual`.)"""
 
-    def get(path: str) -> Callable[[Endpoint], Endpoint]:
-        def add(endpoint: Endpoint) -> Endpoint:
-            routes.append(Route(path, endpoint, methods=["GET"]))
-            return endpoint
-
-        return add
-
-    def links(request: Request) -> HrefFor:
-        return get_href(request) if get_href is not None else default_href
-
-    def view(request: Request) -> View:
-        return view_of(get_store(request))
-
-    @get(static_prefix + "/{path:path}")
-    def static(request: Request) -> Response:
-        path = request.path_params["path"]
-        target = (STATIC_DIR / path).resolve()
-        if STATIC_DIR not in target.parents or not target.is_file():
-            raise HTTPException(404, "no such file")
-        media = {
-            ".js": "text/javascript; charset=utf-8",
-            ".css": "text/css; charset=utf-8",
-            ".json": "application/json",
-            ".txt": "text/plain; charset=utf-8",
-        }.get(target.suffix, "application/octet-stream")
-        return FileResponse(
-            target, media_type=media, headers={"Cache-Control": "public, max-age=3600"}
-        )
-
-    @get("/visual/graph/{ident:path}.json")
-    def graph_json(request: Request) -> Response:
-        """An entity's neighbourhood for the interactive graph: ``?depth=`` hops around the
-        entity (0-6, default 1), ``?limit=`` entities at most (1-5000, default 1000)."""
-        ident = request.path_params["ident"]
-        depth = _int(request, "depth", 1, 0, 6)
-        limit = _int(request, "limit", 1000, 1, 5000)
-        from .fragments import GRAPH_LIMIT
-        from .model import neighbourhood, resolve
-        from .style import GROUP_COLOURS
-
-        v = view(request)
-        node = resolve(v, ident)
-        if node is None:
-            return JSONResponse({"error": f"no entity {ident!r} in the graph"}, status_code=404)
-        hood = neighbourhood(
-            v, node, depth, limit=min(limit, GRAPH_LIMIT * 5), href_for=links(request)
-        )
-        payload = hood.as_payload()
-        payload["colours"] = GROUP_COLOURS
-        return JSONResponse(payload)
-
-    @get("/visual/timeline.json")
-    def timeline_json(request: Request) -> Response:
-        """The universe's dated facts, oldest first (the first ``?limit=``, default 10,000)."""
-        limit = _int(request, "limit", 10_000, 1, 1_000_000)
-        from .timeline import read_timeline
-
-        events = read_timeline(view(request), links(request), limit)
-        return JSONResponse([e.as_dict() for e in events])
-
-    @get("/visual/universe.svg")
-    def universe_svg(request: Request) -> Response:
-        """The franchise diagram (what `bgraph diagram` draws), linking to entity pages; on a
-        big graph, its first series (as on the home page)."""
-        from .fragments import PAGE_SERIES
-        from .franchise import render_franchise
-        from .universe import read_universe
-
-        v = view(request)
-        key = ("universe.svg", links(request))
-        if key not in v.memo:
-            v.memo[key] = render_franchise(read_universe(v, PAGE_SERIES), links(request))
-        return Response(v.memo[key], media_type="image/svg+xml")
-
-    @get("/ontology")
-    def ontology(request: Request) -> Response:
-        """The ontology: HTML reference, or RDF by content negotiation (or ``?format=``)."""
-        format = request.query_params.get("format")
-        try:
-            chosen = negotiate(request.headers.get("accept"), format)
-        except BgraphError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-        v = view(request)
-        if chosen is None:
-            return Response(
-                _docs_html(v, links(request)),
-                media_type="text/html; charset=utf-8",
-                headers=_VARY,
+    def endpoint(name: str) -> Endpoint:
+        def run(request: Request) -> Response:
+            href = get_href(request) if get_href is not None else default_href
+            return response(
+                answer(
+                    view_of(get_store(request)),
+                    href,
+                    name,
+                    request.path_params,
+                    request.query_params,
+                    request.headers.get("accept"),
+                )
             )
-        return Response(_ontology_as(v, chosen.name), media_type=chosen.media_type, headers=_VARY)
 
-    @get("/ontology/{name}")
-    def ontology_part(request: Request) -> Response:
-        """A download (ontology.ttl, ontology.jsonld, shapes.ttl) or one term."""
-        name = request.path_params["name"]
-        format = request.query_params.get("format")
-        if name in ("ontology.ttl", "ontology.jsonld"):
-            fmt = rdf_format("turtle" if name.endswith(".ttl") else "jsonld")
-            return Response(_ontology_as(view(request), fmt.name), media_type=fmt.media_type)
-        if name == "shapes.ttl":
-            from ..resources import resources
+        return run
 
-            path = resources().shapes
-            if not path.is_file():
-                raise HTTPException(404, "no SHACL shapes")
-            return Response(path.read_bytes(), media_type="text/turtle")
-        from rdflib import Graph, URIRef
-
-        from ..namespaces import bind_prefixes
-
-        term = URIRef(BG + name)
-        tbox = _tbox(view(request))
-        if (term, None, None) not in tbox:
-            raise HTTPException(404, f"no term bg:{name} in the ontology")
-        try:
-            chosen = negotiate(request.headers.get("accept"), format)
-        except BgraphError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-        if chosen is None:
-            return RedirectResponse(f"/ontology#{name}", status_code=303, headers=_VARY)
-        g = Graph()
-        bind_prefixes(g)
-        for t in tbox.triples((term, None, None)):
-            g.add(t)
-        for o in list(g.objects(term, None)):  # lists (property chains) travel with the term
-            for t in tbox.triples((o, None, None)) if not isinstance(o, URIRef) else ():
-                g.add(t)
-        body = g.serialize(format=chosen.serialiser or chosen.rdflib)
-        return Response(body, media_type=chosen.media_type, headers=_VARY)
-
+    routes: list[BaseRoute] = [
+        Route(
+            static_prefix + "/{path:path}",
+            lambda request: static_file(request.path_params["path"]),
+            methods=["GET"],
+        )
+    ]
+    routes += [Route(path, endpoint(name), methods=["GET"]) for name, path in ROUTES.items()]
     return routes
 
 

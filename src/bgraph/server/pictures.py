@@ -1,0 +1,65 @@
+"""The pictures of the pages, drawn in a query worker (where the store is) as part of the page's
+lookups: the home page's franchise diagram and timeline, and an entity's neighbourhood as an
+interactive graph (drawn by the vendored Cytoscape.js that bgraph serves itself: no CDN).
+
+Both are read from the store by targeted lookups (:mod:`bgraph.visual.model`), through the
+store's one :class:`~bgraph.visual.model.View` in this process (labels, kinds and relations
+cached there): the home pictures once per store, a neighbourhood per page from the entity's own
+relations. :mod:`.visual` puts them on the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from pyoxigraph import NamedNode
+
+from ..visual.fragments import franchise_fragment, graph_fragment, timeline_fragment
+from ..visual.model import HrefFor, iri, neighbourhood
+from ..visual.style import GROUP_COLOURS
+from ..visual.web import view_of
+from .describe import article_title
+
+STATIC = "/visual/static"
+GRAPH_DEPTH = 1
+GRAPH_LIMIT = 1000
+
+
+def home_pictures_html(opened: Any, href: HrefFor) -> str:
+    """The franchise diagram and the timeline, as HTML ("" when there is neither)."""
+    v = view_of(opened)
+    if "home" not in v.memo:
+        diagram = franchise_fragment(v, href)
+        timeline = timeline_fragment(v, href)
+        parts = []
+        if diagram:
+            parts.append('<h2 id="universe">The universe at a glance</h2>' + diagram)
+        if timeline:
+            parts.append('<h2 id="timeline">Timeline</h2>' + timeline)
+        v.memo["home"] = "".join(parts)
+    return v.memo["home"]
+
+
+def neighbourhood_html(opened: Any, entity: str, href: HrefFor) -> str:
+    """The entity's neighbourhood, interactive, as HTML; "" for an IRI linked to no entity."""
+    v = view_of(opened)
+    focus = iri(entity)
+    hood = neighbourhood(v, focus, GRAPH_DEPTH, limit=GRAPH_LIMIT, href_for=href)
+    if len(hood.nodes) < 2:
+        return ""
+    payload = hood.as_payload()
+    payload["colours"] = GROUP_COLOURS
+    for node in payload["nodes"]:  # articles by their titles, as on the rest of the page
+        if node.get("group") == "source":
+            node["label"] = article_title(v.store, NamedNode(node["id"])) or node["label"]
+    return (
+        '<h2 id="neighbourhood">Neighbourhood</h2>'
+        + graph_fragment(
+            payload,
+            static_url=STATIC,
+            include_assets=True,
+            title=f"Neighbourhood of {hood.nodes[0].label}",
+        )
+        + f'<p class="bg-graph-more"><a href="/visual/graph/{quote(focus.value, safe="")}.json'
+        '?depth=2">JSON (two hops)</a></p>'
+    )

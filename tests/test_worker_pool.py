@@ -1,0 +1,133 @@
+"""The query worker pool (:mod:`bgraph.server.workers`) on its own: slots as threads of one
+worker process, and what a kill at one slot's deadline does to the jobs running beside it.
+
+Each test runs a pool in a fresh interpreter (the pool forks, and must start before any event
+loop), with a handler that sleeps as long as the job asks: the timings below are the test's own
+choice, not measurements of bgraph."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+
+def _run_pool(body: str, *, size: int, threads: int, timeout: float) -> dict:
+    code = textwrap.dedent(
+        f"""
+        import asyncio, json, os, threading, time
+        from bgraph.server.workers import DeadlineExceeded, WorkerPool
+
+        def handler(job):
+            kind, seconds = job
+            time.sleep(seconds)
+            return {{"kind": kind, "pid": os.getpid(), "thread": threading.get_ident()}}
+
+        pool = WorkerPool(handler, size={size}, threads={threads}, timeout={timeout})
+        pool.start()
+        """
+    ) + textwrap.dedent(body)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=os.environ
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_slots_are_threads_of_one_process_and_run_at_once() -> None:
+    """threads=3: three slots in one process; three 0.5 s jobs finish together (in parallel),
+    each in its own thread of that one process."""
+    out = _run_pool(
+        """
+        async def main():
+            start = time.monotonic()
+            replies = await asyncio.gather(*(pool.run(("job", 0.5)) for _ in range(3)))
+            return replies, time.monotonic() - start
+        try:
+            replies, took = asyncio.run(main())
+            print(json.dumps({"replies": replies, "took": took, "processes": pool.processes,
+                              "alive": pool.alive}))
+        finally:
+            pool.close()
+        """,
+        size=3,
+        threads=3,
+        timeout=5,
+    )
+    assert out["processes"] == 1 and out["alive"] == 3
+    assert len({r["pid"] for r in out["replies"]}) == 1
+    assert len({r["thread"] for r in out["replies"]}) == 3
+    assert out["took"] < 1.4, "the three jobs ran one after another"
+
+
+def test_a_kill_at_one_deadline_reruns_the_jobs_beside_it() -> None:
+    """A job overruns its 1 s deadline and its process is killed; a 1.5 s job that was running
+    in another thread of that process is run again in a new process and answered (not an
+    error), within its own 5 s deadline; the pool is whole again afterwards."""
+    out = _run_pool(
+        """
+        async def main():
+            async def runaway():
+                try:
+                    await pool.run(("runaway", 30), timeout=1.0)
+                except DeadlineExceeded as exc:
+                    return str(exc)
+            async def beside():
+                await asyncio.sleep(0.3)
+                start = time.monotonic()
+                reply = await pool.run(("beside", 1.5), timeout=5.0)
+                return reply, time.monotonic() - start
+            return await asyncio.gather(runaway(), beside())
+        try:
+            first_pid = next(iter(pool._procs))
+            stopped, (reply, took) = asyncio.run(main())
+            print(json.dumps({"stopped": stopped, "reply": reply, "took": took,
+                              "first_pid": first_pid, "killed": pool.killed,
+                              "alive": pool.alive, "processes": pool.processes}))
+        finally:
+            pool.close()
+        """,
+        size=2,
+        threads=2,
+        timeout=5,
+    )
+    assert "ran longer than the 1 s limit" in out["stopped"]
+    assert out["reply"]["kind"] == "beside"
+    assert out["reply"]["pid"] != out["first_pid"], "answered by the process that replaced it"
+    # started at 0.3 s, lost at 1 s, run again for 1.5 s: about 2.2 s
+    assert 1.9 < out["took"] < 4.5
+    assert out["killed"] == 1 and out["alive"] == 2 and out["processes"] == 1
+
+
+def test_a_rerun_job_keeps_its_own_deadline() -> None:
+    """A job lost with its process is run again only within what is left of its deadline: a
+    2 s job lost at 1 s with a 2.5 s deadline is stopped at 2.5 s, not given 2 s more."""
+    out = _run_pool(
+        """
+        async def main():
+            async def runaway():
+                with contextlib.suppress(DeadlineExceeded):
+                    await pool.run(("runaway", 30), timeout=1.0)
+            async def beside():
+                start = time.monotonic()
+                try:
+                    await pool.run(("beside", 2.0), timeout=2.5)
+                    return "answered", time.monotonic() - start
+                except DeadlineExceeded as exc:
+                    return str(exc), time.monotonic() - start
+            return (await asyncio.gather(runaway(), beside()))[1]
+        import contextlib
+        try:
+            outcome, took = asyncio.run(main())
+            print(json.dumps({"outcome": outcome, "took": took}))
+        finally:
+            pool.close()
+        """,
+        size=2,
+        threads=2,
+        timeout=5,
+    )
+    assert "ran longer than the 2.5 s limit" in out["outcome"]
+    assert 2.3 < out["took"] < 3.5
