@@ -429,3 +429,62 @@ def test_guard_refuses_whatever_makes_oxigraph_connect(
     assert not missed, f"{len(missed)} queries reach the network past the guard: {missed[:5]!r}"
     assert len(connecting) >= 200, "too few generated queries reach SERVICE to mean anything"
     assert canary.settled() == 0, "a query connected despite deny_network()"
+
+
+#: RFC 3986 section 5.4: reference resolution examples (5.4.1 normal, 5.4.2 abnormal, strict),
+#: against the base http://a/b/c/d;p?q; plus absolute references with dot segments (5.2.2:
+#: their paths lose them too).
+RFC_3986_EXAMPLES = {
+    "g:h": "g:h",
+    "g": "http://a/b/c/g",
+    "./g": "http://a/b/c/g",
+    "g/": "http://a/b/c/g/",
+    "/g": "http://a/g",
+    "//g": "http://g",
+    "?y": "http://a/b/c/d;p?y",
+    "g?y": "http://a/b/c/g?y",
+    "#s": "http://a/b/c/d;p?q#s",
+    "g#s": "http://a/b/c/g#s",
+    "g?y#s": "http://a/b/c/g?y#s",
+    ";x": "http://a/b/c/;x",
+    "g;x": "http://a/b/c/g;x",
+    "g;x?y#s": "http://a/b/c/g;x?y#s",
+    "": "http://a/b/c/d;p?q",
+    ".": "http://a/b/c/",
+    "./": "http://a/b/c/",
+    "..": "http://a/b/",
+    "../": "http://a/b/",
+    "../g": "http://a/b/g",
+    "../..": "http://a/",
+    "../../": "http://a/",
+    "../../g": "http://a/g",
+    "../../../g": "http://a/g",
+    "../../../../g": "http://a/g",
+    "/./g": "http://a/g",
+    "/../g": "http://a/g",
+    "g.": "http://a/b/c/g.",
+    ".g": "http://a/b/c/.g",
+    "g..": "http://a/b/c/g..",
+    "..g": "http://a/b/c/..g",
+    "./../g": "http://a/b/g",
+    "./g/.": "http://a/b/c/g/",
+    "g/./h": "http://a/b/c/g/h",
+    "g/../h": "http://a/b/c/h",
+    "g;x=1/./y": "http://a/b/c/g;x=1/y",
+    "g;x=1/../y": "http://a/b/c/y",
+    "g?y/./x": "http://a/b/c/g?y/./x",
+    "g?y/../x": "http://a/b/c/g?y/../x",
+    "g#s/./x": "http://a/b/c/g#s/./x",
+    "g#s/../x": "http://a/b/c/g#s/../x",
+    "http:g": "http:g",
+    "http://x/a/./b/../c": "http://x/a/c",
+    "http://x/a?q=/./": "http://x/a?q=/./",
+    "urn:./a": "urn:a",
+}
+
+
+@pytest.mark.parametrize(("ref", "expected"), sorted(RFC_3986_EXAMPLES.items()))
+def test_iri_resolution_follows_rfc_3986(ref: str, expected: str) -> None:
+    from bgraph.sparql.guard import resolve
+
+    assert resolve("http://a/b/c/d;p?q", ref) == expected

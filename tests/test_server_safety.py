@@ -5,6 +5,7 @@ test_server_stores.py checks the same on a built store."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -378,3 +379,32 @@ def test_oversized_request_line_and_headers_get_400(server: RunningServer) -> No
     assert _raw(server.port, b"NONSENSE\r\n\r\n").startswith(b"HTTP/1.1 400")
     ok = httpx.get(server.url + "sparql", params={"query": "ASK {}"}, timeout=10)
     assert ok.status_code == 200  # still serving
+
+
+def test_pictures_are_drawn_by_the_query_workers() -> None:
+    """The pictures and ontology routes read the store in a query worker (under the deadline),
+    never in the server process: with the one worker held by a runaway query and no queue, they
+    are refused as busy (503), while a static file, which needs no store, is still served."""
+    args = ("--workers", "1", "--reserve", "0", "--queue", "0", "--timeout", "20", "--quiet")
+    with running_server(*args) as srv:
+        thread = threading.Thread(target=_swallow_timeout, args=(srv.url,))
+        thread.start()
+        time.sleep(0.5)
+        for path in ("visual/universe.svg", "visual/graph/ballard.json", "ontology"):
+            busy = httpx.get(srv.url + path, timeout=5)
+            assert busy.status_code == 503, path
+            assert "the server is busy" in busy.text
+        assert httpx.get(srv.url + "visual/static/graph.js", timeout=5).status_code == 200
+        thread.join()
+        # the runaway's client gave up: its worker was freed, and the pictures are drawn
+        deadline = time.monotonic() + 5
+        while httpx.get(srv.url + "health").json()["workers"]["idle"] != 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        svg = httpx.get(srv.url + "visual/universe.svg", timeout=10)
+        assert svg.status_code == 200 and 'href="/id/ballard"' in svg.text
+
+
+def _swallow_timeout(url: str) -> None:
+    with contextlib.suppress(httpx.TimeoutException):
+        httpx.get(url + "sparql", params={"query": RUNAWAY}, timeout=2.0)

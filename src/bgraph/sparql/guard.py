@@ -463,10 +463,16 @@ _URI = re.compile(
 )
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
 def resolve(base: str | None, ref: str) -> str:
     """``ref`` resolved against ``base`` (RFC 3986 section 5.2); ``ref`` itself without a base."""
     if base is None:
         return ref
+    scheme = _SCHEME.match(ref)
+    if scheme is not None and "/." not in ref and not ref.startswith(".", scheme.end()):
+        return ref  # absolute, with no dot segment: itself (section 5.2.2)
     r = _URI.match(ref)
     b = _URI.match(base)
     if r is None or b is None:
@@ -497,6 +503,8 @@ def resolve(base: str | None, ref: str) -> str:
 
 
 def _remove_dots(path: str) -> str:
+    if not path.startswith(".") and "/." not in path:
+        return path  # no "." or ".." segment: nothing to remove (most IRIs)
     out: list[str] = []
     while path:
         if path.startswith("../"):
