@@ -16,16 +16,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from bgraph.query import (
-    binding_rows,
-    is_ordered,
-    named_queries,
-    parse_expected,
-    read_header,
-    same_bindings,
-)
+from bgraph.query import named_queries, read_header
 from bgraph.resources import resources
 from bgraph.store import query_store
+from expected_results import binding_rows, is_ordered, parse_expected, same_bindings
 
 QUERIES = named_queries()
 MANIFEST = resources().queries / "manifest.ttl"

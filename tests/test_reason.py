@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from bgraph.namespaces import BG, FACTS_GRAPH, ID, INFERRED_GRAPH, SCHEMA_INFERRED_GRAPH
-from bgraph.reason import REASONERS, compute_closure, inference_stats
+from bgraph.reason import REASONERS, compute_closure_nt, inference_stats
 
 # plain Namespaces: pytest's collection pokes module globals, and rdflib's closed
 # DefinedNamespaces (SDO, XSD) warn on every unknown attribute
@@ -160,20 +161,24 @@ def test_stats_count_every_inferred_triple(enriched_store, inferred: Graph) -> N
 # --- cached, keyed by content -----------------------------------------------------------------
 
 
-def _inputs(tmp_path: Path) -> tuple[list, list, list[Path]]:
-    """The ontology and a copy of the facts file, as triples and as the cache's source files."""
+def _inputs(tmp_path: Path) -> tuple[bytes, Any, list[Path]]:
+    """The ontology and a copy of the facts file, as the store hands them to the closure
+    (N-Triples, as Oxigraph writes them) and as the cache's source files."""
     import shutil
 
-    from bgraph.graph import parse_quads
     from bgraph.resources import resources
 
     data = tmp_path / "facts.ttl"
     shutil.copy(resources().data, data)
 
-    def triples(path: Path) -> list:
-        return [(q.subject, q.predicate, q.object) for q in parse_quads(path)]
+    def nt(path: Path) -> bytes:
+        import pyoxigraph as ox
 
-    return triples(resources().ontology), triples(data), [resources().ontology, data]
+        store = ox.Store()
+        store.bulk_load(path=str(path), to_graph=ox.DefaultGraph())
+        return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+
+    return nt(resources().ontology), lambda: [nt(data)], [resources().ontology, data]
 
 
 def test_closure_is_cached_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,18 +187,17 @@ def test_closure_is_cached_by_content(tmp_path: Path, monkeypatch: pytest.Monkey
     cache = tmp_path / "cache"
     monkeypatch.setenv("BGRAPH_CACHE_DIR", str(cache))
     tbox, abox, sources = _inputs(tmp_path)
-    first = compute_closure(tbox, abox, use_cache=True, sources=sources)
+    first = compute_closure_nt(tbox, abox, use_cache=True, sources=sources)
     assert not first.cached
     assert list(cache.glob("closure-*.nt")), "nothing written to the cache"
-    second = compute_closure(tbox, abox, use_cache=True, sources=sources)
+    second = compute_closure_nt(tbox, abox, use_cache=True, sources=sources)
     assert second.cached and second.key == first.key
     assert set(first.inferred) == set(second.inferred)
     # a new fact changes the key: the closure is recomputed and includes its consequences
     new, bosch = ox.NamedNode(str(ID["new-show"])), ox.NamedNode(str(ID["bosch"]))
     with open(sources[1], "a", encoding="utf-8") as fh:
         fh.write(f"\n<{new.value}> <{BG.spinOffOf}> <{bosch.value}> .\n")
-    abox.append((new, ox.NamedNode(str(BG.spinOffOf)), bosch))
-    third = compute_closure(tbox, abox, use_cache=True, sources=sources)
+    third = compute_closure_nt(tbox, abox, use_cache=True, sources=sources)
     assert not third.cached and third.key != first.key
     assert (bosch, ox.NamedNode(str(BG.hasSpinOff)), new) in third.inferred
 
@@ -202,10 +206,10 @@ def test_damaged_cache_entry_is_recomputed(tmp_path: Path, monkeypatch: pytest.M
     cache = tmp_path / "cache"
     monkeypatch.setenv("BGRAPH_CACHE_DIR", str(cache))
     tbox, abox, sources = _inputs(tmp_path)
-    first = compute_closure(tbox, abox, use_cache=True, sources=sources)
+    first = compute_closure_nt(tbox, abox, use_cache=True, sources=sources)
     for entry in cache.glob("closure-*.nt"):
         entry.write_text("this is not N-Triples <\n")
-    again = compute_closure(tbox, abox, use_cache=True, sources=sources)
+    again = compute_closure_nt(tbox, abox, use_cache=True, sources=sources)
     assert not again.cached
     assert len(again.inferred) == len(first.inferred)
 

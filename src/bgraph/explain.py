@@ -36,7 +36,6 @@ from .iris import (
     BG,
     CLOSURE_GRAPHS,
     EXPLANATIONS_GRAPH,
-    GRAPHS,
     PREFIXES,
     PROV,
     RDF,
@@ -213,10 +212,6 @@ class Explainer:
         if not graphs and list(self.select(f"SELECT * WHERE {{ {s} {p} {o} }} LIMIT 1")):
             return [""]
         return graphs
-
-    def has_explanations(self) -> bool:
-        q = f"SELECT * WHERE {{ GRAPH <{EXPLANATIONS_GRAPH}> {{ ?d a <{BG}Inference> }} }} LIMIT 1"
-        return bool(list(self.select(q)))
 
     def explain(self, triple: Triple) -> Proof:
         """The proof of ``triple``: its derivations down to the asserted triples, with their
@@ -566,21 +561,6 @@ def rows_of_json(data: bytes) -> list[Row]:
         {n: str(sol[n]) for n in names if sol[n] is not None}
         for sol in results  # type: ignore[union-attr]
     ]
-
-
-#: The SPARQL query the README shows: which axioms produce the most inferences.
-TOP_AXIOMS_QUERY = f"""PREFIX bg:   <{BG}>
-PREFIX bgg:  <{GRAPHS}>
-PREFIX rdf:  <{RDF}>
-SELECT ?axiom_s ?axiom_p ?axiom_o (COUNT(?inference) AS ?inferences) WHERE {{
-  GRAPH bgg:explanations {{
-    ?inference bg:axiom ?axiom .
-    ?axiom rdf:subject ?axiom_s ; rdf:predicate ?axiom_p ; rdf:object ?axiom_o .
-  }}
-}}
-GROUP BY ?axiom_s ?axiom_p ?axiom_o
-ORDER BY DESC(?inferences) ?axiom_s
-LIMIT 5"""
 
 
 # --- what an ontology change adds and removes (bgraph reason --diff) ---------------------------

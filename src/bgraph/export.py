@@ -227,11 +227,6 @@ def serialize_graph(graph: Iterable[Any], fmt: RdfFormat) -> str:
     return serialize_quads(graph_quads(graph), fmt, prune_context=True)
 
 
-def serialize_dataset(ds: Any, fmt: RdfFormat) -> str:
-    """An rdflib ``Dataset`` (e.g. oxrdflib's view of a store) in ``fmt``."""
-    return serialize_quads(as_quads(ds.quads((None, None, None, None))), fmt)
-
-
 def serialize_store(opened: Any, fmt: RdfFormat, inference: bool = True) -> str:
     """The dataset of an open store in ``fmt`` (what ``bgraph export`` writes)."""
     return serialize_quads(store_quads(opened, inference), fmt)

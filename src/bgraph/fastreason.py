@@ -27,7 +27,7 @@ loads (``Store.bulk_load``) without a Python object per term:
 The result is cleaned with the policy of :mod:`bgraph.reason` (the same rules, applied to term
 ids). Input that uses OWL beyond this profile (``owl:sameAs``, restrictions, functional or
 disjoint properties, class expressions, axioms about the RDF/OWL vocabulary itself...) raises
-:class:`Unsupported`: :func:`bgraph.reason.compute_closure` then falls back to owlrl, so the
+:class:`Unsupported`: :func:`bgraph.reason.compute_closure_nt` then falls back to owlrl, so the
 answer is always owlrl's. ``tests/test_fastreason.py`` is the oracle: set equality with owlrl on
 the Ballard graph, synthetic universes and crafted ontologies.
 """
@@ -148,20 +148,6 @@ _MASK = (1 << _SHIFT) - 1
 
 class Unsupported(Exception):
     """The input uses OWL beyond what this reasoner reproduces exactly; use owlrl."""
-
-
-def kind_of(term: str) -> int:
-    """IRI, BNODE or LITERAL: the kind of a term written in N-Triples."""
-    first = term[:1]
-    if first == "<":
-        if term.startswith("<<"):
-            raise Unsupported("RDF 1.2 triple terms")
-        return IRI
-    if first == "_":
-        return BNODE
-    if first == '"':
-        return LITERAL
-    raise ValueError(f"not an N-Triples term: {term[:40]!r}")
 
 
 def nt_iri(iri: str) -> str:
@@ -1347,24 +1333,6 @@ def surely_valid(datatype: str, lexical: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def reason_triples(
-    triples: Iterable[tuple[Any, Any, Any]], tbox_subjects: Iterable[Any]
-) -> FastResult:
-    """The cleaned inferences of ``triples`` (TBox and ABox together, pyoxigraph terms), as
-    owlrl + clean gives.
-
-    ``tbox_subjects`` are the IRIs the ontology describes (see :func:`bgraph.reason.tbox_terms`);
-    raises :class:`Unsupported` for input beyond the profile.
-    """
-    engine = Engine()
-    t0 = time.perf_counter()
-    engine.add_all(triples)
-    load = time.perf_counter() - t0
-    result = engine.run(str(t) for t in tbox_subjects)
-    result.timings = {"encode": load, **result.timings}
-    return result
 
 
 def fast_closure(

@@ -123,18 +123,6 @@ def rdf_format_for_path(path: Path | str) -> RdfFormat:
     raise UnknownFormatError(f"{path}: cannot tell the RDF format from {suffix!r}; known: {known}")
 
 
-def rdf_format_for_media_type(media_type: str) -> RdfFormat | None:
-    mt = media_type.split(";")[0].strip().lower()
-    for f in RDF_FORMATS:
-        if mt in f.media_types:
-            return f
-    return None
-
-
-def rdf_format_names() -> list[str]:
-    return [f.name for f in RDF_FORMATS]
-
-
 # --- Media types of the SPARQL protocol and of web pages (the server negotiates these) ---
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"

@@ -279,31 +279,6 @@ def _write_cache(path: Path, closure: Closure) -> None:
 # --- the closure ----------------------------------------------------------------------------------
 
 
-def compute_closure(
-    tbox: Sequence[Triple],
-    abox: Iterable[Triple] | Callable[[], Iterable[Triple]],
-    reasoner: str = "fast",
-    use_cache: bool = False,
-    sources: Sequence[Path] | None = None,
-) -> Closure:
-    """The cleaned inferences of tbox + abox (pyoxigraph triples; ``abox`` may be a function
-    giving them afresh, so a store is read again rather than held in a list).
-
-    With ``use_cache`` and the input files ``sources``, read from (or written to) the cache."""
-
-    def fast() -> Any:
-        from .fastreason import fast_closure
-
-        return fast_closure(tbox, _triples(abox))
-
-    def triples() -> tuple[Sequence[Triple], Iterable[Triple]]:
-        return tbox, _triples(abox)
-
-    if not callable(abox):
-        abox = list(abox)  # read twice when owlrl takes over
-    return _closure(fast, triples, reasoner, use_cache, sources)
-
-
 def compute_closure_nt(
     tbox: bytes,
     abox: Callable[[], Iterable[bytes]],
@@ -312,10 +287,11 @@ def compute_closure_nt(
     sources: Sequence[Path] | None = None,
     explain: bool = False,
 ) -> Closure:
-    """:func:`compute_closure` of N-Triples documents written by Oxigraph (``Store.dump``): the
-    TBox, and a function giving the ABox's parts. What the store uses: the fast reasoner reads
-    the term strings, no Python object is made per term. With ``explain``, the closure carries
-    its derivations (computed afresh: the cache holds the lines only)."""
+    """The cleaned inferences of N-Triples documents written by Oxigraph (``Store.dump``): the
+    TBox, and a function giving the ABox's parts (read again when owlrl takes over). With
+    ``use_cache`` and the input files ``sources``, read from (or written to) the cache. The fast
+    reasoner reads the term strings: no Python object is made per term. With ``explain``, the
+    closure carries its derivations (computed afresh: the cache holds the lines only)."""
 
     def fast() -> Any:
         from .fastreason import fast_closure_nt
@@ -392,10 +368,6 @@ def _closure(
     if path is not None:
         _write_cache(path, closure)
     return closure
-
-
-def _triples(abox: Iterable[Triple] | Callable[[], Iterable[Triple]]) -> Iterable[Triple]:
-    return abox() if callable(abox) else abox
 
 
 def inference_stats(inferred: Iterable[Triple] | Closure) -> dict[str, Counter[str]]:

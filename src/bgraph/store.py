@@ -98,15 +98,6 @@ class StoreInfo:
             "class_counts": self.class_counts,
         }
 
-    def stale_inputs(self) -> list[str]:
-        """Inputs that changed (or vanished) since the build."""
-        changed = []
-        for entry in self.inputs:
-            path = Path(entry["path"])
-            if not path.is_file() or _sha256(path) != entry["sha256"]:
-                changed.append(str(path))
-        return changed
-
 
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()

@@ -112,12 +112,6 @@ class _AutoAuth(httpx.Auth):
         yield from (self.digest if self.scheme == "digest" else self.basic).auth_flow(request)
 
 
-def client_kwargs(
-    user: str | None, password: str | None, auth: str = "auto", timeout: float = 60.0
-) -> dict[str, Any]:
-    return {"auth": auth_for(user, password, auth), "timeout": timeout, "follow_redirects": False}
-
-
 # -- what is sent ---------------------------------------------------------------------------------
 
 

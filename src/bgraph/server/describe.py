@@ -18,7 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..iris import BG, CLOSURE_GRAPHS, INFERRED_GRAPH, OWL, PROV, RDF_TYPE, RDFS, SDO, SKOS
+from ..iris import BG, CLOSURE_GRAPHS, OWL, PROV, RDF_TYPE, RDFS, SDO, SKOS
 
 LABEL_PROPS = tuple(ox.NamedNode(p) for p in (SDO + "name", RDFS + "label", SKOS + "prefLabel"))
 #: Properties whose literal values are searched from the home page.
@@ -29,7 +29,6 @@ TYPE = ox.NamedNode(RDF_TYPE)
 DERIVED_FROM = ox.NamedNode(PROV + "wasDerivedFrom")
 QUOTE = ox.NamedNode(BG + "quote")
 DEFAULT = ox.DefaultGraph()
-INFERRED = ox.NamedNode(INFERRED_GRAPH)
 HEADLINE = ox.NamedNode(SDO + "headline")
 IDENTIFIER = ox.NamedNode(SDO + "identifier")
 DATE_PUBLISHED = ox.NamedNode(SDO + "datePublished")

@@ -25,12 +25,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from .. import __version__, formats
-from ..iris import BG, CLOSURE_GRAPHS, PREFIXES, SDO, XSD, XSD_STRING
+from ..iris import BG, PREFIXES, SDO, XSD, XSD_STRING
 from .context import ServerContext
 from .describe import Fact, ResourceView, SearchHit, Source, local_name
 from .examples import Example
@@ -213,19 +213,6 @@ def why_link(ctx: ServerContext, fact: Fact, text: str) -> str:
         f'<a class="why-link" href="{esc(href)}" title="why is this true?">{text}'
         '<span class="why-q">why?</span></a>'
     )
-
-
-def sources_html(ctx: ServerContext, fact: Fact) -> str:
-    if fact.sources:
-        return "".join(source_html(ctx, s) for s in fact.sources)
-    if fact.asserted:
-        graphs = ", ".join(
-            f'<a href="{esc(ctx.href(g))}">{esc(curie(g))}</a>'
-            for g in fact.graphs
-            if g not in CLOSURE_GRAPHS
-        )
-        return f'<span class="muted">graph {graphs}</span>' if graphs else ""
-    return '<span class="muted">reasoning</span>'
 
 
 def source_html(ctx: ServerContext, src: Source) -> str:
@@ -930,7 +917,3 @@ def ui_page(ctx: ServerContext, examples: list[Example]) -> str:
     head_extra = '<link rel="stylesheet" href="/static/vendor/yasgui/yasgui.min.css">'
     html = page("SPARQL", body)
     return html.replace("</head>", head_extra + "\n</head>", 1)
-
-
-def quote_path(path: str) -> str:
-    return quote(path, safe="/:@-._~!$&'()*+,;=")

@@ -15,7 +15,6 @@ from .. import formats
 from ..errors import BgraphError
 from .engine import QueryJob
 
-GET_PARAMS = ("query", "default-graph-uri", "named-graph-uri", "format")
 #: Parameters naming the answer's format (a name or a media type; they override Accept):
 #: ``format`` (Virtuoso) and ``output`` (Fuseki); SPARQLWrapper sends both.
 FORMAT_PARAMS = ("format", "output")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..iris import EXPLANATIONS_GRAPH, INFERRED_GRAPH
+from ..iris import EXPLANATIONS_GRAPH
 from ..store import OpenStore, open_dataset
 
 BUILTIN = "the bgraph knowledge graph (ontology, facts, provenance)"
@@ -55,10 +55,6 @@ class Served:
     @property
     def graph_names(self) -> list[str]:
         return list(self.graph_sizes)
-
-    @property
-    def asserted_graph_names(self) -> list[str]:
-        return [g for g in self.graph_sizes if g != INFERRED_GRAPH]
 
     @cached_property
     def dataset(self) -> Any:

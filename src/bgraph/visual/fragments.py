@@ -63,12 +63,6 @@ def neighbourhood_payload(
     return payload
 
 
-def timeline_payload(
-    source: Any, href_for: HrefFor = default_href, limit: int | None = None
-) -> list[dict]:
-    return [e.as_dict() for e in read_timeline(View.of(source), href_for, limit)]
-
-
 # -- fragments (HTML) ---------------------------------------------------------------------------
 
 

@@ -44,52 +44,23 @@ _VARY = {"Vary": "Accept"}
 # -- content negotiation ------------------------------------------------------------------------
 
 
-def _accept(header: str | None) -> list[tuple[str, float, int]]:
-    out = []
-    for i, part in enumerate((header or "").split(",")):
-        bits = [b.strip() for b in part.split(";")]
-        if not bits[0]:
-            continue
-        q = 1.0
-        for b in bits[1:]:
-            if b.startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
-        out.append((bits[0].lower(), q, i))
-    return out
-
-
 def negotiate(accept: str | None, fmt: str | None = None) -> RdfFormat | None:
-    """The RDF format to answer with, or None for the HTML page (the default for browsers)."""
+    """The RDF format to answer with, or None for the HTML page (the default for browsers, and
+    what a client that accepts none of the formats gets); ``fmt`` (``?format=``) wins."""
     if fmt:
         key = fmt.lower()
         if key in ("html", "htm"):
             return None
         return rdf_format(key)
-    offers: list[tuple[str, RdfFormat | None]] = [(HTML, None)]
-    offers += [
-        (mt, f) for f in RDF_FORMATS if not f.quads or f.name == "jsonld" for mt in f.media_types
-    ]
-    offers += [(mt, rdf_format(name)) for mt, name in GRAPH_ACCEPT_ALIASES]  # text/plain, n3
-    best: tuple[float, int, int] | None = None
-    choice: RdfFormat | None = None
-    for rank, (mt, f) in enumerate(offers):
-        for pattern, q, pos in _accept(accept):
-            if q <= 0:
-                continue
-            ptype = pattern.split("/")[0]
-            exact = pattern == mt
-            if not (
-                exact or pattern == "*/*" or (pattern == f"{ptype}/*" and mt.startswith(ptype))
-            ):
-                continue
-            # exact matches beat wildcards; then q; then the client's order; then ours (HTML 1st)
-            score = (q + (0.001 if exact else 0.0), -pos, -rank)
-            if best is None or score > best:
-                best, choice = score, f
-    return choice
+    from ..server.conneg import negotiate as choose
+
+    offers: dict[str, RdfFormat | None] = {HTML: None}
+    for f in RDF_FORMATS:
+        if not f.quads or f.name == "jsonld":
+            offers.update({mt: f for mt in f.media_types if mt not in offers})
+    offers.update({mt: rdf_format(name) for mt, name in GRAPH_ACCEPT_ALIASES if mt not in offers})
+    chosen = choose(accept, list(offers))
+    return offers[chosen] if chosen is not None else None
 
 
 # -- the answers: plain functions of a view, run where the store is ----------------------------
