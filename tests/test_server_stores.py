@@ -225,14 +225,16 @@ def test_manifest_records_what_serve_needs(built: Path) -> None:
 def test_a_big_store_is_queried_by_threads_of_one_worker_process(tmp_path: Path) -> None:
     """From THREADS_FROM triples the query slots are threads of one worker process (one copy of
     the store: Oxigraph's in-memory store is copied page by page into every process that reads
-    it, bench/worker_memory.py); a small store keeps a process per slot. /health says which, and
-    the process tree agrees."""
+    it, bench/worker_memory.py); a small store keeps a process per slot; --worker-processes
+    chooses. /health says which, and the process tree agrees."""
     from bgraph.server.run import THREADS_FROM, worker_threads
     from bgraph.server.testing import running_server
     from bgraph.synth import write_synthetic
 
     assert worker_threads(THREADS_FROM - 1, 4) == 1
     assert worker_threads(THREADS_FROM, 4) == 4
+    assert worker_threads(10, 4, processes=2) == 2 and worker_threads(10**6, 4, processes=3) == 2
+    assert worker_threads(10, 4, processes=8) == 1  # at most one process per worker
     data = tmp_path / "big.nt"
     write_synthetic(data, 30_000)
     with running_server(str(data), "--quiet") as srv:
@@ -248,7 +250,34 @@ def test_a_big_store_is_queried_by_threads_of_one_worker_process(tmp_path: Path)
         health = httpx.get(srv.url + "health").json()
         assert health["workers"]["alive"] == health["workers"]["processes"] == 4
         assert len(children(children(srv.process.pid)[0])) == 4
+    with running_server("--worker-processes", "2", "--quiet") as srv:
+        health = httpx.get(srv.url + "health").json()
+        assert health["workers"]["alive"] == 4 and health["workers"]["processes"] == 2
+        assert len(children(children(srv.process.pid)[0])) == 2
 
 
 def _ask(url: str, query: str) -> int:
     return httpx.post(url + "sparql", data={"query": query}, timeout=30).status_code
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--worker-processes", "0"], "0 is not in the range 1<=x<=64"),
+        (["--worker-processes", "two"], "'two' is not a valid integer"),
+        (
+            ["--endpoint", "http://127.0.0.1:9/sparql", "--worker-processes", "2"],
+            "--endpoint has no query workers",
+        ),
+    ],
+)
+def test_bad_worker_processes_is_a_usage_error(args: list[str], message: str) -> None:
+    """Each bad --worker-processes gets exit 2 and a message naming the problem; nothing is
+    served (the endpoint is never contacted)."""
+    from click.testing import CliRunner
+
+    from bgraph.cli import main
+
+    result = CliRunner().invoke(main, ["serve", *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output

@@ -69,7 +69,14 @@ if TYPE_CHECKING:
     default=defaults.DEFAULT_WORKERS,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Query worker processes (queries that run at once).",
+    help="Query workers: queries that run at once.",
+)
+@click.option(
+    "--worker-processes",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Processes the workers run in (at most one each) [default: one per worker below "
+    "20,000 triples, else one: the in-RAM store is copied into each process that reads it].",
 )
 @click.option(
     "--queue",
@@ -149,6 +156,7 @@ def serve(
     base_iri: str,
     named: tuple[tuple[str, str], ...],
     workers: int,
+    worker_processes: int | None,
     queue: int,
     max_rows: int,
     worker_memory: int,
@@ -206,6 +214,7 @@ def serve(
         port=port,
         timeout=timeout,
         workers=workers,
+        worker_processes=worker_processes,
         queue=queue,
         max_rows=max_rows,
         worker_memory_mb=worker_memory,
@@ -247,6 +256,10 @@ def _serve_remote(
     check_url(url)
     if paths or named or config.store != "memory":
         raise UsageError("--endpoint serves the remote server's data: drop PATHs, --graph, --store")
+    if config.worker_processes is not None:
+        raise UsageError(
+            "--endpoint has no query workers (it sends the queries on): drop --worker-processes"
+        )
     password = None
     if password_env:
         if password_env not in os.environ:

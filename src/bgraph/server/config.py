@@ -8,7 +8,7 @@ from pathlib import Path
 from ..iris import BASE
 
 DEFAULT_TIMEOUT = 10.0  #: seconds a query may run before its worker is killed (503)
-DEFAULT_WORKERS = 3  #: query worker processes = queries running at once
+DEFAULT_WORKERS = 3  #: query workers = queries running at once
 DEFAULT_QUEUE = 32  #: requests that may wait for a worker; past that, 503 + Retry-After
 DEFAULT_MAX_ROWS = 10_000  #: result rows (or triples) sent; the rest is cut, and a header says so
 MAX_BODY = 1024 * 1024  #: request body cap (bytes): 413 past it
@@ -26,6 +26,8 @@ class ServerConfig:
     port: int = 8000
     timeout: float = DEFAULT_TIMEOUT
     workers: int = DEFAULT_WORKERS
+    #: processes the workers (and the reserve) run in; None: :func:`.run.worker_threads` decides
+    worker_processes: int | None = None
     queue: int = DEFAULT_QUEUE
     max_rows: int = DEFAULT_MAX_ROWS
     max_body: int = MAX_BODY

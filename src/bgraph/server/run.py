@@ -143,8 +143,11 @@ def _raise_open_files() -> None:
 THREADS_FROM = 20_000
 
 
-def worker_threads(triples: int, capacity: int) -> int:
-    """Query slots per worker process: all of them in one process for a big store, else one."""
+def worker_threads(triples: int, capacity: int, processes: int | None = None) -> int:
+    """Query slots per worker process: ``capacity`` slots over ``processes`` processes when
+    given; else all of them in one process for a big store, one per process for a small one."""
+    if processes is not None:
+        return -(-capacity // processes)
     return capacity if triples >= THREADS_FROM else 1
 
 
@@ -169,7 +172,9 @@ def serve(config: ServerConfig) -> None:
         init=make_init(served),
         stack_mb=WORKER_STACK_MB,
         reserve=config.reserve,
-        threads=worker_threads(served.triples, config.workers + config.reserve),
+        threads=worker_threads(
+            served.triples, config.workers + config.reserve, config.worker_processes
+        ),
     )
     pool.start(close_in_children=[sock.fileno()])
     dump_dir = tempfile.mkdtemp(prefix="bgraph-dumps-")
