@@ -1,0 +1,106 @@
+"""What one request costs before any query: the floor under the seed graph's p50 ratio.
+
+    python bench/request_floor.py          # about 20 s; writes bench/results/request_floor.json
+
+With the bench's own client (httpx, keep-alive, 127.0.0.1), median of 400 requests each, A then
+B, twice: bgraph's ``GET /health`` (no store, no worker: HTTP, Starlette, JSON), bgraph's ASK
+(``bench/queries/12-has-spin-off.rq`` with its PREFIX lines, as bench/run.py sends it), and
+``oxigraph serve-read-only`` answering the same ASK on the same data (the store ``bgraph build``
+writes from bgraph's own data).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import HERE, RESULTS, accept, bgraph_cmd, free_port, launch, oxigraph_binary, stop
+
+
+def median_ms(call, n: int = 400) -> float:
+    for _ in range(50):
+        call()
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - t0) * 1000)
+    return round(statistics.median(times), 3)
+
+
+def main() -> None:
+    from bgraph.namespaces import PREFIXES
+
+    head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    query = head + (HERE / "queries" / "12-has-spin-off.rq").read_text("utf-8")
+    tmp = Path(tempfile.mkdtemp(prefix="bgraph-floor-"))
+    store = tmp / "store"
+    subprocess.run([*bgraph_cmd(), "build", "-q", "-o", str(store)], check=True)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    cmd = [*bgraph_cmd(), "serve", "--quiet", "--port", str(port)]
+    server = launch(cmd, base, base + "sparql", dict(os.environ), 120)
+    oport = free_port()
+    bind = f"127.0.0.1:{oport}"
+    oxigraph = subprocess.Popen(
+        [oxigraph_binary(), "serve-read-only", "--location", str(store), "--bind", bind],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    out: dict = {"runs": []}
+    try:
+        with httpx.Client(timeout=30) as client:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    client.get(f"http://127.0.0.1:{oport}/")
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+            for _ in range(2):
+                out["runs"].append(
+                    {
+                        "bgraph_health_ms": median_ms(lambda: client.get(base + "health")),
+                        "bgraph_ask_ms": median_ms(
+                            lambda: client.post(
+                                base + "sparql", data={"query": query}, headers=accept(query)
+                            )
+                        ),
+                        "oxigraph_ask_ms": median_ms(
+                            lambda: client.post(
+                                f"http://127.0.0.1:{oport}/query",
+                                data={"query": query},
+                                headers=accept(query),
+                            )
+                        ),
+                    }
+                )
+    finally:
+        oxigraph.kill()
+        oxigraph.wait()
+        stop(server)
+        shutil.rmtree(tmp, ignore_errors=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "request_floor.json").write_text(json.dumps(out, indent=2) + "\n", "utf-8")
+    for run in out["runs"]:
+        print(
+            f"bgraph /health {run['bgraph_health_ms']} ms, bgraph ASK {run['bgraph_ask_ms']} ms, "
+            f"oxigraph ASK {run['oxigraph_ask_ms']} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
