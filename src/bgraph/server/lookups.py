@@ -56,7 +56,7 @@ class PageJob:
     (RDF bytes), ``search``, ``home`` (the home page's summary), ``pictures`` (its pictures, as
     HTML), ``void``, or ``visual``:
     the answer of a pictures or ontology route (``text`` names it, a key of
-    :data:`bgraph.visual.web.ROUTES`, with the request's ``path`` and query ``params`` and its
+    :data:`.routes_visual.ROUTES`, with the request's ``path`` and query ``params`` and its
     ``accept`` header)."""
 
     kind: str

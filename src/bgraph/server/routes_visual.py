@@ -22,8 +22,7 @@ from .lookups import PageJob
 from .pages import register_extension
 
 STATIC_PATH = "/visual/static/{path:path}"
-#: The routes answered from the store (:data:`bgraph.visual.web.ROUTES`; kept equal by
-#: tests/test_start_fast.py): name -> path.
+#: The routes answered from the store (:func:`bgraph.visual.web.answer`): name -> path.
 ROUTES = {
     "graph": "/visual/graph/{ident:path}.json",
     "timeline": "/visual/timeline.json",

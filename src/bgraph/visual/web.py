@@ -210,7 +210,8 @@ def answer(
     params: Mapping[str, str],
     accept: str | None,
 ) -> Answer:
-    """The answer of the route ``name`` (a key of :data:`ROUTES`) for a request's path and
+    """The answer of the route ``name`` (a key of :data:`bgraph.server.routes_visual.ROUTES`)
+    for a request's path and
     query parameters and its Accept header."""
     fmt = params.get("format")
     try:
@@ -227,16 +228,6 @@ def answer(
     except _Refused as exc:
         return _error(exc.status, str(exc))
     raise ValueError(f"no route {name!r}")
-
-
-#: The routes answered from the store: name -> path.
-ROUTES = {
-    "graph": "/visual/graph/{ident:path}.json",
-    "timeline": "/visual/timeline.json",
-    "universe": "/visual/universe.svg",
-    "ontology": "/ontology",
-    "ontology_part": "/ontology/{name}",
-}
 
 
 def static_file(path: str) -> Response:
@@ -296,6 +287,8 @@ def visual_routes(
             methods=["GET"],
         )
     ]
+    from ..server.routes_visual import ROUTES
+
     routes += [Route(path, endpoint(name), methods=["GET"]) for name, path in ROUTES.items()]
     return routes
 
