@@ -54,10 +54,9 @@ def schema_markup(store: Any, iri: str) -> str:
 class PageJob:
     """One lookup: ``knows``, ``view`` (with the entity's neighbourhood picture), ``describe``
     (RDF bytes), ``search``, ``home`` (the home page's summary), ``pictures`` (its pictures, as
-    HTML), ``void``, or ``visual``:
-    the answer of a pictures or ontology route (``text`` names it, a key of
-    :data:`.routes_visual.ROUTES`, with the request's ``path`` and query ``params`` and its
-    ``accept`` header)."""
+    HTML), ``void``, or ``visual``: the answer of a pictures or ontology route (``text`` names
+    it, a key of :data:`.routes_visual.ROUTES`; ``path`` and ``params`` are the request's path
+    and query parameters, ``accept`` its Accept header)."""
 
     kind: str
     iri: str = ""

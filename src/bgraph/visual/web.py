@@ -90,8 +90,14 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def _json(status: int, content: Any) -> Answer:
+    """A JSON answer, written as Starlette's JSONResponse writes it (UTF-8, compact)."""
+    text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return Answer(status, text.encode("utf-8"), "application/json")
+
+
 def _error(status: int, message: str) -> Answer:
-    return Answer(status, json.dumps({"error": message}), "application/json")
+    return _json(status, {"error": message})
 
 
 def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
@@ -129,7 +135,7 @@ def graph_json(v: View, href: HrefFor, ident: str, params: Mapping[str, str]) ->
     hood = neighbourhood(v, node, depth, limit=min(limit, GRAPH_LIMIT * 5), href_for=href)
     payload = hood.as_payload()
     payload["colours"] = GROUP_COLOURS
-    return Answer(200, json.dumps(payload), "application/json")
+    return _json(200, payload)
 
 
 def timeline_json(v: View, href: HrefFor, params: Mapping[str, str]) -> Answer:
@@ -138,7 +144,7 @@ def timeline_json(v: View, href: HrefFor, params: Mapping[str, str]) -> Answer:
     from .timeline import read_timeline
 
     events = read_timeline(v, href, limit)
-    return Answer(200, json.dumps([e.as_dict() for e in events]), "application/json")
+    return _json(200, [e.as_dict() for e in events])
 
 
 def universe_svg(v: View, href: HrefFor) -> Answer:
