@@ -358,3 +358,17 @@ PREFIX_MAP = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
 }
+
+
+@pytest.mark.parametrize("name", ["pyoxigraph", "owlrl", "rdflib", "oxrdflib"])
+def test_dist_version_reads_what_importlib_metadata_reads(name: str) -> None:
+    """The closure cache's key names the versions of its engines without importing
+    importlib.metadata at start: the same answer as importlib.metadata, which stays the
+    reference (and the fallback)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bgraph.reason import dist_version
+
+    assert dist_version(name) == version(name)
+    with pytest.raises(PackageNotFoundError):
+        dist_version("no-such-distribution-here")

@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -326,10 +325,12 @@ def fill_store(
         t3 = time.perf_counter()
         graphs = dict(sorted({**graphs, **_add_explanations(store, closure)}.items()))
         timings["explain"] = time.perf_counter() - t3
+    from .reason import dist_version
+
     return StoreInfo(
         path=None,
         bgraph=__version__,
-        pyoxigraph=version("pyoxigraph"),
+        pyoxigraph=dist_version("pyoxigraph"),
         built=datetime.now(UTC).isoformat(timespec="seconds"),
         reasoner=closure.reasoner if closure else "none",
         inputs=inputs,
