@@ -186,9 +186,12 @@ def test_required_and_repeated_calls() -> None:
     assert out["again"] == out["first"] == out["status"]
 
 
-def test_query_workers_are_banned(canary: Canary) -> None:
+@pytest.mark.parametrize("threads", [1, 2])
+def test_query_workers_are_banned(canary: Canary, threads: int) -> None:
     """The server's worker pool: its zygote bans the network before forking a worker, and
-    reports how; a worker's Oxigraph SERVICE call and plain connect reach nothing."""
+    reports how; a worker's Oxigraph SERVICE call and plain connect reach nothing, from a
+    process per worker (threads=1) or from two threads of one worker process (threads=2, as
+    for a big store), run at once."""
     out = run_python(
         f"""
         import asyncio, json, socket
@@ -207,10 +210,11 @@ def test_query_workers_are_banned(canary: Canary) -> None:
                 return type(exc).__name__
             return "ok"
 
-        pool = WorkerPool(handler, size=1, timeout=20)
+        pool = WorkerPool(handler, size=2, timeout=20, threads={threads})
         pool.start()
         async def main():
-            return [await pool.run((kind, {canary.port})) for kind in ("connect", "service")]
+            jobs = [pool.run((kind, {canary.port})) for kind in ("connect", "service") * 2]
+            return [*await asyncio.gather(*jobs), pool.processes]
         try:
             replies = asyncio.run(main())
         finally:
@@ -219,5 +223,7 @@ def test_query_workers_are_banned(canary: Canary) -> None:
         """
     )
     assert out["sandbox"] in ("seccomp", "netns"), out
-    assert "ok" not in out["replies"], out
+    *replies, processes = out["replies"]
+    assert processes == (1 if threads == 2 else 2)
+    assert len(replies) == 4 and "ok" not in replies, out
     assert canary.settled() == 0
