@@ -14,13 +14,17 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
-from ..visual.fragments import franchise_fragment, graph_fragment, timeline_fragment
+from ..visual.fragments import (
+    DEFAULT_STATIC,
+    franchise_fragment,
+    graph_fragment,
+    timeline_fragment,
+)
 from ..visual.model import HrefFor, iri, neighbourhood
 from ..visual.style import GROUP_COLOURS
 from ..visual.web import view_of
 from .describe import article_title
 
-STATIC = "/visual/static"
 GRAPH_DEPTH = 1
 GRAPH_LIMIT = 1000
 
@@ -56,7 +60,7 @@ def neighbourhood_html(opened: Any, entity: str, href: HrefFor) -> str:
         '<h2 id="neighbourhood">Neighbourhood</h2>'
         + graph_fragment(
             payload,
-            static_url=STATIC,
+            static_url=DEFAULT_STATIC,
             include_assets=True,
             title=f"Neighbourhood of {hood.nodes[0].label}",
         )

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..visual.fragments import DEFAULT_STATIC
 from .context import ServerContext
 from .pages import register_head, register_home_section, register_resource_section
-
-STATIC = "/visual/static"
 
 
 def home_pictures(ctx: ServerContext) -> str | None:
@@ -25,6 +24,6 @@ def neighbourhood_graph(ctx: ServerContext, view: Any) -> str | None:
     return getattr(view, "pictures", "") or None
 
 
-register_head(f'<link rel="stylesheet" href="{STATIC}/visual.css">')
+register_head(f'<link rel="stylesheet" href="{DEFAULT_STATIC}/visual.css">')
 register_home_section("pictures", home_pictures, 15)
 register_resource_section("neighbourhood", neighbourhood_graph, 38)
