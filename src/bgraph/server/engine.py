@@ -19,7 +19,7 @@ from .. import formats
 from ..errors import BgraphError
 from ..iris import PREFIXES
 from ..sparql.columns import column_order
-from ..sparql.guard import check_query
+from ..sparql.guard import Token, read_query
 from ..sparql.syntax import syntax_error
 from .conneg import negotiate
 from .writers import boolean_bytes, rdf_bytes, select_bytes
@@ -155,12 +155,15 @@ def choose_format(
 # --- evaluation ----------------------------------------------------------------------------------
 
 
-def vet(text: str, known_graphs: list[str] | None, base: str | None = None) -> str:
+def vet(
+    text: str, known_graphs: list[str] | None, base: str | None = None
+) -> tuple[str, list[Token]]:
     """Refuse SERVICE, updates, LOAD and FROM of graphs not held here before Oxigraph sees the
     query (it would call out over HTTP for SERVICE itself), reading it as the SPARQL grammar
     does (:func:`bgraph.sparql.guard.check_query`); the query form. ``known_graphs=None``: the
-    protocol's dataset replaces the query's, no FROM check."""
-    return check_query(text, known_graphs, prefixes=PREFIXES, base=base)
+    protocol's dataset replaces the query's, no FROM check. With the query's tokens, which
+    the SELECT * column order reads again."""
+    return read_query(text, known_graphs, prefixes=PREFIXES, base=base)
 
 
 def run(store: Any, job: QueryJob, known_graphs: list[str]) -> Reply:
@@ -172,7 +175,7 @@ def run(store: Any, job: QueryJob, known_graphs: list[str]) -> Reply:
     form = ""
     try:
         protocol_dataset = bool(job.default_graphs or job.named_graphs)
-        form = vet(job.text, None if protocol_dataset else known_graphs, job.base)
+        form, tokens = vet(job.text, None if protocol_dataset else known_graphs, job.base)
         fmt_name = media_type = ""
         if form:  # negotiated before evaluation: a 406 costs no evaluation
             fmt_name, media_type = choose_format(form, job.accept, job.format)
@@ -185,7 +188,7 @@ def run(store: Any, job: QueryJob, known_graphs: list[str]) -> Reply:
         if actual != form:
             form = actual
             fmt_name, media_type = choose_format(form, job.accept, job.format)
-        reply = _reply(answer, form, fmt_name, job.max_rows, job.max_bytes, job.text)
+        reply = _reply(answer, form, fmt_name, job.max_rows, job.max_bytes, job.text, tokens)
         reply.media_type = media_type
         reply.form = form
         return reply
@@ -255,6 +258,7 @@ def _reply(
     max_rows: int,
     max_bytes: int = 1 << 62,
     text: str = "",
+    tokens: list[Token] | None = None,
 ) -> Reply:
     """Cap (rows, then bytes), count and serialise an answer."""
     headers: dict[str, str] = {}
@@ -262,7 +266,7 @@ def _reply(
         return Reply(200, boolean_bytes(answer, fmt_name), headers=headers)
     cut = []
     if form == "SELECT":
-        names = column_order(text, [v.value for v in answer.variables])
+        names = column_order(text, [v.value for v in answer.variables], tokens)
         rows = list(itertools.islice(answer, max_rows + 1))
         if len(rows) > max_rows:
             rows = rows[:max_rows]

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .guard import tokenize
+from .guard import Token, tokenize
 
 _MODIFIERS = {"DISTINCT", "REDUCED"}
 
 
-def column_order(text: str, names: Sequence[str]) -> list[str]:
+def column_order(
+    text: str, names: Sequence[str], tokens: Sequence[Token] | None = None
+) -> list[str]:
     """``names`` (the engine's columns) reordered as the query writes them when it projects
-    ``*``; unchanged otherwise (an explicit projection keeps its own order)."""
-    try:
-        tokens = tokenize(text)
-    except Exception:  # the query was answered, so it reads; never fail on the order alone
-        return list(names)
+    ``*``; unchanged otherwise (an explicit projection keeps its own order). ``tokens``: the
+    query's, when the caller has them already (:func:`.guard.read_query`)."""
+    if tokens is None:
+        try:
+            tokens = tokenize(text)
+        except Exception:  # the query was answered, so it reads; never fail on the order alone
+            return list(names)
     for i, (kind, value, _start, _end) in enumerate(tokens):
         if kind == "word" and value.upper() == "SELECT":
             j = i + 1

@@ -180,7 +180,19 @@ def check_query(
     base: str | None = None,
 ) -> str:
     """Vet a SPARQL query before any engine sees it; return its form (SELECT, ASK, CONSTRUCT
-    or DESCRIBE).
+    or DESCRIBE). :func:`read_query` says what is refused."""
+    return read_query(text, known_graphs, prefixes=prefixes, base=base)[0]
+
+
+def read_query(
+    text: str,
+    known_graphs: Collection[str] | None,
+    *,
+    prefixes: Mapping[str, str] | None = None,
+    base: str | None = None,
+) -> tuple[str, list[Token]]:
+    """:func:`check_query`'s form, and the query's tokens (for a caller that reads the query
+    again: it need not tokenize it twice).
 
     Raises :class:`~bgraph.errors.QuerySyntaxError` (400) for text that is not made of SPARQL
     tokens, has no query form, or is nested deeper than :data:`MAX_DEPTH` / longer than
@@ -202,7 +214,7 @@ def check_query(
     scope = _Scope(dict(prefixes or {}), base)
     start = _prologue(tokens, scope)
     _scan(text, tokens, start, scope, None if known_graphs is None else set(known_graphs))
-    return _form(text, tokens, start)
+    return _form(text, tokens, start), tokens
 
 
 class _Scope:
