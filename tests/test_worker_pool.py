@@ -27,6 +27,16 @@ def _run_pool(body: str, *, size: int, threads: int, timeout: float) -> dict:
 
         pool = WorkerPool(handler, size={size}, threads={threads}, timeout={timeout})
         pool.start()
+
+        async def run_timed(kind, seconds, timeout, delay=0.0):
+            # (the reply, or DeadlineExceeded's message; seconds from the run's start)
+            await asyncio.sleep(delay)
+            start = time.monotonic()
+            try:
+                reply = await pool.run((kind, seconds), timeout=timeout)
+            except DeadlineExceeded as exc:
+                reply = str(exc)
+            return reply, time.monotonic() - start
         """
     ) + textwrap.dedent(body)
     out = subprocess.run(
@@ -69,20 +79,12 @@ def test_a_kill_at_one_deadline_reruns_the_jobs_beside_it() -> None:
     out = _run_pool(
         """
         async def main():
-            async def runaway():
-                try:
-                    await pool.run(("runaway", 30), timeout=1.0)
-                except DeadlineExceeded as exc:
-                    return str(exc)
-            async def beside():
-                await asyncio.sleep(0.3)
-                start = time.monotonic()
-                reply = await pool.run(("beside", 1.5), timeout=5.0)
-                return reply, time.monotonic() - start
-            return await asyncio.gather(runaway(), beside())
+            return await asyncio.gather(
+                run_timed("runaway", 30, 1.0), run_timed("beside", 1.5, 5.0, delay=0.3)
+            )
         try:
             first_pid = next(iter(pool._procs))
-            stopped, (reply, took) = asyncio.run(main())
+            (stopped, _), (reply, took) = asyncio.run(main())
             print(json.dumps({"stopped": stopped, "reply": reply, "took": took,
                               "first_pid": first_pid, "killed": pool.killed,
                               "alive": pool.alive, "processes": pool.processes}))
@@ -107,18 +109,8 @@ def test_a_rerun_job_keeps_its_own_deadline() -> None:
     out = _run_pool(
         """
         async def main():
-            async def runaway():
-                with contextlib.suppress(DeadlineExceeded):
-                    await pool.run(("runaway", 30), timeout=1.0)
-            async def beside():
-                start = time.monotonic()
-                try:
-                    await pool.run(("beside", 2.0), timeout=2.5)
-                    return "answered", time.monotonic() - start
-                except DeadlineExceeded as exc:
-                    return str(exc), time.monotonic() - start
-            return (await asyncio.gather(runaway(), beside()))[1]
-        import contextlib
+            runs = [run_timed("runaway", 30, 1.0), run_timed("beside", 2.0, 2.5)]
+            return (await asyncio.gather(*runs))[1]
         try:
             outcome, took = asyncio.run(main())
             print(json.dumps({"outcome": outcome, "took": took}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -54,8 +55,9 @@ class ServerContext:
     def endpoint(self) -> str:
         return self.url("sparql")
 
-    @property
+    @cached_property
     def links(self) -> Links:
+        """Where IRIs link on this server's pages (made once: every link of a page asks)."""
         return Links(self.config.base_iri)
 
     def local_path(self, iri: str) -> str | None:
