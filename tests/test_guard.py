@@ -27,7 +27,8 @@ from bgraph.errors import (
     ServiceRefusedError,
     UpdateRefusedError,
 )
-from bgraph.sparql import MAX_DEPTH, check_query
+from bgraph.sparql import MAX_DEPTH, check_query, guard
+from bgraph.sparql.guard import _read_prologue, read_query
 from test_sandbox import Canary, canary  # noqa: F401  (the fixture)
 
 EX = "http://example.org/"
@@ -488,3 +489,47 @@ def test_iri_resolution_follows_rfc_3986(ref: str, expected: str) -> None:
     from bgraph.sparql.guard import resolve
 
     assert resolve("http://a/b/c/d;p?q", ref) == expected
+
+
+# --- the plain PREFIX prologue, read once ---------------------------------------------------------
+
+#: prologues to put before the table's queries: plain ones (read from the cache), and ones the
+#: cache must leave alone or stop short of (a comment, an escape, BASE, a glued keyword, ...)
+PROLOGUE_VARIANTS = [
+    "PREFIX ex: <http://example.org/>\n",
+    "prefix ex: <http://example.org/> PrEfIx : <g1>\n",
+    "PREFIX ex:<http://example.org/>PREFIX e.x-1: <http://example.org/x>",
+    "PREFIX ex: <http://example.org/> # a comment <http://x/>\n",
+    "PREFIX ex: <http://example.org/\\u0041> ",
+    "PREFIX ex: <http://example.org/> BASE <http://example.org/> PREFIX b: <g2> ",
+    "PREFIXex: <http://example.org/> ",
+    "PREFIX service: <http://127.0.0.1:9/> PREFIX insert: <http://x/> ",
+    "PREFIX ex: <http://example.org/> PREFIX ex: <http://elsewhere/> ",
+    "PREFIX ex: <http://example.org/>",
+    "  \t\r\n PREFIX ex: <é> ",
+]
+
+
+def _outcome(query: str, base: str | None) -> object:
+    try:
+        return read_query(query, KNOWN, prefixes=PREFIXES, base=base)
+    except BgraphError as exc:
+        return type(exc), str(exc)
+
+
+def test_a_cached_prologue_reads_as_the_whole_text_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard reads a plain PREFIX prologue once (its tokens and resolved prefixes), then only
+    the rest of each query. Every query reads exactly as when the whole text is read: the same
+    form and tokens, or the same refusal with the same message (the cache turned off is the
+    reference)."""
+    rng = random.Random(20261129)
+    queries = _generate(rng, C, 3000)
+    queries += [p + q for p in PROLOGUE_VARIANTS for q, _ in TABLE[:-1]]
+    queries += [
+        q.replace("PREFIX", "PREFIX ex: <http://example.org/g1> PREFIX", 1) for q in queries[:500]
+    ]
+    _read_prologue.cache_clear()
+    cached = [_outcome(q, base) for q in queries for base in (None, EX)]
+    assert _read_prologue.cache_info().hits > 3000  # the cache was used
+    monkeypatch.setattr(guard, "_CACHED_PROLOGUE", -1)  # never: every text read whole
+    assert cached == [_outcome(q, base) for q in queries for base in (None, EX)]

@@ -132,6 +132,19 @@ def test_tsv_results_are_rdf_terms(cli) -> None:
     assert '"Captain Berchem"@en' in lines[3]
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv", "table"])
+def test_triple_terms_in_every_format(cli, fmt: str) -> None:
+    """A SPARQL 1.2 triple term in an answer is written, not a traceback."""
+    query = 'SELECT ?t WHERE { BIND(<<( id:ballard schema:name "Ballard" )>> AS ?t) }'
+    result = cli("query", query, "--format", fmt)
+    assert result.exit_code == 0
+    if fmt == "json":
+        (row,) = json.loads(result.output)["results"]["bindings"]
+        assert row["t"]["value"]["object"] == {"type": "literal", "value": "Ballard"}
+    else:
+        assert "Ballard" in result.output
+
+
 def test_table_results(cli) -> None:
     result = cli("query", "cast", "--format", "table")
     assert result.exit_code == 0

@@ -122,6 +122,35 @@ def test_select_in_every_results_format(client: httpx.Client, media_type: str) -
     assert {"Ballard", "Harry Bosch", "Bosch: Legacy"} <= {n.strip('"') for n in names}
 
 
+#: SPARQL 1.2 terms Oxigraph evaluates: a triple term and a literal with a base direction
+TRIPLE_TERM = (
+    'SELECT ?t ?l WHERE { BIND(<<( id:ballard schema:name "Ballard" )>> AS ?t) '
+    'BIND("Ballard"@en--ltr AS ?l) }'
+)
+
+
+@pytest.mark.parametrize("media_type", sorted(SELECT_TYPES))
+def test_triple_terms_and_base_directions_in_every_results_format(
+    client: httpx.Client, media_type: str
+) -> None:
+    """A valid query whose answer holds SPARQL 1.2 terms is answered (it was a 500)."""
+    r = client.post("/sparql", data={"query": TRIPLE_TERM}, headers={"Accept": media_type})
+    assert r.status_code == 200, r.text
+    if SELECT_TYPES[media_type] == "json":
+        (row,) = r.json()["results"]["bindings"]
+        assert row["t"]["type"] == "triple"
+        assert row["t"]["value"]["subject"] == {"type": "uri", "value": str(ID.ballard)}
+        assert row["l"] == {
+            "type": "literal",
+            "value": "Ballard",
+            "xml:lang": "en",
+            "its:dir": "ltr",
+        }
+    elif media_type == "text/tab-separated-values":
+        assert f'<<( <{ID.ballard}> <{SDO.name}> "Ballard" )>>' in r.text
+        assert '"Ballard"@en--ltr' in r.text
+
+
 @pytest.mark.parametrize("form", ["CONSTRUCT WHERE { id:ballard ?p ?o }", "DESCRIBE id:ballard"])
 def test_graph_results_in_every_rdf_format(client: httpx.Client, form: str) -> None:
     graphs = []

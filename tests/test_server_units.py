@@ -27,6 +27,17 @@ from bgraph.server.protocol import ProtocolError, build_job
 )
 def test_negotiate(accept: str | None, offered: list[str], chosen: str | None) -> None:
     assert negotiate(accept, offered) == chosen
+    assert negotiate(accept, offered) == chosen  # again: from the cache of answers
+    assert negotiate(accept, tuple(offered)) == chosen
+
+
+def test_negotiate_a_long_accept_header() -> None:
+    """A header too long to keep in the cache of answers is read each time, the same way."""
+    accept = "x/y;q=0.1, " * 200 + "c/d;q=0.5, a/b;q=0.4"
+    assert len(accept) > 1000
+    assert negotiate(accept, ["a/b", "c/d"]) == "c/d"
+    assert negotiate(accept, ["a/b", "e/f"]) == "a/b"
+    assert negotiate(accept + ", */*;q=0", ["e/f"]) is None
 
 
 def job(method: str, qs: bytes = b"", ctype: str | None = None, body: bytes = b""):

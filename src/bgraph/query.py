@@ -7,8 +7,6 @@ A named query is ``queries/NN-slug.rq`` whose header comment gives ``# title:`` 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import sys
@@ -19,7 +17,7 @@ from typing import Any
 
 from .errors import BgraphError, UsageError
 from .formats import RDF_FORMATS, RESULT_FORMATS, RdfFormat, ResultFormat, rdf_format
-from .iris import PREFIXES, XSD_STRING
+from .iris import PREFIXES
 from .resources import resources
 
 _HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.*?)\s*$", re.I)
@@ -193,8 +191,6 @@ def _read(path: Path) -> str:
 # --- formatting --------------------------------------------------------------------------------
 # Answers are :class:`bgraph.store.Answer`: pyoxigraph terms, rendered here without rdflib.
 
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
 
 def result_format_names() -> list[str]:
     return [f.name for f in RESULT_FORMATS]
@@ -251,125 +247,23 @@ def check_format_name(name: str | None) -> None:
         )
 
 
-def _kind(term: Any) -> str:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return "uri"
-    if isinstance(term, ox.BlankNode):
-        return "bnode"
-    if isinstance(term, ox.Literal):
-        return "literal"
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def term_json(term: Any) -> dict[str, str]:
-    """One pyoxigraph term in SPARQL 1.1 Query Results JSON (RDF 1.1: no datatype is written
-    for xsd:string and language-tagged literals)."""
-    kind = _kind(term)
-    out = {"type": kind, "value": term.value}
-    if kind == "literal":
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
-            out["datatype"] = term.datatype.value
-    return out
-
-
-def results_json(answer: Any) -> dict[str, Any]:
-    """A SELECT or ASK answer as SPARQL 1.1 Query Results JSON (a dict)."""
-    if answer.form == "ASK":
-        return {"head": {}, "boolean": bool(answer.boolean)}
-    names = answer.variables
-    bindings = [
-        {n: term_json(t) for n, t in zip(names, row, strict=True) if t is not None}
-        for row in answer.rows
-    ]
-    return {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
-
-
 def format_results(answer: Any, fmt: ResultFormat | RdfFormat) -> str:
-    """The answer as text in ``fmt`` (not ``table``: see :func:`render_table`)."""
+    """The answer as text in ``fmt`` (not ``table``: see :func:`render_table`), written as the
+    endpoint writes it (:mod:`bgraph.server.writers`); JSON indented for a reader."""
     if isinstance(fmt, RdfFormat):
         from .export import serialize_triples
 
         return serialize_triples(answer.triples, fmt, prune_context=True)
-    if fmt.name == "json":
-        return json.dumps(results_json(answer), indent=2, ensure_ascii=False) + "\n"
-    if fmt.name in ("csv", "tsv"):
-        return _delimited(answer, fmt.name)
-    return _xml(answer)
+    from .server.writers import boolean_bytes, select_bytes
 
-
-def _xml(answer: Any) -> str:
-    """SPARQL Query Results XML Format."""
-    from xml.sax.saxutils import escape, quoteattr
-
-    out = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
-    ]
     if answer.form == "ASK":
-        out += ["<head/>", f"<boolean>{'true' if answer.boolean else 'false'}</boolean>"]
+        body = boolean_bytes(bool(answer.boolean), fmt.name)
     else:
-        out.append("<head>")
-        out += [f"<variable name={quoteattr(n)}/>" for n in answer.variables]
-        out += ["</head>", "<results>"]
-        for row in answer.rows:
-            out.append("<result>")
-            for name, term in zip(answer.variables, row, strict=True):
-                if term is None:
-                    continue
-                kind = _kind(term)
-                if kind == "uri":
-                    value = f"<uri>{escape(term.value)}</uri>"
-                elif kind == "bnode":
-                    value = f"<bnode>{escape(term.value)}</bnode>"
-                elif term.language:
-                    lang = quoteattr(term.language)
-                    value = f"<literal xml:lang={lang}>{escape(term.value)}</literal>"
-                elif term.datatype.value != XSD_STRING:
-                    dt = quoteattr(term.datatype.value)
-                    value = f"<literal datatype={dt}>{escape(term.value)}</literal>"
-                else:
-                    value = f"<literal>{escape(term.value)}</literal>"
-                out.append(f"<binding name={quoteattr(name)}>{value}</binding>")
-            out.append("</result>")
-        out.append("</results>")
-    out.append("</sparql>")
-    return "\n".join(out) + "\n"
-
-
-def _delimited(answer: Any, name: str) -> str:
-    """CSV as SPARQL 1.1 CSV (plain values); TSV as SPARQL 1.1 TSV (RDF terms)."""
-    if answer.form == "ASK":
-        return f"{'true' if answer.boolean else 'false'}\n"
-    names = answer.variables
-    if name == "tsv":
-        lines = ["\t".join(f"?{v}" for v in names)]
-        for row in answer.rows:
-            lines.append("\t".join(_tsv_term(t) for t in row))
-        return "\n".join(lines) + "\n"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(names)
-    for row in answer.rows:
-        writer.writerow([_csv_term(t) for t in row])
-    return buffer.getvalue()
-
-
-def _csv_term(term: Any) -> str:
-    if term is None:
-        return ""
-    return f"_:{term.value}" if _kind(term) == "bnode" else term.value
-
-
-def _tsv_term(term: Any) -> str:
-    """A term as in N-Triples (pyoxigraph's ``str``), with the TSV escapes."""
-    if term is None:
-        return ""
-    text = str(term)
-    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        body = select_bytes(answer.variables, answer.rows, fmt.name)
+    if fmt.name == "json":
+        return json.dumps(json.loads(body), indent=2, ensure_ascii=False) + "\n"
+    text = body.decode("utf-8")
+    return text if text.endswith("\n") else text + "\n"
 
 
 _LOCAL = re.compile(r"^[A-Za-z_][\w\-.]*$")
@@ -389,14 +283,15 @@ def curie(iri: str) -> str:
 def short(term: Any) -> str:
     """A term as a person reads it: ``id:ballard``, ``Renée Ballard`` (language tags and
     datatypes are in the json, tsv and xml formats)."""
+    import pyoxigraph as ox
+
     if term is None:
         return ""
-    kind = _kind(term)
-    if kind == "uri":
+    if isinstance(term, ox.NamedNode):
         return curie(term.value)
-    if kind == "bnode":
-        return f"_:{term.value}"
-    return term.value
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)  # a blank node (_:b0) or a triple term (<<( s p o )>>)
 
 
 def table_rows(answer: Any) -> tuple[list[str], list[list[str]]]:

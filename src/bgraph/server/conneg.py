@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,11 @@ def quality(ranges: Sequence[MediaRange], media_type: str) -> float:
     return q if best >= 0 else 0.0
 
 
+#: Accept headers up to this length have their answers kept (a client sends the same one with
+#: every request; a longer one, rare and maybe hostile, is read each time).
+_CACHED_ACCEPT = 512
+
+
 def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
     """The offered media type the client prefers; ties go to the server's order (``offered``).
 
@@ -66,6 +72,17 @@ def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
     """
     if not offered:
         return None
+    if accept is None or len(accept) <= _CACHED_ACCEPT:
+        return _negotiate_cached(accept, tuple(offered))
+    return _negotiate(accept, offered)
+
+
+@lru_cache(maxsize=1024)
+def _negotiate_cached(accept: str | None, offered: tuple[str, ...]) -> str | None:
+    return _negotiate(accept, offered)
+
+
+def _negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
     ranges = parse_accept(accept)
     if not ranges:
         return offered[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -96,17 +97,18 @@ def _one_line(exc: BaseException) -> str:
 # --- content negotiation -------------------------------------------------------------------------
 
 
-def _offers(form: str) -> list[tuple[str, str]]:
+@cache
+def _offers(form: str) -> tuple[tuple[str, str], ...]:
     """(media type, format name) pairs for a query form, in the server's order of preference;
     for a graph, the media types clients use for N3 and plain text come last
     (:data:`bgraph.formats.GRAPH_ACCEPT_ALIASES`)."""
     if form in ("SELECT", "ASK"):
         names = SELECT_FORMATS if form == "SELECT" else ASK_FORMATS
         table: dict[str, Any] = {f.name: f for f in formats.RESULT_FORMATS}
-        return [(mt, name) for name in names for mt in table[name].media_types]
+        return tuple((mt, name) for name in names for mt in table[name].media_types)
     table = {f.name: f for f in formats.RDF_FORMATS}
     offers = [(mt, name) for name in GRAPH_FORMATS for mt in table[name].media_types]
-    return offers + list(formats.GRAPH_ACCEPT_ALIASES)
+    return (*offers, *formats.GRAPH_ACCEPT_ALIASES)
 
 
 def choose_format(
@@ -120,11 +122,11 @@ def choose_format(
     types of a comma-separated value, must agree on the format; empty ones are ignored
     (SPARQLWrapper sends ``format=json-ld&format=application/ld+json,application/x-json+ld``)."""
     offers = _offers(form)
-    names = list(dict.fromkeys(name for _mt, name in offers))
     if isinstance(format_values, str):
         format_values = (format_values,)
     given = [v.strip() for value in format_values or () for v in value.split(",") if v.strip()]
     if given:
+        names = list(dict.fromkeys(name for _mt, name in offers))
         graph = form not in ("SELECT", "ASK")
         chosen = {v: formats.format_param(v, graph) for v in given}
         wrong = [v for v, name in chosen.items() if name not in names]
@@ -141,7 +143,7 @@ def choose_format(
             )
         name = next(iter(chosen.values()))
         return name, next(mt for mt, n in offers if n == name)
-    media_type = negotiate(accept, [mt for mt, _name in offers])
+    media_type = negotiate(accept, _media_types(form))
     if media_type is None:
         available = ", ".join(dict.fromkeys(mt for mt, _ in offers))
         raise QueryError(
@@ -149,7 +151,17 @@ def choose_format(
             f"available: {available}",
             406,
         )
-    return dict(offers)[media_type], media_type
+    return _format_names(form)[media_type], media_type
+
+
+@cache
+def _media_types(form: str) -> tuple[str, ...]:
+    return tuple(mt for mt, _name in _offers(form))
+
+
+@cache
+def _format_names(form: str) -> dict[str, str]:
+    return dict(_offers(form))
 
 
 # --- evaluation ----------------------------------------------------------------------------------
@@ -266,8 +278,12 @@ def _reply(
         return Reply(200, boolean_bytes(answer, fmt_name), headers=headers)
     cut = []
     if form == "SELECT":
-        names = column_order(text, [v.value for v in answer.variables], tokens)
-        rows = list(itertools.islice(answer, max_rows + 1))
+        variables = [v.value for v in answer.variables]
+        names = column_order(text, variables, tokens)
+        rows = [tuple(row) for row in itertools.islice(answer, max_rows + 1)]
+        if names != variables:
+            order = [variables.index(name) for name in names]
+            rows = [tuple(row[i] for i in order) for row in rows]
         if len(rows) > max_rows:
             rows = rows[:max_rows]
             cut.append(f"max-rows={max_rows}")

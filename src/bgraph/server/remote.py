@@ -44,7 +44,6 @@ import httpx
 import pyoxigraph as ox
 
 from ..errors import BgraphError
-from ..formats import result_format
 from ..iris import FACTS_GRAPH, INFERRED_GRAPH
 from ..upstream import (
     NTRIPLES,
@@ -74,7 +73,7 @@ from .engine import (
 from .links import Links
 from .served import Served
 from .workers import Overloaded
-from .writers import rdf_bytes, select_bytes
+from .writers import boolean_bytes, rdf_bytes, select_bytes
 
 log = logging.getLogger("bgraph.server")
 
@@ -880,17 +879,12 @@ def _reply(body: bytes, form: str, fmt_name: str, max_rows: int) -> Reply:
         return Reply(200, rdf_bytes(triples, fmt_name), headers=headers)
     kind, names, rows, boolean = read_results(body, form)
     if kind == "ASK":
-        doc = b'{"head":{},"boolean":%s}' % (b"true" if boolean else b"false")
-        answer = ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)
-        return Reply(
-            200, answer.serialize(format=result_format(fmt_name).oxigraph), headers=headers
-        )
+        return Reply(200, boolean_bytes(bool(boolean), fmt_name), headers=headers)
     if len(rows) > max_rows:
         rows = rows[:max_rows]
         headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
     headers[ROWS_HEADER] = str(len(rows))
-    dict_rows = [dict(zip(names, r, strict=False)) for r in rows]
-    return Reply(200, select_bytes(names, dict_rows, fmt_name), headers=headers)
+    return Reply(200, select_bytes(names, rows, fmt_name), headers=headers)
 
 
 # -- start-up ---------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 from typing import Any
 
@@ -61,35 +60,41 @@ def prefers_html(accept: str | None, others: list[str]) -> bool:
     return negotiate(accept, [*others, formats.HTML_TYPES[0]]) == formats.HTML_TYPES[0]
 
 
-async def _watch_disconnect(request: Request) -> None:
-    while True:
-        message = await request.receive()
-        if message["type"] == "http.disconnect":
-            return
-
-
 #: Seconds a query runs before the server starts watching for its client going away (most
 #: queries are done long before: they skip the watcher's cost).
 WATCH_AFTER = 0.05
 
 
 async def run_query(ctx: ServerContext, request: Request, job: QueryJob) -> Reply:
-    """Run ``job`` in a worker; kill the worker if the client goes away first."""
-    task = asyncio.ensure_future(ctx.pool.run(job))
-    done, _ = await asyncio.wait({task}, timeout=WATCH_AFTER)
-    if done:
-        return task.result()
-    watcher = asyncio.ensure_future(_watch_disconnect(request))
+    """Run ``job`` in a worker; kill the worker if the client goes away first (ClientGone)."""
+    task = asyncio.current_task()
+    assert task is not None
+    watcher: asyncio.Task[None] | None = None
+    gone = False
+
+    async def cancel_when_gone() -> None:
+        nonlocal gone
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        gone = True
+        task.cancel()  # pool.run is cancelled: the pool kills the worker
+
+    def watch() -> None:
+        nonlocal watcher
+        watcher = asyncio.ensure_future(cancel_when_gone())
+
+    later = asyncio.get_running_loop().call_later(WATCH_AFTER, watch)
     try:
-        done, _ = await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        return await ctx.pool.run(job)
+    except asyncio.CancelledError:
+        if not gone:
+            raise  # the server stops
+        task.uncancel()
+        raise ClientGone from None
     finally:
-        watcher.cancel()
-    if task in done:
-        return task.result()
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
-    raise ClientGone
+        later.cancel()
+        if watcher is not None:
+            watcher.cancel()
 
 
 @routes.route("/sparql", ("GET", "POST"))

@@ -7,8 +7,8 @@ are written); the other result formats are Oxigraph's, from that JSON.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring as encode_string  # json.dumps's, in C
 from typing import Any
 
 import pyoxigraph as ox
@@ -20,32 +20,49 @@ _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 _WITH_PREFIXES = ("turtle", "trig")
 
 
-def term_json(term: Any) -> dict[str, str]:
-    """One term in SPARQL 1.1 Query Results JSON."""
+def term_json(term: Any) -> str:
+    """One term in SPARQL Query Results JSON (the text ``json.dumps`` writes), as Oxigraph
+    writes it: SPARQL 1.1's uri, bnode and literal (no datatype for xsd:string and
+    language-tagged literals), and SPARQL 1.2's base direction (``its:dir``) and triple terms."""
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
+        return '{"type": "uri", "value": ' + encode_string(term.value) + "}"
     if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
+        return '{"type": "bnode", "value": ' + encode_string(term.value) + "}"
+    if isinstance(term, ox.Triple):
+        return (
+            '{"type": "triple", "value": {"subject": ' + term_json(term.subject)
+            + ', "predicate": ' + term_json(term.predicate)
+            + ', "object": ' + term_json(term.object) + "}}"
+        )  # fmt: skip
+    text = '{"type": "literal", "value": ' + encode_string(term.value)
     if term.language:
-        out["xml:lang"] = term.language
+        text += ', "xml:lang": ' + encode_string(term.language)
+        if term.direction:
+            text += ', "its:dir": ' + encode_string(str(term.direction))
     elif term.datatype.value != XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
+        text += ', "datatype": ' + encode_string(term.datatype.value)
+    return text + "}"
 
 
-def select_json(names: Sequence[str], rows: Iterable[Any]) -> bytes:
-    """SELECT solutions as SPARQL 1.1 Query Results JSON."""
+def select_json(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """SELECT solutions (each a sequence of terms or None, in the order of ``names``) as SPARQL
+    Query Results JSON: the bytes ``json.dumps`` writes for the document, each distinct term
+    written once."""
+    keys = [encode_string(name) + ": " for name in names]
+    written: dict[Any, str] = {}
     bindings = []
     for row in rows:
-        binding = {}
-        for name in names:
-            value = row[name]
-            if value is not None:
-                binding[name] = term_json(value)
-        bindings.append(binding)
-    doc = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False).encode("utf-8") + b"\n"
+        parts = []
+        for key, term in zip(keys, row, strict=False):
+            if term is not None:
+                text = written.get(term)
+                if text is None:
+                    text = written[term] = term_json(term)
+                parts.append(key + text)
+        bindings.append("{" + ", ".join(parts) + "}")
+    head = ", ".join(encode_string(name) for name in names)
+    doc = f'{{"head": {{"vars": [{head}]}}, "results": {{"bindings": [{", ".join(bindings)}]}}}}\n'
+    return doc.encode("utf-8")
 
 
 def select_bytes(names: Sequence[str], rows: Sequence[Any], fmt_name: str) -> bytes:
@@ -58,6 +75,10 @@ def select_bytes(names: Sequence[str], rows: Sequence[Any], fmt_name: str) -> by
 
 
 def boolean_bytes(answer: Any, fmt_name: str) -> bytes:
+    """An ASK answer (Oxigraph's, or a bool) in a results format."""
+    if not isinstance(answer, ox.QueryBoolean):
+        doc = b'{"head":{},"boolean":%s}' % (b"true" if answer else b"false")
+        answer = ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)
     return answer.serialize(format=result_format(fmt_name).oxigraph)
 
 

@@ -40,7 +40,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from ..errors import (
     ForeignGraphError,
@@ -142,12 +143,12 @@ _PLX_ESCAPE = re.compile(r"\\(.)")
 Token = tuple[str, str, int, int]  #: kind, text, start, end
 
 
-def tokenize(text: str) -> list[Token]:
-    """Every significant token of ``text`` (whitespace and comments left out); QuerySyntaxError
-    at the first character no SPARQL terminal accepts."""
+def tokenize(text: str, pos: int = 0) -> list[Token]:
+    """Every significant token of ``text`` from ``pos`` on (whitespace and comments left out);
+    QuerySyntaxError at the first character no SPARQL terminal accepts."""
     tokens: list[Token] = []
     append = tokens.append
-    for m in _terminals(not text.isascii()).finditer(text):
+    for m in _terminals(not text.isascii()).finditer(text, pos):
         kind = m.lastgroup or "err"
         if kind in _SKIP:
             if kind == "comment" and "\\" in m.group() and _COMMENT_EOL.search(m.group()):
@@ -161,6 +162,42 @@ def tokenize(text: str) -> list[Token]:
             raise QuerySyntaxError(_at(text, m.start(), f"unexpected character {m.group()!r}"))
         append((kind, m.group(), m.start(), m.end()))
     return tokens
+
+
+#: A prologue of plain PREFIX declarations (keyword, prefix name, an IRI without escapes),
+#: which clients send before every query: it is read once per distinct prologue and base
+#: (:func:`_plain_prologue`). It ends with an IRI's ``>``, where no token can run on into the
+#: text that follows, so the text's tokens are the prologue's and then those of the rest; and
+#: none of its tokens is one the guard refuses or that changes how it reads what follows.
+_PLAIN_PROLOGUE = re.compile(
+    r"(?:[ \t\r\n]*(?i:PREFIX)[ \t\r\n]+(?:[A-Za-z](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?:"
+    r"[ \t\r\n]*<[^<>\"{}|^`\\\x00-\x20]*>)+"
+)
+_CACHED_PROLOGUE = 16 * 1024  #: characters at most (64 of them: about 1 MB)
+
+
+class _Prologue(NamedTuple):
+    tokens: tuple[Token, ...]
+    prefixes: tuple[tuple[str, str], ...]  #: as declared, resolved against the base
+
+
+_NO_PROLOGUE = _Prologue((), ())
+
+
+def _plain_prologue(text: str, base: str | None) -> tuple[_Prologue, int]:
+    """The plain PREFIX prologue ``text`` starts with (maybe none), and where it ends."""
+    found = _PLAIN_PROLOGUE.match(text)
+    if found is None or found.end() > _CACHED_PROLOGUE:
+        return _NO_PROLOGUE, 0
+    return _read_prologue(found.group(), base), found.end()
+
+
+@lru_cache(maxsize=64)
+def _read_prologue(prologue: str, base: str | None) -> _Prologue:
+    tokens = tokenize(prologue)
+    scope = _Scope({}, base)
+    _prologue(tokens, scope)
+    return _Prologue(tuple(tokens), tuple(scope.prefixes.items()))
 
 
 def _at(text: str, pos: int, what: str) -> str:
@@ -206,14 +243,17 @@ def read_query(
     """
     if not text.strip():
         raise QuerySyntaxError("empty query")
-    tokens = tokenize(text)
+    head, end = _plain_prologue(text, base)
+    tokens = [*head.tokens, *tokenize(text, end)]
     if len(tokens) > MAX_TOKENS:
         raise QuerySyntaxError(
             f"the query is too long: {len(tokens):,} tokens, at most {MAX_TOKENS:,} here"
         )
-    scope = _Scope(dict(prefixes or {}), base)
-    start = _prologue(tokens, scope)
-    _scan(text, tokens, start, scope, None if known_graphs is None else set(known_graphs))
+    scope = _Scope({**(prefixes or {}), **dict(head.prefixes)}, base)
+    read = len(head.tokens)
+    start = _prologue(tokens, scope, read)
+    known = None if known_graphs is None else set(known_graphs)
+    _scan(text, tokens, start, scope, known, read)
     return _form(text, tokens, start), tokens
 
 
@@ -234,10 +274,10 @@ class _Scope:
         return namespace + _PLX_ESCAPE.sub(r"\1", local)
 
 
-def _prologue(tokens: list[Token], scope: _Scope) -> int:
-    """Read BASE and PREFIX declarations (also glued ones: ``PREFIXex:<…>``); the index of the
-    first token after them."""
-    i, n = 0, len(tokens)
+def _prologue(tokens: list[Token], scope: _Scope, i: int = 0) -> int:
+    """Read BASE and PREFIX declarations (also glued ones: ``PREFIXex:<…>``) from token ``i``
+    on; the index of the first token after them."""
+    n = len(tokens)
     while i < n:
         kind, value = tokens[i][0], tokens[i][1]
         upper = value.upper()
@@ -270,14 +310,23 @@ def _form(text: str, tokens: list[Token], start: int) -> str:
     raise QuerySyntaxError(_at(text, where, "expected SELECT, ASK, CONSTRUCT or DESCRIBE"))
 
 
-def _scan(text: str, tokens: list[Token], body: int, scope: _Scope, known: set[str] | None) -> None:
-    """Refuse what must not run; ``body`` is the index of the first token after the prologue."""
+def _scan(
+    text: str,
+    tokens: list[Token],
+    body: int,
+    scope: _Scope,
+    known: set[str] | None,
+    first: int = 0,
+) -> None:
+    """Refuse what must not run; ``body`` is the index of the first token after the prologue;
+    the tokens before ``first`` are a plain prologue's (nothing in them to refuse)."""
     depth = 0
     #: open brackets: "{", "[", "(" (an expression's, where < may be less-than), "d" (data)
     stack: list[str] = []
     values_block = False  # after VALUES: its "(" lists variables, its "{" holds data rows
-    prev: Token | None = None
-    for i, token in enumerate(tokens):
+    prev: Token | None = tokens[first - 1] if first else None
+    for i in range(first, len(tokens)):
+        token = tokens[i]
         kind, value, start, _end = token
         if kind == "p":
             if value in _OPEN:
