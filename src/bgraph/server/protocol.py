@@ -123,6 +123,7 @@ def build_job(
     accept: str | None,
     max_rows: int,
     base: str | None,
+    max_bytes: int = QueryJob.max_bytes,
 ) -> QueryJob | None:
     """The query a protocol request asks for; None for a GET without ``query`` (describe the
     service). Raises ProtocolError for everything the protocol does not allow."""
@@ -136,7 +137,7 @@ def build_job(
             if names & {"default-graph-uri", "named-graph-uri"}:
                 raise ProtocolError(400, "default-graph-uri/named-graph-uri given without query")
             return None
-        return _job(query, url_params, accept, max_rows, base)
+        return _job(query, url_params, accept, max_rows, base, max_bytes)
     if method != "POST":
         raise ProtocolError(405, f"{method} is not allowed here; use GET or POST")
     mt = media_type(content_type)
@@ -163,14 +164,14 @@ def build_job(
         query = _one(form, "query")
         if query is None:
             raise ProtocolError(400, "the form body has no query parameter")
-        return _job(query, url_params + form, accept, max_rows, base)
+        return _job(query, url_params + form, accept, max_rows, base, max_bytes)
     if mt.essence == formats.SPARQL_QUERY:
         if "query" in names:
             raise ProtocolError(
                 400,
                 f"query given both in the URL and as the {formats.SPARQL_QUERY} body; send one",
             )
-        return _job(_utf8(body, mt.charset), url_params, accept, max_rows, base)
+        return _job(_utf8(body, mt.charset), url_params, accept, max_rows, base, max_bytes)
     raise ProtocolError(
         400,
         f"Content-Type {mt.essence} is not a SPARQL query request: use {formats.FORM} "
@@ -184,6 +185,7 @@ def _job(
     accept: str | None,
     max_rows: int,
     base: str | None,
+    max_bytes: int,
 ) -> QueryJob:
     if not query.strip():
         raise ProtocolError(400, "the query is empty")
@@ -197,4 +199,5 @@ def _job(
         named_graphs=_iris(params, "named-graph-uri"),
         max_rows=max_rows,
         base=base,
+        max_bytes=max_bytes,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
@@ -115,6 +114,7 @@ async def sparql(request: Request) -> Response:
         accept,
         ctx.config.max_rows,
         ctx.endpoint,
+        ctx.config.max_bytes,
     )
     if job is None:  # GET /sparql: the service description, or the query UI for a browser
         sd_types = [formats.rdf_format(n).media_type for n in SD_FORMATS]
@@ -126,7 +126,6 @@ async def sparql(request: Request) -> Response:
     budget = getattr(request.app.state, "sending", None)
     if budget is not None:
         budget.check(CLIENT.get())  # unsent results of this client: read them first
-        job = dataclasses.replace(job, max_bytes=ctx.config.max_bytes)
     try:
         reply = await run_query(ctx, request, job)
     except ClientGone:

@@ -735,15 +735,24 @@ class WorkerPool:
         body usually in one read)."""
         loop = asyncio.get_running_loop()
         buf = bytearray()
+        want = _FIRST_READ
         while True:
-            chunk = await loop.sock_recv(worker.sock, 1 << 20)
+            chunk = await loop.sock_recv(worker.sock, want)
             if not chunk:
                 raise EOFError("worker closed its socket")
             buf += chunk
             if len(buf) >= _HEADER.size:
                 (size,) = _HEADER.unpack_from(buf)
-                if len(buf) >= _HEADER.size + size:
+                left = _HEADER.size + size - len(buf)
+                if left <= 0:
                     return pickle.loads(memoryview(buf)[_HEADER.size : _HEADER.size + size])
+                want = min(left, _LARGE_READ)  # a large reply: what is left, in large reads
+
+
+#: The first read of a reply: most replies fit. Python allocates a buffer of the size asked for,
+#: whatever arrives (1 MiB: ~20 µs more than 64 KiB, for a reply of a few hundred bytes).
+_FIRST_READ = 64 * 1024
+_LARGE_READ = 1 << 20
 
 
 def _closed(sock: socket.socket) -> bool:
