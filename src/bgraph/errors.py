@@ -38,6 +38,20 @@ class UsageError(BgraphError):
     exit_code = ExitCode.USAGE
 
 
+class FormatCannotCarryError(BgraphError):
+    """Data a format cannot write: RDF 1.2 triple terms or base directions in JSON-LD (406 at
+    the endpoint: ask for another format)."""
+
+    http_status = 406
+
+    def __init__(self, format_name: str) -> None:
+        super().__init__(
+            f"{format_name} cannot carry this data: it holds RDF 1.2 triple terms (<<( s p o )>>)"
+            ' or base directions ("…"@en--ltr); write Turtle, TriG, N-Triples, N-Quads or '
+            "RDF/XML instead"
+        )
+
+
 class QuerySyntaxError(UsageError):
     """A SPARQL query that does not parse."""
 

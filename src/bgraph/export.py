@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .errors import BgraphError
+from .errors import BgraphError, FormatCannotCarryError
 from .formats import RdfFormat
 from .iris import PREFIXES, XSD, is_published
 from .jsonld_context import CONTEXT_IRI, context, context_document
@@ -311,7 +311,10 @@ def expanded_jsonld(quads: Iterable[Quad]) -> list[dict[str, Any]]:
     from pyld import jsonld
 
     nquads = to_nquads(quads)
-    expanded = jsonld.from_rdf(nquads, jsonld_options(format="application/n-quads"))
+    try:
+        expanded = jsonld.from_rdf(nquads, jsonld_options(format="application/n-quads"))
+    except jsonld.JsonLdError:  # Oxigraph wrote it: RDF 1.2 terms, which pyld does not read
+        raise FormatCannotCarryError("JSON-LD") from None
     return _native_values(expanded)
 
 

@@ -777,9 +777,12 @@ class Engine:
         ):
             self._id(iri)  # mint the vocabulary first: kinds and values cover every id
         term_list = list(self.ids)
-        kinds = [IRI if x[0] == "<" else BNODE if x[0] == "_" else LITERAL for x in term_list]
-        if any(x.startswith("<<") for x in term_list):
-            raise Unsupported("RDF 1.2 triple terms")
+        # an RDF 1.2 triple term (<<( s p o )>>) is read as a literal is: an object only, never
+        # a subject, opaque to the rules (RDF 1.2 Semantics: its parts entail nothing)
+        kinds = [
+            (LITERAL if x[1] == "<" else IRI) if x[0] == "<" else BNODE if x[0] == "_" else LITERAL
+            for x in term_list
+        ]
         values = _Values(term_list, kinds)
         self._schema = schema = self.compile(kinds, values)
         # the predicates the rules can add statements to (never an RDF/OWL one, never rdf:type:
@@ -1190,8 +1193,8 @@ class Engine:
         checked = CHECKED_DATATYPES
         for i in literals:
             term = term_list[i]
-            if term[-1] != ">":
-                continue  # simple or language-tagged
+            if term[-1] != ">" or term[0] != '"':
+                continue  # simple or language-tagged, or a triple term
             dt, lexical = literal_parts(term)
             if dt is None or dt not in checked:
                 continue

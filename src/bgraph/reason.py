@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .errors import BgraphError
 
 Triple = tuple[Any, Any, Any]  #: pyoxigraph terms
 REASONERS = ("fast", "owlrl")  # fast: bgraph.fastreason, checked against owlrl by the oracle test
@@ -175,14 +176,20 @@ def owlrl_raw(tbox: Any, abox: Any) -> set[tuple[Any, Any, Any]]:
 def owlrl_closure(tbox: Sequence[Triple], abox: Iterable[Triple]) -> tuple[list[Triple], int]:
     """owlrl's cleaned inferences of pyoxigraph triples, and its raw count (terms converted
     by oxrdflib's converters)."""
+    import pyoxigraph as ox
     from oxrdflib._converter import from_ox, to_ox
     from rdflib import Graph
 
     tg, ag = Graph(), Graph()
-    for s, p, o in tbox:
-        tg.add((from_ox(s), from_ox(p), from_ox(o)))
-    for s, p, o in abox:
-        ag.add((from_ox(s), from_ox(p), from_ox(o)))
+    for graph, triples in ((tg, tbox), (ag, abox)):
+        for s, p, o in triples:
+            if isinstance(o, ox.Triple):
+                raise BgraphError(
+                    "owlrl (on rdflib's RDF 1.1 model) cannot read the RDF 1.2 triple terms of "
+                    "this data (<<( s p o )>>); run without inferences (--no-inference), or "
+                    "without the axioms the fast reasoner does not cover"
+                )
+            graph.add((from_ox(s), from_ox(p), from_ox(o)))
     raw = owlrl_raw(tg, ag)
     kept = clean(raw, tbox_terms(tg)) - set(tg) - set(ag)
     return [(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in kept], len(raw)

@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, SH
 from rich.console import Console
 from rich.table import Table
 
+from .errors import BgraphError
 from .iris import BG, FACTS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SDO
 from .labels import label
 from .resources import resources
@@ -86,6 +87,11 @@ def validation_graph(data: Any) -> Any:
         ox.Quad(t.subject, t.predicate, t.object)
         for t in _oxigraph_store(data).query(VALIDATION_DATA)
     )
+    if scratch.query("ASK { ?s ?p ?o FILTER(isTRIPLE(?o)) }"):
+        raise BgraphError(
+            "the data holds RDF 1.2 triple terms (<<( s p o )>>), which the SHACL validator "
+            "(pyshacl, on rdflib's RDF 1.1 model) cannot read; validate the data without them"
+        )
     return Graph(store=OxigraphStore(store=scratch), identifier=DATASET_DEFAULT_GRAPH_ID)
 
 

@@ -733,26 +733,35 @@ class WorkerPool:
     async def _receive(self, worker: Worker) -> Any:
         """One reply: a worker sends nothing else, so whatever arrives belongs to it (header and
         body usually in one read)."""
-        loop = asyncio.get_running_loop()
         buf = bytearray()
-        want = _FIRST_READ
+        loop = asyncio.get_running_loop()
         while True:
-            chunk = await loop.sock_recv(worker.sock, want)
+            chunk = await loop.sock_recv(worker.sock, min(_missing(buf), _LARGE_READ))
             if not chunk:
                 raise EOFError("worker closed its socket")
             buf += chunk
-            if len(buf) >= _HEADER.size:
-                (size,) = _HEADER.unpack_from(buf)
-                left = _HEADER.size + size - len(buf)
-                if left <= 0:
-                    return pickle.loads(memoryview(buf)[_HEADER.size : _HEADER.size + size])
-                want = min(left, _LARGE_READ)  # a large reply: what is left, in large reads
+            if _missing(buf) <= 0:
+                return _unpack(buf)
 
 
 #: The first read of a reply: most replies fit. Python allocates a buffer of the size asked for,
 #: whatever arrives (1 MiB: ~20 µs more than 64 KiB, for a reply of a few hundred bytes).
 _FIRST_READ = 64 * 1024
 _LARGE_READ = 1 << 20
+
+
+def _missing(buf: bytearray) -> int:
+    """Bytes of the reply in ``buf`` still to come (a first read's worth while its length is
+    unknown; zero or less when it is whole)."""
+    if len(buf) < _HEADER.size:
+        return _FIRST_READ
+    (size,) = _HEADER.unpack_from(buf)
+    return _HEADER.size + size - len(buf)
+
+
+def _unpack(buf: bytearray) -> Any:
+    (size,) = _HEADER.unpack_from(buf)
+    return pickle.loads(memoryview(buf)[_HEADER.size : _HEADER.size + size])
 
 
 def _closed(sock: socket.socket) -> bool:

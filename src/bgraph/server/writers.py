@@ -13,6 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..errors import FormatCannotCarryError
 from ..formats import rdf_format, result_format
 from ..iris import PREFIXES, XSD_STRING
 
@@ -110,6 +111,11 @@ def rdf_bytes(
     if not fmt.supports_datasets and statements and isinstance(statements[0], ox.Quad):
         statements = list(dict.fromkeys(q.triple for q in statements))
     if fmt_name not in _WITH_PREFIXES:
-        return ox.serialize(statements, format=fmt)
+        try:
+            return ox.serialize(statements, format=fmt)
+        except OSError as exc:  # "JSON-LD does not support RDF 1.2 yet": triple terms
+            if "RDF 1.2" not in str(exc):
+                raise
+            raise FormatCannotCarryError(str(fmt)) from None
     terms = (t for s in statements for t in (s.subject, s.predicate, s.object))
     return ox.serialize(statements, format=fmt, prefixes=used_prefixes(terms, prefixes))
