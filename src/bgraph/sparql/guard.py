@@ -173,7 +173,9 @@ _PLAIN_PROLOGUE = re.compile(
     r"(?:[ \t\r\n]*(?i:PREFIX)[ \t\r\n]+(?:[A-Za-z](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?:"
     r"[ \t\r\n]*<[^<>\"{}|^`\\\x00-\x20]*>)+"
 )
-_CACHED_PROLOGUE = 16 * 1024  #: characters at most (64 of them: about 1 MB)
+#: characters at most: 32 cached prologues of short declarations take ~6 MB at worst (a
+#: client's usual block is under 1 KiB; a longer one is read with the query)
+_CACHED_PROLOGUE = 4 * 1024
 
 
 class _Prologue(NamedTuple):
@@ -192,7 +194,7 @@ def _plain_prologue(text: str, base: str | None) -> tuple[_Prologue, int]:
     return _read_prologue(found.group(), base), found.end()
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=32)
 def _read_prologue(prologue: str, base: str | None) -> _Prologue:
     tokens = tokenize(prologue)
     scope = _Scope({}, base)
