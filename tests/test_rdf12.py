@@ -21,6 +21,7 @@ from bgraph.reason import compute_closure_nt
 from bgraph.server.testing import running_server
 
 EX = "http://example.org/"
+BALLARD = "https://w3id.org/bgraph/id/ballard"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TBOX = f"""
@@ -102,8 +103,21 @@ def test_what_rdflib_libraries_cannot_read_is_a_clear_error(cli, rdf12: Path) ->
     assert "owlrl (on rdflib's RDF 1.1 model) cannot read the RDF 1.2 triple terms" in result.output
 
 
-def test_the_endpoint_answers_rdf_12_data(rdf12: Path) -> None:
-    with running_server(str(rdf12), "--quiet") as srv:
+def test_the_endpoint_answers_rdf_12_data(rdf12: Path, tmp_path: Path) -> None:
+    about = tmp_path / "about-ballard.ttl"  # RDF 1.2 terms on an entity page
+    about.write_text(
+        f'<{BALLARD}> <{EX}says> <<( <{EX}b> <{EX}c> <{EX}d> )>> ; <{EX}motto> "Cold"@en--ltr .\n',
+        encoding="utf-8",
+    )
+    with running_server(str(rdf12), str(about), "--quiet") as srv:
+        page = httpx.get(srv.url + "id/ballard.html")
+        assert page.status_code == 200
+        assert '<span class="triple">&lt;&lt;( &lt;http://example.org/b&gt;' in page.text
+        assert '<span class="literal" lang="en" dir="ltr">Cold</span>' in page.text
+        assert "<<( <http://example.org/b>" in httpx.get(srv.url + "id/ballard.nt").text
+        refused = httpx.get(srv.url + "id/ballard.jsonld")
+        assert refused.status_code == 406
+        assert "JSON-LD cannot carry this data" in refused.text
         url = srv.url + "sparql"
         select = "SELECT ?o WHERE { ?s ?p ?o FILTER(isTRIPLE(?o)) }"
         r = httpx.post(url, data={"query": select}, headers={"Accept": "text/tab-separated-values"})

@@ -123,3 +123,56 @@ def test_a_rerun_job_keeps_its_own_deadline() -> None:
     )
     assert "ran longer than the 2.5 s limit" in out["outcome"]
     assert 2.3 < out["took"] < 3.5
+
+
+def test_a_refusal_comes_back_with_its_message_and_status() -> None:
+    """A handler's BgraphError comes back to the caller as a BgraphError with the same message
+    and HTTP status (whatever its constructor takes), and the worker keeps serving; any other
+    exception comes back as a RuntimeError naming it."""
+    code = textwrap.dedent(
+        """
+        import asyncio, json
+        from bgraph.errors import BgraphError, FormatCannotCarryError, InputError
+        from bgraph.server.workers import WorkerPool
+
+        def handler(job):
+            if job == "format":
+                raise FormatCannotCarryError("JSON-LD")
+            if job == "input":
+                raise InputError("data.ttl", "objectList expected", 3)
+            if job == "bug":
+                raise KeyError("x")
+            return "ok"
+
+        pool = WorkerPool(handler, size=1, threads=1, timeout=5)
+        pool.start()
+
+        async def main():
+            out = []
+            for job in ("format", "input", "bug", "after"):
+                try:
+                    out.append(["reply", await pool.run(job)])
+                except BgraphError as exc:
+                    out.append(["refused", str(exc), exc.http_status])
+                except RuntimeError as exc:
+                    out.append(["failed", str(exc)])
+            return out
+
+        try:
+            print(json.dumps({"out": asyncio.run(main()), "killed": pool.killed}))
+        finally:
+            pool.close()
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=os.environ
+    )
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    format_refused, input_refused, bug, after = result["out"]
+    assert format_refused[0] == "refused" and format_refused[2] == 406
+    assert format_refused[1].startswith("JSON-LD cannot carry this data")
+    assert input_refused == ["refused", "data.ttl:3: objectList expected", 400]
+    assert bug == ["failed", "KeyError: 'x'"]
+    assert after == ["reply", "ok"]
+    assert result["killed"] == 0

@@ -285,13 +285,15 @@ def short(term: Any) -> str:
     datatypes are in the json, tsv and xml formats)."""
     import pyoxigraph as ox
 
+    from .server.writers import term_text
+
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
         return curie(term.value)
     if isinstance(term, ox.Literal):
         return term.value
-    return str(term)  # a blank node (_:b0) or a triple term (<<( s p o )>>)
+    return term_text(term)  # a blank node (_:b0) or a triple term (<<( s p o )>>)
 
 
 def table_rows(answer: Any) -> tuple[list[str], list[list[str]]]:

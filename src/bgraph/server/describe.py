@@ -19,6 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..iris import BG, CLOSURE_GRAPHS, OWL, PROV, RDF_TYPE, RDFS, SDO, SKOS
+from .writers import term_text
 
 LABEL_PROPS = tuple(ox.NamedNode(p) for p in (SDO + "name", RDFS + "label", SKOS + "prefLabel"))
 #: Properties whose literal values are searched from the home page.
@@ -169,8 +170,10 @@ class Lookups:
         then any (lexical order among equals: the same whatever the store's order)."""
         if isinstance(node, ox.Literal):
             return node.value
-        if not isinstance(node, ox.NamedNode):
+        if isinstance(node, ox.BlankNode):
             return f"_:{node.value}"
+        if not isinstance(node, ox.NamedNode):
+            return term_text(node)  # an RDF 1.2 triple term: <<( s p o )>>
         best: dict[int, str] = {}
         for prop in LABEL_PROPS:
             values = sorted(

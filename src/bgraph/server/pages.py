@@ -35,6 +35,7 @@ from .context import ServerContext
 from .describe import Fact, ResourceView, SearchHit, Source, local_name
 from .examples import Example
 from .overview import Home
+from .writers import term_text
 
 ResourceSection = Callable[[ServerContext, ResourceView], "str | None"]
 HomeSection = Callable[[ServerContext], "str | None"]
@@ -182,10 +183,12 @@ def term(ctx: ServerContext, node: Any, labels: dict[Any, str] | None = None) ->
         elif node.datatype.value != XSD_STRING:
             extra = f' <span class="dt">{esc(curie(node.datatype.value))}</span>'
         lang = f' lang="{esc(node.language)}"' if node.language else ""
+        if node.direction:  # RDF 1.2's base direction, as HTML says it
+            lang += f' dir="{esc(node.direction)}"'
         return f'<span class="literal"{lang}>{esc(node.value)}</span>{extra}'
     if isinstance(node, BlankNode):
         return f'<span class="bnode">_:{esc(node.value)}</span>'
-    return esc(node)
+    return f'<span class="triple">{esc(term_text(node))}</span>'  # an RDF 1.2 triple term
 
 
 def status_badge(ctx: ServerContext, fact: Fact) -> str:

@@ -94,6 +94,18 @@ class WorkerDied(BgraphError):
     retry_after = 1
 
 
+class Refused(BgraphError):
+    """A job the handler refused with a BgraphError (a format that cannot carry the data, a bad
+    parameter): sent back as its message and status, which any BgraphError pickles without."""
+
+    def __init__(self, message: str, http_status: int = 400) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.http_status))
+
+
 # --- framing (both sides) ------------------------------------------------------------------------
 
 
@@ -188,6 +200,8 @@ def _serve_jobs(
             reply = handler(job)
         except MemoryError:
             reply = MemoryError("the query needed more memory than a query may use")
+        except BgraphError as exc:
+            reply = Refused(str(exc), int(getattr(exc, "http_status", 400)))
         except Exception as exc:  # the handler should never raise; report, don't die
             reply = RuntimeError(f"{type(exc).__name__}: {exc}")
         deadlines.pop(slot, None)

@@ -21,6 +21,12 @@ _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 _WITH_PREFIXES = ("turtle", "trig")
 
 
+def term_text(term: Any) -> str:
+    """A term as N-Triples writes it (``<iri>``, ``_:b0``, ``"x"@en``); a triple term as
+    ``<<( s p o )>>``."""
+    return f"<<( {term} )>>" if isinstance(term, ox.Triple) else str(term)
+
+
 def term_json(term: Any) -> str:
     """One term in SPARQL Query Results JSON (the text ``json.dumps`` writes), as Oxigraph
     writes it: SPARQL 1.1's uri, bnode and literal (no datatype for xsd:string and
