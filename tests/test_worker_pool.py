@@ -39,6 +39,11 @@ def _run_pool(body: str, *, size: int, threads: int, timeout: float) -> dict:
             return reply, time.monotonic() - start
         """
     ) + textwrap.dedent(body)
+    return _run_script(code)
+
+
+def _run_script(code: str) -> dict:
+    """Run ``code`` in a fresh interpreter; the JSON of its last line of output."""
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=os.environ
     )
@@ -164,11 +169,7 @@ def test_a_refusal_comes_back_with_its_message_and_status() -> None:
             pool.close()
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=os.environ
-    )
-    assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = _run_script(code)
     format_refused, input_refused, bug, after = result["out"]
     assert format_refused[0] == "refused" and format_refused[2] == 406
     assert format_refused[1].startswith("JSON-LD cannot carry this data")

@@ -43,7 +43,9 @@ def _endpoint(name: str) -> Any:
             accept=request.headers.get("accept"),
         )
         found = await ctx.lookup(job, f"the answer of {request.url.path}")
-        return Response(found.body, found.status, found.headers, found.media_type)
+        from ..visual.web import response
+
+        return response(found)
 
     return answer
 

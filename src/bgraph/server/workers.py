@@ -201,7 +201,7 @@ def _serve_jobs(
         except MemoryError:
             reply = MemoryError("the query needed more memory than a query may use")
         except BgraphError as exc:
-            reply = Refused(str(exc), int(getattr(exc, "http_status", 400)))
+            reply = Refused(str(exc), exc.http_status)
         except Exception as exc:  # the handler should never raise; report, don't die
             reply = RuntimeError(f"{type(exc).__name__}: {exc}")
         deadlines.pop(slot, None)

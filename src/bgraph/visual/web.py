@@ -217,8 +217,7 @@ def answer(
     accept: str | None,
 ) -> Answer:
     """The answer of the route ``name`` (a key of :data:`bgraph.server.routes_visual.ROUTES`)
-    for a request's path and
-    query parameters and its Accept header."""
+    for a request's path and query parameters and its Accept header."""
     fmt = params.get("format")
     try:
         if name == "graph":
