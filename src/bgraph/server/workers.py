@@ -827,6 +827,7 @@ class WorkerPool:
             raise reply
         return reply
 
+
 def _missing(buf: bytearray) -> int:
     """Bytes of the reply in ``buf`` still to come (zero or less when it is whole)."""
     if len(buf) < _HEADER.size:
