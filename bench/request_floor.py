@@ -6,11 +6,13 @@ With the bench's own client (httpx, keep-alive, 127.0.0.1), median of 400 reques
 B, twice: bgraph's ``GET /health`` (no store, no worker: HTTP, Starlette, JSON), bgraph's ASK
 (``bench/queries/12-has-spin-off.rq`` with its PREFIX lines, as bench/run.py sends it), and
 ``oxigraph serve-read-only`` answering the same ASK on the same data (the store ``bgraph build``
-writes from bgraph's own data).
+writes from bgraph's own data), and bgraph's HTTP layer (uvicorn with :mod:`bgraph.server.http`'s
+limits) serving ``bench/_asgi_app.py``, which answers the same POST with a fixed boolean and does
+nothing else: the floor under any Python ASGI answer.
 
 Then the CPU time one ASK request costs each process, over 2,000 requests (from
-``/proc/PID/stat``): the client's, bgraph's server process and its query workers', and
-Oxigraph's. On 127.0.0.1 with one client the latency is about the sum of them.
+``/proc/PID/stat``): the client's, bgraph's server process and its query workers', Oxigraph's
+and the empty app's. On 127.0.0.1 with one client the latency is about the sum of them.
 """
 
 from __future__ import annotations
@@ -104,6 +106,13 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    eport = free_port()
+    empty_app = (
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); from _asgi_app import app; "
+        f"from bgraph.server.http import run_standalone; run_standalone(app, '127.0.0.1', {eport})"
+    )
+    empty_base = f"http://127.0.0.1:{eport}/"
+    empty = launch([sys.executable, "-c", empty_app], empty_base, empty_base, dict(os.environ), 60)
     out: dict = {"runs": []}
     try:
         with httpx.Client(timeout=30) as client:
@@ -125,22 +134,28 @@ def main() -> None:
                     f"http://127.0.0.1:{oport}/query", data={"query": query}, headers=accept(query)
                 )
 
+            def nothing() -> None:
+                client.post(empty_base, data={"query": query}, headers=accept(query))
+
             for _ in range(2):
                 out["runs"].append(
                     {
                         "bgraph_health_ms": median_ms(lambda: client.get(base + "health")),
                         "bgraph_ask_ms": median_ms(ours),
                         "oxigraph_ask_ms": median_ms(theirs),
+                        "empty_app_ms": median_ms(nothing),
                     }
                 )
             out["cpu_per_ask"] = {
                 "bgraph": cpu_per_request(ours, server.proc.pid),
                 "oxigraph": cpu_per_request(theirs, oxigraph.pid),
+                "empty app": cpu_per_request(nothing, empty.proc.pid),
             }
     finally:
         oxigraph.kill()
         oxigraph.wait()
         stop(server)
+        stop(empty)
         shutil.rmtree(tmp, ignore_errors=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "request_floor.json").write_text(json.dumps(out, indent=2) + "\n", "utf-8")
@@ -149,7 +164,9 @@ def main() -> None:
     for run in out["runs"]:
         print(
             f"bgraph /health {run['bgraph_health_ms']} ms, bgraph ASK {run['bgraph_ask_ms']} ms, "
-            f"oxigraph ASK {run['oxigraph_ask_ms']} ms"
+            f"oxigraph ASK {run['oxigraph_ask_ms']} ms, empty app {run['empty_app_ms']} ms "
+            f"(1.5x Oxigraph leaves bgraph {1.5 * run['oxigraph_ask_ms'] - run['empty_app_ms']:.3f} "
+            f"ms above the empty app; it takes {run['bgraph_ask_ms'] - run['empty_app_ms']:.3f})"
         )
 
 

@@ -593,7 +593,7 @@ def serialise_ontology(fmt: str, tbox: Graph | None = None) -> str:
 DOWNLOADS = {"ontology.ttl": "turtle", "ontology.jsonld": "jsonld"}
 
 
-def build_docs(out_dir: Path, base_href: str = "", source: Any = None) -> list[Path]:
+def build_docs(out_dir: Path, source: Any = None) -> list[Path]:
     """Write index.html, ontology.ttl, ontology.jsonld and shapes.ttl into ``out_dir``, from
     ``source`` (an OpenStore; default: bgraph's own data, opened by ``open_dataset``)."""
     from .docs_html import render_html

@@ -37,6 +37,11 @@ def _cors_headers() -> list[tuple[bytes, bytes]]:
     ]
 
 
+def _preflight(scope: Scope) -> bool:
+    """A CORS preflight: an OPTIONS request with Access-Control-Request-Method."""
+    return any(k.lower() == b"access-control-request-method" for k, _v in scope["headers"])
+
+
 class EdgeMiddleware:
     def __init__(self, app: Any, access_log: bool = True) -> None:
         self.app = app
@@ -49,13 +54,12 @@ class EdgeMiddleware:
         start = time.perf_counter()
         client = scope.get("client")
         CLIENT.set(client[0] if client else "-")
-        headers = {k.lower(): v for k, v in scope.get("headers", [])}
         status_box = [0]
         if "\x00" in scope.get("path", ""):
             await self._refuse(send, 400, "a path cannot contain a NUL byte (%00)")
             self._log(scope, 400, start)
             return
-        if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
+        if scope["method"] == "OPTIONS" and _preflight(scope):
             await self._preflight(send)
             status_box[0] = 204
             self._log(scope, 204, start)

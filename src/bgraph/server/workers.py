@@ -456,8 +456,6 @@ class WorkerPool:
         self.busy = 0
         self.killed = 0
         self.respawned = 0  #: workers started to replace others
-        self.zygotes = 0  #: zygotes forked (1 at start; more if one died)
-        self.started_at = 0.0
         self._supervisor: asyncio.Task[None] | None = None
         #: how the workers are kept off the network (bgraph.sandbox), known once started
         self.sandbox = "none"
@@ -472,7 +470,6 @@ class WorkerPool:
         """Fork the zygote and the workers. Call before any thread or event loop exists."""
         del close_in_children  # the zygote closes every descriptor but its own socket
         self._fork_zygote()
-        self.started_at = time.monotonic()
         while self.alive < self.capacity:
             self._idle += self._spawn()
 
@@ -507,7 +504,6 @@ class WorkerPool:
                 os.waitpid(pid, 0)
             raise WorkerDied("the worker factory (zygote) ended while starting") from None
         self._ctl, self._zygote = ours, pid
-        self.zygotes += 1
         self.sandbox = mechanism.rstrip(b"\0").decode("ascii")
 
     def _spawn(self) -> list[Worker]:
