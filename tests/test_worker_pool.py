@@ -7,11 +7,14 @@ choice, not measurements of bgraph."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
 import textwrap
+
+import pytest
 
 
 def _run_pool(body: str, *, size: int, threads: int, timeout: float) -> dict:
@@ -177,3 +180,59 @@ def test_a_refusal_comes_back_with_its_message_and_status() -> None:
     assert bug == ["failed", "KeyError: 'x'"]
     assert after == ["reply", "ok"]
     assert result["killed"] == 0
+
+
+_CHANNEL_SCRIPT = """
+import asyncio, hashlib, json, os, signal, sys, time
+from bgraph.server.workers import WorkerPool, WorkerDied
+
+def handler(job):
+    if job == "big":  # 5 MB: many reads of the worker's socket
+        return bytes(range(256)) * 20_000
+    return os.getpid()
+
+pool = WorkerPool(handler, size=1, threads=1, timeout=10)
+pool.start()
+
+async def main():
+    first = await pool.run("pid")  # the slot's channel is open from here on
+    os.kill(first, signal.SIGKILL)  # it dies while idle
+    await asyncio.sleep(0.3)
+    heard = pool._idle[0].channel.closed  # the event loop read its socket's end
+    second = await pool.run("pid")
+    big = await pool.run("big")
+    return first, heard, second, hashlib.sha256(big).hexdigest(), len(big)
+
+try:
+    if sys.argv[1] == "uvloop":
+        import uvloop
+        first, heard, second, digest, size = uvloop.run(main())
+    else:
+        first, heard, second, digest, size = asyncio.run(main())
+    print(json.dumps({"first": first, "heard": heard, "second": second, "digest": digest,
+                      "size": size, "killed": pool.killed, "alive": pool.alive}))
+finally:
+    pool.close()
+"""
+
+
+@pytest.mark.parametrize("loop", ["uvloop", "asyncio"])
+def test_a_worker_dead_while_idle_is_replaced_and_replies_arrive_whole(loop: str) -> None:
+    """On the server's event loop (uvloop) and asyncio's own: a worker killed while idle, after
+    its socket went onto the event loop, is noticed by the loop, and the next job is answered by
+    a new worker, not refused; a 5 MB reply arrives byte for byte (sha256 of what the handler
+    returned)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _CHANNEL_SCRIPT, loop],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ,
+    )
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["heard"] is True
+    assert result["second"] != result["first"], "answered by the worker that replaced it"
+    assert result["killed"] == 1 and result["alive"] == 1
+    expected = hashlib.sha256(bytes(range(256)) * 20_000).hexdigest()
+    assert result["size"] == 5_120_000 and result["digest"] == expected

@@ -280,8 +280,9 @@ class Worker:
 
     def gone(self) -> bool:
         """True when the worker's end of the socket is closed (it died): an idle worker sends
-        nothing, so anything readable on its socket is that."""
-        return self.channel.closed if self.channel is not None else _closed(self.sock)
+        nothing, so anything readable on its socket is that. Asked of the socket itself too:
+        the channel hears of a death only when the event loop next reads."""
+        return (self.channel is not None and self.channel.closed) or _closed(self.sock)
 
     def close(self) -> None:
         if self.channel is not None:
@@ -780,10 +781,10 @@ class WorkerPool:
         for _attempt in range(3):
             worker = await self._acquire(client)
             try:
+                if worker.gone():
+                    raise BrokenPipeError
                 if worker.channel is None:
                     worker.channel = await _Channel.open(worker.sock)
-                if worker.channel.closed:
-                    raise BrokenPipeError
                 answer = worker.channel.send(message)
                 break
             except OSError:  # it died while idle: the job goes to another worker
