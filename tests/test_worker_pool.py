@@ -41,14 +41,31 @@ def _run_pool(body: str, *, size: int, threads: int, timeout: float) -> dict:
                 reply = str(exc)
             return reply, time.monotonic() - start
         """
-    ) + textwrap.dedent(body)
-    return _run_script(code)
+    )
+    return _run_script(code + textwrap.dedent(body))
 
 
-def _run_script(code: str) -> dict:
-    """Run ``code`` in a fresh interpreter; the JSON of its last line of output."""
+#: How every script ends: its ``main()`` run on the chosen event loop, what it returns printed
+#: as JSON, the pool closed.
+_RUN_MAIN = """
+import json
+if {loop!r} == "uvloop":
+    import uvloop as _loop
+else:
+    import asyncio as _loop
+try:
+    print(json.dumps(_loop.run(main())))
+finally:
+    pool.close()
+"""
+
+
+def _run_script(code: str, loop: str = "asyncio") -> dict:
+    """Run ``code`` (it starts ``pool`` and defines ``async def main()``) in a fresh interpreter,
+    ``main()`` on the event loop ``loop`` ("asyncio" or "uvloop"); what ``main()`` returned."""
+    script = textwrap.dedent(code) + _RUN_MAIN.format(loop=loop)
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=os.environ
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=os.environ
     )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -62,13 +79,8 @@ def test_slots_are_threads_of_one_process_and_run_at_once() -> None:
         async def main():
             start = time.monotonic()
             replies = await asyncio.gather(*(pool.run(("job", 0.5)) for _ in range(3)))
-            return replies, time.monotonic() - start
-        try:
-            replies, took = asyncio.run(main())
-            print(json.dumps({"replies": replies, "took": took, "processes": pool.processes,
-                              "alive": pool.alive}))
-        finally:
-            pool.close()
+            return {"replies": replies, "took": time.monotonic() - start,
+                    "processes": pool.processes, "alive": pool.alive}
         """,
         size=3,
         threads=3,
@@ -87,17 +99,12 @@ def test_a_kill_at_one_deadline_reruns_the_jobs_beside_it() -> None:
     out = _run_pool(
         """
         async def main():
-            return await asyncio.gather(
+            first_pid = next(iter(pool._procs))
+            (stopped, _), (reply, took) = await asyncio.gather(
                 run_timed("runaway", 30, 1.0), run_timed("beside", 1.5, 5.0, delay=0.3)
             )
-        try:
-            first_pid = next(iter(pool._procs))
-            (stopped, _), (reply, took) = asyncio.run(main())
-            print(json.dumps({"stopped": stopped, "reply": reply, "took": took,
-                              "first_pid": first_pid, "killed": pool.killed,
-                              "alive": pool.alive, "processes": pool.processes}))
-        finally:
-            pool.close()
+            return {"stopped": stopped, "reply": reply, "took": took, "first_pid": first_pid,
+                    "killed": pool.killed, "alive": pool.alive, "processes": pool.processes}
         """,
         size=2,
         threads=2,
@@ -118,12 +125,8 @@ def test_a_rerun_job_keeps_its_own_deadline() -> None:
         """
         async def main():
             runs = [run_timed("runaway", 30, 1.0), run_timed("beside", 2.0, 2.5)]
-            return (await asyncio.gather(*runs))[1]
-        try:
-            outcome, took = asyncio.run(main())
-            print(json.dumps({"outcome": outcome, "took": took}))
-        finally:
-            pool.close()
+            outcome, took = (await asyncio.gather(*runs))[1]
+            return {"outcome": outcome, "took": took}
         """,
         size=2,
         threads=2,
@@ -137,9 +140,8 @@ def test_a_refusal_comes_back_with_its_message_and_status() -> None:
     """A handler's BgraphError comes back to the caller as a BgraphError with the same message
     and HTTP status (whatever its constructor takes), and the worker keeps serving; any other
     exception comes back as a RuntimeError naming it."""
-    code = textwrap.dedent(
+    result = _run_script(
         """
-        import asyncio, json
         from bgraph.errors import BgraphError, FormatCannotCarryError, InputError
         from bgraph.server.workers import WorkerPool
 
@@ -164,15 +166,9 @@ def test_a_refusal_comes_back_with_its_message_and_status() -> None:
                     out.append(["refused", str(exc), exc.http_status])
                 except RuntimeError as exc:
                     out.append(["failed", str(exc)])
-            return out
-
-        try:
-            print(json.dumps({"out": asyncio.run(main()), "killed": pool.killed}))
-        finally:
-            pool.close()
+            return {"out": out, "killed": pool.killed}
         """
     )
-    result = _run_script(code)
     format_refused, input_refused, bug, after = result["out"]
     assert format_refused[0] == "refused" and format_refused[2] == 406
     assert format_refused[1].startswith("JSON-LD cannot carry this data")
@@ -183,8 +179,8 @@ def test_a_refusal_comes_back_with_its_message_and_status() -> None:
 
 
 _CHANNEL_SCRIPT = """
-import asyncio, hashlib, json, os, signal, sys, time
-from bgraph.server.workers import WorkerPool, WorkerDied
+import asyncio, hashlib, os, signal
+from bgraph.server.workers import WorkerPool
 
 def handler(job):
     if job == "big":  # 5 MB: many reads of the worker's socket
@@ -201,18 +197,9 @@ async def main():
     heard = pool._idle[0].channel.closed  # the event loop read its socket's end
     second = await pool.run("pid")
     big = await pool.run("big")
-    return first, heard, second, hashlib.sha256(big).hexdigest(), len(big)
-
-try:
-    if sys.argv[1] == "uvloop":
-        import uvloop
-        first, heard, second, digest, size = uvloop.run(main())
-    else:
-        first, heard, second, digest, size = asyncio.run(main())
-    print(json.dumps({"first": first, "heard": heard, "second": second, "digest": digest,
-                      "size": size, "killed": pool.killed, "alive": pool.alive}))
-finally:
-    pool.close()
+    return {"first": first, "heard": heard, "second": second,
+            "digest": hashlib.sha256(big).hexdigest(), "size": len(big),
+            "killed": pool.killed, "alive": pool.alive}
 """
 
 
@@ -222,15 +209,7 @@ def test_a_worker_dead_while_idle_is_replaced_and_replies_arrive_whole(loop: str
     its socket went onto the event loop, is noticed by the loop, and the next job is answered by
     a new worker, not refused; a 5 MB reply arrives byte for byte (sha256 of what the handler
     returned)."""
-    out = subprocess.run(
-        [sys.executable, "-c", _CHANNEL_SCRIPT, loop],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=os.environ,
-    )
-    assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = _run_script(_CHANNEL_SCRIPT, loop)
     assert result["heard"] is True
     assert result["second"] != result["first"], "answered by the worker that replaced it"
     assert result["killed"] == 1 and result["alive"] == 1
