@@ -315,7 +315,6 @@ class _Channel(asyncio.Protocol):
     def send(self, message: bytes) -> asyncio.Future[Any]:
         """Write ``message``; the future of its reply (EOFError if the worker ends first)."""
         assert self.transport is not None
-        self.buf.clear()
         self.reply = asyncio.get_running_loop().create_future()
         self.transport.write(message)
         return self.reply
