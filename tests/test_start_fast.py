@@ -67,16 +67,6 @@ def test_serve_answers_its_first_query_without_heavy_imports(monkeypatch) -> Non
     assert not [name for name in imported if name.startswith("bgraph.visual")]  # on first use
 
 
-def test_server_pictures_routes_stand_for_the_visual_routes() -> None:
-    """The server names the pictures' routes without importing bgraph.visual at start; the
-    standalone routes (answered in the request's process) have the same paths."""
-    from bgraph.server.routes_visual import ROUTES, STATIC_PATH
-    from bgraph.visual import web
-
-    paths = [route.path for route in web.visual_routes(lambda _request: None)]
-    assert paths == [STATIC_PATH, *ROUTES.values()]
-
-
 # -- the sparql guard: cheap to import, the same reading ------------------------------------------
 
 

@@ -1,40 +1,27 @@
 """Headless Chromium (Debian's, driven by Playwright): the pictures as a person sees them.
 
 Screenshots go to artifacts/ (kept by CI). Every page must load with no failed request, no HTTP
-error and no console error. The pages are served on 127.0.0.1 by a uvicorn thread.
+error and no console error. The pages are the real ``bgraph serve``'s, on 127.0.0.1; the one page
+it has no data for (a graph of a thousand nodes) is written here with the server's own page
+template and graph fragment, and given to the browser at a path of that server (its scripts and
+styles come from the server, under the server's Content-Security-Policy).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 
+from bgraph.server.testing import running_server
 from browser_support import require_browser
 
 require_browser()
 
-
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-
-# -- a page server ------------------------------------------------------------------------------
-
-
-def _page(title: str, body: str, head: str = "") -> str:
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f'<link rel="icon" href="data:,"><title>{title}</title>{head}</head>'
-        f"<body><main>{body}</main></body></html>"
-    )
+SYNTHETIC_PATH = "/synthetic-1000-nodes"
 
 
 def synthetic_payload(n: int) -> dict:
@@ -75,124 +62,18 @@ def synthetic_payload(n: int) -> dict:
     }
 
 
-def make_app(dataset):
-    from starlette.applications import Starlette
-    from starlette.exceptions import HTTPException
-    from starlette.middleware import Middleware
-    from starlette.middleware.base import BaseHTTPMiddleware
-    from starlette.responses import HTMLResponse
-    from starlette.routing import Route
-
-    from bgraph.diagram import UnknownEntityError
-    from bgraph.visual.fragments import (
-        assets,
-        franchise_fragment,
-        graph_fragment,
-        neighbourhood_payload,
-        timeline_fragment,
-    )
-    from bgraph.visual.web import visual_routes
-
-    async def csp(request, call_next):  # the server's policy: same-origin scripts, none inline
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        return response
-
-    def home(request) -> HTMLResponse:
-        return HTMLResponse(
-            _page(
-                "bgraph",
-                "<h1>The Bosch universe</h1>"
-                + franchise_fragment(dataset)
-                + "<h2>Timeline</h2>"
-                + timeline_fragment(dataset),
-                assets(),
-            )
-        )
-
-    def entity(request) -> HTMLResponse:
-        try:
-            payload = neighbourhood_payload(dataset, request.path_params["name"], depth=1)
-        except UnknownEntityError:
-            raise HTTPException(404) from None
-        focus = payload["nodes"][0]["label"]
-        return HTMLResponse(_page(focus, f"<h1>{focus}</h1>" + graph_fragment(payload), ""))
-
-    def synthetic(request) -> HTMLResponse:
-        n = request.path_params["n"]
-        return HTMLResponse(
-            _page("synthetic", "<h1>Synthetic</h1>" + graph_fragment(synthetic_payload(n)))
-        )
-
-    routes = [
-        *visual_routes(lambda _request: dataset),
-        Route("/", home),
-        Route("/id/{name}", entity),
-        Route("/synthetic/{n:int}", synthetic),
-    ]
-    return Starlette(routes=routes, middleware=[Middleware(BaseHTTPMiddleware, dispatch=csp)])
-
-
-def server_app(port: int):
-    """The real ``bgraph serve`` application (pages, CSP, static files, pictures), plus the
-    synthetic page; None when the server is not there."""
-    try:
-        import bgraph.server.app as appmod
-        from bgraph.server.config import ServerConfig
-        from bgraph.server.context import ServerContext
-        from bgraph.server.describe import Index
-        from bgraph.server.served import load_served
-    except ImportError:
-        return None
-    if not all((appmod.STATIC / name).is_file() for name in ("bgraph.css", "favicon.svg")):
-        return None
-    from starlette.responses import HTMLResponse
-    from starlette.routing import Route
-
+def synthetic_page(n: int) -> str:
+    """A page of the server's template holding a graph of ``n`` nodes."""
+    from bgraph.server.pages import page
     from bgraph.visual.fragments import graph_fragment
 
-    served = load_served()
-    ctx = ServerContext(ServerConfig(), served, Index(served), None, f"http://127.0.0.1:{port}/")
-    app = appmod.create_app(ctx)  # SPARQL workers are not started: pages only
-
-    def synthetic(request) -> HTMLResponse:
-        from bgraph.server.pages import page
-
-        n = request.path_params["n"]
-        return HTMLResponse(
-            page(
-                "synthetic",
-                "<h1>Synthetic</h1>"
-                + graph_fragment(synthetic_payload(n), static_url="/visual/static"),
-            )
-        )
-
-    app.router.routes.insert(0, Route("/synthetic/{n:int}", synthetic))  # before the catch-all
-    return app
+    return page("synthetic", "<h1>Synthetic</h1>" + graph_fragment(synthetic_payload(n)))
 
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    import uvicorn
-
-    from bgraph.store import open_dataset
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = server_app(port) or make_app(open_dataset())
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running_server("--quiet") as srv:
+        yield srv.url.rstrip("/")
 
 
 class Watched:
@@ -355,8 +236,19 @@ def test_a_thousand_nodes_do_not_freeze_the_page(browser, base_url, artifacts_di
            new PerformanceObserver(l => l.getEntries().forEach(e => window.__longTasks.push(
              e.duration))).observe({type: 'longtask', buffered: true});"""
     )
+    from bgraph.server.middleware import CSP
+
+    page.route(
+        base_url + SYNTHETIC_PATH,
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": CSP},
+            body=synthetic_page(1000),
+        ),
+    )
     started = time.monotonic()
-    page.goto(base_url + "/synthetic/1000")
+    page.goto(base_url + SYNTHETIC_PATH)
     wait_ready(page, timeout=30_000)
     elapsed = time.monotonic() - started
     graph = page.locator(".bg-graph")

@@ -1,4 +1,4 @@
-"""HTTP routes for pictures and the ontology reference (Starlette routes the server mounts).
+"""What the pictures' and the ontology reference's HTTP routes answer.
 
 - ``/visual/static/...``            graph.js, visual.css, vendored Cytoscape.js
 - ``/visual/graph/{id}.json``       an entity's neighbourhood (``?depth=``, ``?limit=``)
@@ -10,34 +10,32 @@
 - ``/ontology/{Term}``              303 to ``/ontology#Term`` for browsers; the term's own triples
                                     for machines
 
-Mount with ``Starlette(routes=visual_routes(lambda request: opened))``, ``opened`` an
-OpenStore (:func:`bgraph.store.open_dataset`). Every answer is read from the store by targeted
-lookups (:mod:`.model`); the ontology reference reads the store's ``bgg:ontology`` graph.
+``bgraph serve`` answers them in its query workers, under the query deadline
+(:mod:`bgraph.server.routes_visual`: :func:`answer` there, :func:`static_file` in the server's
+process). Every answer is read from the store by targeted lookups (:mod:`.model`); the ontology
+reference reads the store's ``bgg:ontology`` graph.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from ..errors import BgraphError, UsageError
 from ..formats import GRAPH_ACCEPT_ALIASES, RDF_FORMATS, RdfFormat, rdf_format
 from ..iris import BG
 from . import STATIC_DIR
-from .model import HrefFor, View, default_href
+from .model import HrefFor, View
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
 HTML = "text/html"
-Endpoint = Callable[[Request], Response]
 _VARY = {"Vary": "Accept"}
 
 
@@ -253,49 +251,6 @@ def static_file(path: str) -> Response:
 def response(found: Answer) -> Response:
     """The Starlette response for an answer."""
     return Response(found.body, found.status, found.headers, found.media_type)
-
-
-# -- the router ---------------------------------------------------------------------------------
-
-
-def visual_routes(
-    get_store: Callable[[Request], Any],
-    get_href: Callable[[Request], HrefFor] | None = None,
-    static_prefix: str = "/visual/static",
-) -> list[BaseRoute]:
-    """The routes, answered in the request's process; ``get_store(request)`` gives the served
-    OpenStore (or a ``pyoxigraph.Store``, or a :class:`View`), ``get_href(request)`` the function
-    that turns an entity IRI into its page's path (default: the IRI's path). Endpoints are plain
-    functions: Starlette runs them in its thread pool. (``bgraph serve`` answers the same routes
-    in its query workers, under the query deadline: :mod:`bgraph.server.routes_visual`.)"""
-
-    def endpoint(name: str) -> Endpoint:
-        def run(request: Request) -> Response:
-            href = get_href(request) if get_href is not None else default_href
-            return response(
-                answer(
-                    view_of(get_store(request)),
-                    href,
-                    name,
-                    request.path_params,
-                    request.query_params,
-                    request.headers.get("accept"),
-                )
-            )
-
-        return run
-
-    routes: list[BaseRoute] = [
-        Route(
-            static_prefix + "/{path:path}",
-            lambda request: static_file(request.path_params["path"]),
-            methods=["GET"],
-        )
-    ]
-    from ..server.routes_visual import ROUTES
-
-    routes += [Route(path, endpoint(name), methods=["GET"]) for name, path in ROUTES.items()]
-    return routes
 
 
 def _tbox(v: View) -> Graph:
