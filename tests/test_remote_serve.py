@@ -6,6 +6,8 @@ the built-in store) and over a canary upstream on 127.0.0.1 that records what re
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import threading
 import time
@@ -60,6 +62,36 @@ def test_front_over_oxigraph(oxigraph_front: str, enriched_store) -> None:
     assert turtle.status_code == 200 and "id:maggie-q" in turtle.text
     assert httpx.get(front + "/ontology", timeout=30).status_code == 200
     assert httpx.get(front + "/dumps/").status_code == 200
+
+
+@pytest.fixture()
+def capped_front(oxigraph_server: str, enriched_store) -> Iterator[str]:  # noqa: F811
+    push_dataset(quads_from_store(enriched_store), PushOptions(oxigraph_server + "/store"))
+    yield from start_front(oxigraph_server + "/query", "--max-bytes", "20000")
+
+
+def test_front_caps_bytes_and_orders_select_star_as_the_local_server(capped_front: str) -> None:
+    """``--max-bytes`` and the SELECT * column order hold in front of an upstream as they do on
+    the built-in store (one writer of answers: :func:`bgraph.server.engine.write_reply`)."""
+    front = capped_front
+    many = httpx.post(
+        front + "/sparql",
+        data={"query": "SELECT ?s ?p ?o { ?s ?p ?o }"},
+        headers={"Accept": "text/csv"},
+        timeout=30,
+    )
+    assert many.status_code == 200
+    rows = int(many.headers[ROWS_HEADER])
+    assert many.headers[TRUNCATED_HEADER] == "true; max-bytes=20000"
+    lines = list(csv.reader(io.StringIO(many.text)))
+    assert len(many.content) <= 20_000 and 0 < rows == len(lines) - 1
+    star = httpx.post(
+        front + "/sparql",
+        data={"query": "SELECT * { ?s a bg:TVSeries ; ?p ?o } LIMIT 2"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    assert star.status_code == 200 and star.json()["head"]["vars"] == ["s", "p", "o"]
 
 
 # -- over a canary --------------------------------------------------------------------------------

@@ -472,7 +472,7 @@ def query_endpoint(
     )
 
     check_url(url)
-    form = vet_remote(text)
+    form, _tokens = vet_remote(text)
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
     with httpx.Client(timeout=timeout, auth=auth_for(user, password, auth)) as client:
         dataset = quick_dataset(client, url)

@@ -30,12 +30,15 @@ import json
 import re
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from .errors import BgraphError, UnsafeQueryError
 from .iris import PREFIXES, UNION_GRAPH
+
+if TYPE_CHECKING:
+    from .sparql.guard import Token
 
 #: Graphs a fresh Virtuoso 7 holds for itself (its RDF views' metadata, LDP, URIQA).
 VIRTUOSO_SYSTEM_GRAPHS = (
@@ -115,13 +118,14 @@ class _AutoAuth(httpx.Auth):
 # -- what is sent ---------------------------------------------------------------------------------
 
 
-def vet_remote(text: str, known_graphs: list[str] | None = None, base: str | None = None) -> str:
-    """The guard (:func:`bgraph.sparql.guard.check_query`: SERVICE, updates, foreign FROM
-    refused), then the checks for a remote engine; the query form."""
-    from .sparql.guard import _unescape_iri, check_query, tokenize
+def vet_remote(
+    text: str, known_graphs: list[str] | None = None, base: str | None = None
+) -> tuple[str, list[Token]]:
+    """The guard (:func:`bgraph.sparql.guard.read_query`: SERVICE, updates, foreign FROM
+    refused), then the checks for a remote engine; the query form and its tokens."""
+    from .sparql.guard import _unescape_iri, read_query
 
-    form = check_query(text, known_graphs, prefixes=PREFIXES, base=base)
-    tokens = tokenize(text)
+    form, tokens = read_query(text, known_graphs, prefixes=PREFIXES, base=base)
     declared = dict(PREFIXES)
     for i, (kind, value, _start, _end) in enumerate(tokens):
         if kind == "iri":
@@ -138,7 +142,7 @@ def vet_remote(text: str, known_graphs: list[str] | None = None, base: str | Non
                     "the remote engine may predeclare it differently; declare it with PREFIX"
                 )
             _refuse_sql_function(declared[prefix] + local)
-    return form
+    return form, tokens
 
 
 def _refuse_sql_function(iri: str) -> None:
@@ -255,17 +259,25 @@ def quick_dataset(client: Any, url: str) -> Dataset:
 
 
 def post_query(
-    client: Any, url: str, text: str, accept: str, params: list[tuple[str, str]] | None = None
+    client: Any,
+    url: str,
+    text: str,
+    accept: str,
+    params: list[tuple[str, str]] | None = None,
+    timeout: float | None = None,
 ) -> Any:
-    """POST a query (form-encoded, SPARQL protocol); the response, or a RemoteError."""
+    """POST a query (form-encoded, SPARQL protocol); the response, or a RemoteError.
+    ``timeout``: seconds for this request (else the client's own)."""
     import httpx
 
+    extra = {} if timeout is None else {"timeout": timeout}
     try:
         resp = client.post(
-            url, data={"query": text}, params=params or None, headers={"Accept": accept}
+            url, data={"query": text}, params=params or None, headers={"Accept": accept}, **extra
         )
     except httpx.TimeoutException:
-        raise RemoteTimeout(f"{url} did not answer in time") from None
+        within = "in time" if timeout is None else f"within {timeout:.3g} s"
+        raise RemoteTimeout(f"{url} did not answer {within}") from None
     except httpx.HTTPError as exc:
         raise RemoteError(f"cannot reach {url}: {exc}") from None
     check_response(resp, url)

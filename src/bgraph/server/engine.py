@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -200,7 +201,7 @@ def run(store: Any, job: QueryJob, known_graphs: list[str]) -> Reply:
         if actual != form:
             form = actual
             fmt_name, media_type = choose_format(form, job.accept, job.format)
-        reply = _reply(answer, form, fmt_name, job.max_rows, job.max_bytes, job.text, tokens)
+        reply = write_reply(answer, form, fmt_name, job, tokens)
         reply.media_type = media_type
         reply.form = form
         return reply
@@ -263,16 +264,29 @@ def _form(answer: Any, lexical: str) -> str:
     return lexical if lexical in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT"
 
 
-def _reply(
-    answer: Any,
-    form: str,
-    fmt_name: str,
-    max_rows: int,
-    max_bytes: int = 1 << 62,
-    text: str = "",
-    tokens: list[Token] | None = None,
+@dataclass(frozen=True)
+class Solutions:
+    """A SELECT answer read from an upstream endpoint, shaped as Oxigraph's
+    (:class:`pyoxigraph.QuerySolutions`) for :func:`write_reply`: its variables, then its rows."""
+
+    names: list[str]
+    rows: list[tuple[Any, ...]]
+
+    @property
+    def variables(self) -> list[ox.Variable]:
+        return [ox.Variable(name) for name in self.names]
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.rows)
+
+
+def write_reply(
+    answer: Any, form: str, fmt_name: str, job: QueryJob, tokens: list[Token] | None = None
 ) -> Reply:
-    """Cap (rows, then bytes), count and serialise an answer."""
+    """Cap (rows, then bytes), count and serialise an answer: Oxigraph's, or one read from an
+    upstream endpoint (:mod:`.remote`: a bool, :class:`Solutions`, a list of triples). ``tokens``:
+    the query's, if the caller has them (the SELECT * column order reads them)."""
+    max_rows, max_bytes, text = job.max_rows, job.max_bytes, job.text
     headers: dict[str, str] = {}
     if form == "ASK":
         return Reply(200, boolean_bytes(answer, fmt_name), headers=headers)

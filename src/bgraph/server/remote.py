@@ -30,6 +30,7 @@ import asyncio
 import contextvars
 import itertools
 import logging
+import math
 import shutil
 import sys
 import tempfile
@@ -54,6 +55,7 @@ from ..upstream import (
     RemoteTimeout,
     auth_for,
     check_response,
+    post_query,
     probe_dataset,
     read_results,
     read_select,
@@ -62,18 +64,10 @@ from ..upstream import (
 )
 from .config import ServerConfig
 from .describe import DERIVED_FROM, LABEL_PROPS, MAX_COUNT, MAX_FACTS, QUOTE, TYPE, Lookups
-from .engine import (
-    ROWS_HEADER,
-    TRUNCATED_HEADER,
-    QueryJob,
-    Reply,
-    choose_format,
-    failure_reply,
-)
+from .engine import QueryJob, Reply, Solutions, choose_format, failure_reply, write_reply
 from .links import Links
 from .served import Served
 from .workers import Overloaded
-from .writers import boolean_bytes, rdf_bytes, select_bytes
 
 log = logging.getLogger("bgraph.server")
 
@@ -159,21 +153,9 @@ class RemoteStore:
 
     def select(self, text: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Variables and rows of a SELECT that bgraph wrote (never a client's text)."""
-        timeout = self._timeout()
         self.requests += 1
-        try:
-            resp = self.client.post(
-                self.url,
-                data={"query": self.dataset.text(text)},
-                params=self.dataset.params() or None,
-                headers={"Accept": SELECT_JSON},
-                timeout=timeout,
-            )
-        except httpx.TimeoutException:
-            raise RemoteTimeout(f"{self.url} did not answer within {timeout:.3g} s") from None
-        except httpx.HTTPError as exc:
-            raise RemoteError(f"cannot reach {self.url}: {exc}") from None
-        check_response(resp, self.url)
+        text, params = self.dataset.text(text), self.dataset.params()
+        resp = post_query(self.client, self.url, text, SELECT_JSON, params, self._timeout())
         return read_select(resp.content)
 
     # the Store interface
@@ -510,17 +492,6 @@ class RemoteLookups(Lookups):
             counted = len(kept) + sum(1 for _ in pairs)
         return kept, min(counted, MAX_COUNT + len(kept)), counted >= MAX_COUNT + len(kept)
 
-    def quads(self, s: Any = None, p: Any = None, o: Any = None, g: Any = DEFAULT) -> Iterator:
-        # the default graph, as the named graphs' distinct triples once they are cached
-        if isinstance(g, ox.DefaultGraph):
-            cached = self.store._cached((s, p, o, None))
-            if cached is not None:
-                seen = dict.fromkeys(
-                    ox.Quad(q.subject, q.predicate, q.object, DEFAULT) for q in cached
-                )
-                return iter(seen)
-        return iter(self.store.quads_for_pattern(s, p, o, g))
-
     def search(self, query: str, limit: int = 50) -> list[Any]:
         from .describe import SEARCH_PROPS, SearchHit, fold
 
@@ -638,8 +609,6 @@ def connect(config: RemoteConfig, timeout: float) -> Served:
             if dataset.default_graph
             else "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         )
-        from ..upstream import post_query
-
         resp = post_query(client, config.url, dataset.text(union_text), SELECT_JSON)
         _names, rows = read_select(resp.content)
         union = int(rows[0][0].value) if rows and rows[0][0] is not None else 0
@@ -713,7 +682,7 @@ class RemotePool:
         return self._waiting
 
     def retry_after(self) -> int:
-        return max(1, int(self.timeout / 2))
+        return max(1, math.ceil(self.timeout / 2))  # as WorkerPool.retry_after
 
     def close(self) -> None:
         self.store.close()
@@ -806,7 +775,7 @@ class RemotePool:
         try:
             protocol_dataset = bool(job.default_graphs or job.named_graphs)
             known = None if protocol_dataset else sorted(self.store.graphs | {UNION_GRAPH})
-            form = await asyncio.to_thread(vet_remote, job.text, known, job.base)
+            form, tokens = await asyncio.to_thread(vet_remote, job.text, known, job.base)
             fmt_name, media_type = choose_format(form, job.accept, job.format)
             dataset = self.store.dataset
             params = dataset.params(job.default_graphs, job.named_graphs)
@@ -820,7 +789,8 @@ class RemotePool:
                 NTRIPLES if graph_form else SELECT_JSON,
                 left,
             )
-            reply = await asyncio.to_thread(_reply, body, form, fmt_name, job.max_rows)
+            kind, answer = await asyncio.to_thread(_answer, body, form)
+            reply = await asyncio.to_thread(write_reply, answer, kind, fmt_name, job, tokens)
             reply.media_type = media_type
             reply.form = form
             return reply
@@ -868,23 +838,12 @@ class RemotePool:
         return b"".join(chunks)
 
 
-def _reply(body: bytes, form: str, fmt_name: str, max_rows: int) -> Reply:
-    headers: dict[str, str] = {}
+def _answer(body: bytes, form: str) -> tuple[str, Any]:
+    """The upstream's answer as :func:`~.engine.write_reply` reads it, and its form."""
     if form in ("CONSTRUCT", "DESCRIBE"):
-        triples = list(dict.fromkeys(read_triples(body)))
-        if len(triples) > max_rows:
-            triples = triples[:max_rows]
-            headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
-        headers[ROWS_HEADER] = str(len(triples))
-        return Reply(200, rdf_bytes(triples, fmt_name), headers=headers)
+        return form, read_triples(body)
     kind, names, rows, boolean = read_results(body, form)
-    if kind == "ASK":
-        return Reply(200, boolean_bytes(bool(boolean), fmt_name), headers=headers)
-    if len(rows) > max_rows:
-        rows = rows[:max_rows]
-        headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
-    headers[ROWS_HEADER] = str(len(rows))
-    return Reply(200, select_bytes(names, rows, fmt_name), headers=headers)
+    return kind, bool(boolean) if kind == "ASK" else Solutions(names, rows)
 
 
 # -- start-up ---------------------------------------------------------------------------------
