@@ -21,6 +21,7 @@ import pytest
 
 from bgraph.push import PushOptions, push_dataset, quads_from_store
 from bgraph.server.engine import ROWS_HEADER, TRUNCATED_HEADER, QueryJob
+from bgraph.server.testing import running_server
 from store_helpers import canonical, competency_queries
 from test_push import server as oxigraph_server  # noqa: F401  (the fixture)
 from virtuoso_support import http_answer, start_front
@@ -62,6 +63,14 @@ def test_front_over_oxigraph(oxigraph_front: str, enriched_store) -> None:
     assert turtle.status_code == 200 and "id:maggie-q" in turtle.text
     assert httpx.get(front + "/ontology", timeout=30).status_code == 200
     assert httpx.get(front + "/dumps/").status_code == 200
+    # search: the same hits, in the same order, as the built-in store's
+    json_accept = {"Accept": "application/json"}
+    with running_server("--quiet") as local:
+        for words in ("bosch", "renee", "Rénée Ball", "q"):
+            ours = httpx.get(local.url + "search", params={"q": words}, headers=json_accept)
+            theirs = httpx.get(front + "/search", params={"q": words}, headers=json_accept)
+            assert ours.status_code == theirs.status_code == 200
+            assert theirs.json() == ours.json() != [], words
 
 
 @pytest.fixture()

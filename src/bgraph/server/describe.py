@@ -383,11 +383,13 @@ class Lookups:
             return self._search
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """The names that contain ``query`` (case and accents folded): whole name first, then
+        its start, a word's start, anywhere; then by label and IRI."""
         q = fold(query.strip())
         if not q:
             return []
         ranked: dict[Any, tuple[int, str]] = {}
-        for folded, text, node in self._search_index():
+        for folded, text, node in self._candidates(q):
             if folded == q:
                 rank = 0
             elif folded.startswith(q):
@@ -400,6 +402,7 @@ class Lookups:
                 continue
             if node not in ranked or (rank, text) < ranked[node]:
                 ranked[node] = (rank, text)
+        self._will_label(list(ranked))
         order = sorted(
             ranked.items(), key=lambda kv: (kv[1][0], fold(self.label(kv[0])), kv[0].value)
         )
@@ -407,6 +410,14 @@ class Lookups:
             SearchHit(node, self.label(node), text, tuple(self.types_labels(node)))
             for node, (_rank, text) in order[:limit]
         ]
+
+    def _candidates(self, folded_query: str) -> list[tuple[str, str, Any]]:
+        """(folded name, name, IRI) of the names a search may find (here: every name)."""
+        return self._search_index()
+
+    def _will_label(self, nodes: list[Any]) -> None:
+        """Called before ``nodes`` and their types are labelled (a store that answers over the
+        network fetches those labels in batches here)."""
 
     def types_labels(self, node: Any) -> list[str]:
         """The labels of the node's types, in IRI order."""

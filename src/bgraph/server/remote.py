@@ -492,51 +492,27 @@ class RemoteLookups(Lookups):
             counted = len(kept) + sum(1 for _ in pairs)
         return kept, min(counted, MAX_COUNT + len(kept)), counted >= MAX_COUNT + len(kept)
 
-    def search(self, query: str, limit: int = 50) -> list[Any]:
-        from .describe import SEARCH_PROPS, SearchHit, fold
+    def _candidates(self, folded_query: str) -> list[tuple[str, str, Any]]:
+        from .describe import SEARCH_PROPS, fold
 
-        q = fold(query.strip())
-        if not q:
-            return []
         props = " ".join(_n3(p) for p in SEARCH_PROPS)
         _names, rows = self.store.select(
             f"SELECT DISTINCT ?s ?l WHERE {{ VALUES ?p {{ {props} }} ?s ?p ?l "
-            f'FILTER(isIRI(?s) && CONTAINS(LCASE(STR(?l)), "{_needle(q)}")) }} LIMIT 5000'
+            f'FILTER(isIRI(?s) && CONTAINS(LCASE(STR(?l)), "{_needle(folded_query)}")) }} '
+            "LIMIT 5000"
         )
-        ranked: dict[Any, tuple[int, str]] = {}
-        for node, lit in rows:
-            if node is None or lit is None:
-                continue
-            folded = fold(lit.value)
-            if q not in folded:
-                continue
-            rank = (
-                0
-                if folded == q
-                else 1
-                if folded.startswith(q)
-                else 2
-                if any(w.startswith(q) for w in folded.split())
-                else 3
-            )
-            if node not in ranked or (rank, lit.value) < ranked[node]:
-                ranked[node] = (rank, lit.value)
-        self.store.prefetch(list(ranked), (*LABEL_PROPS, TYPE))
-        order = sorted(
-            ranked.items(), key=lambda kv: (kv[1][0], fold(self.label(kv[0])), kv[0].value)
-        )
-        hits = order[:limit]
+        return [
+            (fold(lit.value), lit.value, node)
+            for node, lit in rows
+            if node is not None and lit is not None
+        ]
+
+    def _will_label(self, nodes: list[Any]) -> None:
+        self.store.prefetch(nodes, (*LABEL_PROPS, TYPE))
         types = {
-            t
-            for node, _ in hits
-            for q in self.store.quads_for_pattern(node, TYPE, None, None)
-            for t in [q.object]
+            q.object for node in nodes for q in self.store._cached((node, TYPE, None, None)) or ()
         }
         self.store.prefetch(list(types), LABEL_PROPS)
-        return [
-            SearchHit(node, self.label(node), text, tuple(self.types_labels(node)))
-            for node, (_rank, text) in hits
-        ]
 
     def description(self, iri: Any, limit: int) -> tuple[list[Any], bool]:
         self.store.around(iri, limit)
