@@ -367,3 +367,34 @@ def test_select_star_columns_follow_the_query(cli) -> None:
     result = cli("query", "-f", "csv", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "s,p,o"
+
+
+# --- valid but unusual queries: the same answer as the endpoint (one evaluator) -----------------
+
+
+def test_a_limit_past_64_bits_is_read_as_all(cli) -> None:
+    """SPARQL's LIMIT is any integer; Oxigraph reads 64 bits: a larger one means "all" (as the
+    endpoint answers it, tests/test_hardening.py)."""
+    query = "SELECT ?s { ?s a bg:TVSeries } ORDER BY ?s LIMIT 99999999999999999999999"
+    result = cli("query", query, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == [
+        "s",
+        "https://w3id.org/bgraph/id/ballard",
+        "https://w3id.org/bgraph/id/bosch",
+        "https://w3id.org/bgraph/id/bosch-legacy",
+    ]
+
+
+def test_an_unknown_function_leaves_its_variable_unbound(cli) -> None:
+    """SPARQL 1.1, 17.6: an unknown extension function is an expression error (BIND leaves the
+    variable unbound, FILTER is false), not a failed query."""
+    query = "SELECT ?x ?y { BIND(<http://example.org/f>(1) AS ?x) BIND(2 AS ?y) }"
+    result = cli("query", query, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["results"]["bindings"] == [
+        {"y": {"type": "literal", "value": "2", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
+    ]  # fmt: skip
+    ask = cli("query", "ASK { FILTER(<http://example.org/g>(1)) }", "--format", "json")
+    assert ask.exit_code == 0, ask.output
+    assert json.loads(ask.output)["boolean"] is False

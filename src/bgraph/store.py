@@ -857,26 +857,25 @@ def query_store(
     """Run a read-only query with Oxigraph's engine, bgraph's prefixes declared; the answer.
 
     The default graph is the union of all graphs (materialised, see :func:`materialise_union`).
-    The query is vetted first (:func:`check_query_text`). With ``no_network``, the process
+    The query is vetted first (:func:`check_query_text`), then evaluated as the endpoint
+    evaluates it (:func:`bgraph.sparql.evaluate.evaluate`: an unknown function leaves its value
+    unbound, a LIMIT past 64 bits means all). With ``no_network``, the process
     loses the network for good right before evaluation (:func:`bgraph.sandbox.deny_network`:
     seccomp for every thread, or a network namespace): even a query the check let through could
     not reach anything. Only for a process that runs one query and exits (``bgraph query``).
     """
+    from .sparql.evaluate import evaluate
+
     if vet:
         check_query_text(text, opened.graph_names())
-    prefixes = dict(PREFIXES)
 
     def run() -> Answer:
         if no_network:
             _deny_network()
-        return Answer.of(opened.store.query(text, prefixes=prefixes), text)
+        return Answer.of(evaluate(opened.store, text, None, {}), text)
 
     try:
         return in_big_stack(run)
-    except SyntaxError as exc:
-        from .sparql.syntax import syntax_error
-
-        raise syntax_error(text, exc) from None
     except (OSError, RuntimeError) as exc:
         raise BgraphError(f"query failed: {exc}") from None
 
