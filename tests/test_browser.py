@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bgraph.server.testing import RunningServer, running_server
 from browser_support import require_browser
+from server_harness import RunningServer, running_server
 
 require_browser()
 

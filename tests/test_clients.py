@@ -26,7 +26,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import SDO
 
 from bgraph.namespaces import BG, ID
-from bgraph.server.testing import RunningServer, running_server
+from server_harness import RunningServer, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE_BIN = Path(os.environ.get("BGRAPH_NODE_CLIENTS", ROOT / "build" / "node-clients"))

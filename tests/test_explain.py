@@ -375,7 +375,7 @@ def test_reason_diff_on_the_command_line(asserted_store, tmp_path: Path) -> None
 def test_why_over_http_with_and_without_explanations() -> None:
     import httpx
 
-    from bgraph.server.testing import running_server
+    from server_harness import running_server
 
     params = {"s": "id:ballard", "p": "schema:actor", "o": "id:titus-welliver"}
     with running_server("--quiet") as srv:  # bgraph's own data: explained by default
@@ -433,7 +433,7 @@ def test_entity_pages_link_cast_rows_and_super_properties_to_their_explanations(
 
     import httpx
 
-    from bgraph.server.testing import running_server
+    from server_harness import running_server
 
     def explained(html: str) -> set[tuple[str, str, str]]:
         out = set()

@@ -20,8 +20,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from bgraph.server.testing import RunningServer, running_server
 from helpers import Canary, children, run_bgraph
+from server_harness import RunningServer, running_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CHEAP = "ASK { ?s a bg:TVSeries }"

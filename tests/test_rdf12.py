@@ -18,7 +18,7 @@ import pytest
 
 from bgraph.errors import ExitCode
 from bgraph.reason import compute_closure_nt
-from bgraph.server.testing import running_server
+from server_harness import running_server
 
 EX = "http://example.org/"
 BALLARD = "https://w3id.org/bgraph/id/ballard"

@@ -168,7 +168,7 @@ def run_in_terminal(command: str, cwd: Path, columns: int = 120) -> tuple[int, l
 
 @pytest.fixture(scope="module")
 def transcript_server():
-    from bgraph.server.testing import running_server
+    from server_harness import running_server
 
     with running_server("--quiet") as srv:
         yield srv
@@ -210,7 +210,7 @@ def test_serve_transcript(args: str, line: str, tmp_path: Path) -> None:
     """`bgraph serve` says what the README says it says (port and load time aside)."""
     import shlex
 
-    from bgraph.server.testing import running_server
+    from server_harness import running_server
 
     argv = shlex.split(args)
     if "--port" in argv:

@@ -21,7 +21,7 @@ import pytest
 
 from bgraph.push import PushOptions, push_dataset, quads_from_store
 from bgraph.server.engine import ROWS_HEADER, TRUNCATED_HEADER, QueryJob
-from bgraph.server.testing import running_server
+from server_harness import running_server
 from store_helpers import canonical, competency_queries
 from test_push import server as oxigraph_server  # noqa: F401  (the fixture)
 from virtuoso_support import http_answer, start_front

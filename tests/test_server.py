@@ -26,8 +26,8 @@ from rdflib.query import Result
 
 from bgraph.namespaces import BG, ID, INFERRED_GRAPH
 from bgraph.query import named_queries
-from bgraph.server.testing import RunningServer, running_server
 from expected_results import binding_rows, is_ordered, parse_expected, same_bindings
+from server_harness import RunningServer, running_server
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 ENT = Namespace("http://www.w3.org/ns/entailment/")

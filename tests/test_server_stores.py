@@ -19,9 +19,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from bgraph.server.testing import RunningServer, running_server, start_server, stop
 from bgraph.store import MANIFEST, build_store
 from helpers import children
+from server_harness import RunningServer, running_server, start_server, stop
 from store_helpers import _norm, canonical, competency_queries
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -228,8 +228,8 @@ def test_a_big_store_is_queried_by_threads_of_one_worker_process(tmp_path: Path)
     it, bench/worker_memory.py); a small store keeps a process per slot; --worker-processes
     chooses. /health says which, and the process tree agrees."""
     from bgraph.server.run import THREADS_FROM, worker_threads
-    from bgraph.server.testing import running_server
     from bgraph.synth import write_synthetic
+    from server_harness import running_server
 
     assert worker_threads(THREADS_FROM - 1, 4) == 1
     assert worker_threads(THREADS_FROM, 4) == 4

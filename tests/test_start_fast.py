@@ -45,7 +45,7 @@ def test_serve_answers_its_first_query_without_heavy_imports(monkeypatch) -> Non
     it or its query workers import before the first answer is one of HEAVY."""
     import httpx
 
-    from bgraph.server.testing import start_server, stop
+    from server_harness import start_server, stop
 
     monkeypatch.setenv("PYTHONPROFILEIMPORTTIME", "1")  # = python -X importtime, to stderr
     server = start_server("--quiet", "--workers", "1")

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bgraph.server.testing import running_server
 from browser_support import require_browser
+from server_harness import running_server
 
 require_browser()
 

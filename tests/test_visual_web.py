@@ -10,7 +10,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from bgraph.resources import resources
-from bgraph.server.testing import running_server
+from server_harness import running_server
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
-from bgraph.server.testing import RunningServer, running_server
+from server_harness import RunningServer, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

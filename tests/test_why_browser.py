@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bgraph.server.testing import RunningServer, running_server
 from browser_support import require_browser
+from server_harness import RunningServer, running_server
 
 require_browser()
 
