@@ -871,17 +871,12 @@ def query_store(
 
     def run() -> Answer:
         if no_network:
-            _deny_network()
+            from .sandbox import deny_network
+
+            deny_network()  # no network socket from here on, where the kernel allows
         return Answer.of(evaluate(opened.store, text, None, {}), text)
 
     try:
         return in_big_stack(run)
     except (OSError, RuntimeError) as exc:
         raise BgraphError(f"query failed: {exc}") from None
-
-
-def _deny_network() -> None:
-    """No network socket from here on, where the kernel allows (see :mod:`bgraph.sandbox`)."""
-    from .sandbox import deny_network
-
-    deny_network()

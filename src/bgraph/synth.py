@@ -545,8 +545,6 @@ def write_synthetic(
     if path.is_dir():
         raise UsageError(f"{path}: is a directory; give a file name such as universe.nt")
     fmt = fmt or rdf_format_for_path(path)
-    if path.is_dir():
-        raise UsageError(f"{path}: is a directory; give a file name such as universe.nt")
     if not path.parent.exists():
         raise UsageError(f"{path.parent}: no such directory")
     stmts = synthesize(n, seed, provenance=fmt.quads)

@@ -14,19 +14,12 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
-from ..visual.fragments import (
-    DEFAULT_STATIC,
-    franchise_fragment,
-    graph_fragment,
-    timeline_fragment,
-)
+from ..visual.fragments import GRAPH_LIMIT, franchise_fragment, graph_fragment, timeline_fragment
 from ..visual.model import HrefFor, iri, neighbourhood
-from ..visual.style import GROUP_COLOURS
 from ..visual.web import view_of
 from .describe import article_title
 
 GRAPH_DEPTH = 1
-GRAPH_LIMIT = 1000
 
 
 def home_pictures_html(opened: Any, href: HrefFor) -> str:
@@ -52,18 +45,12 @@ def neighbourhood_html(opened: Any, entity: str, href: HrefFor) -> str:
     if len(hood.nodes) < 2:
         return ""
     payload = hood.as_payload()
-    payload["colours"] = GROUP_COLOURS
     for node in payload["nodes"]:  # articles by their titles, as on the rest of the page
         if node.get("group") == "source":
             node["label"] = article_title(v.store, NamedNode(node["id"])) or node["label"]
     return (
         '<h2 id="neighbourhood">Neighbourhood</h2>'
-        + graph_fragment(
-            payload,
-            static_url=DEFAULT_STATIC,
-            include_assets=True,
-            title=f"Neighbourhood of {hood.nodes[0].label}",
-        )
+        + graph_fragment(payload, title=f"Neighbourhood of {hood.nodes[0].label}")
         + f'<p class="bg-graph-more"><a href="/visual/graph/{quote(focus.value, safe="")}.json'
         '?depth=2">JSON (two hops)</a></p>'
     )

@@ -4,18 +4,15 @@ and reads its query parameters with :func:`query_int` (a clear 400 for a bad val
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import BgraphError
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
-
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 class ParameterError(BgraphError):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +54,6 @@ class Served:
     @property
     def graph_names(self) -> list[str]:
         return list(self.graph_sizes)
-
-    @cached_property
-    def dataset(self) -> Any:
-        """An rdflib view of the store (oxrdflib; nothing copied), for code that needs rdflib's
-        API. The server's own pages never use it; importing rdflib costs half a second."""
-        return self.opened.rdflib_dataset()
 
 
 def load_served(

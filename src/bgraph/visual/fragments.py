@@ -7,9 +7,7 @@ import json
 from html import escape
 from typing import Any
 
-from ..diagram import MAX_DEPTH, UnknownEntityError
-from ..errors import UsageError
-from .model import HrefFor, View, default_href, neighbourhood, resolve
+from .model import HrefFor, View, default_href
 from .style import GROUP_COLOURS
 from .summary import built_summary
 from .timeline import read_timeline
@@ -39,71 +37,31 @@ def _json_for_script(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-# -- payloads (JSON) ----------------------------------------------------------------------------
-
-
-def neighbourhood_payload(
-    source: Any,
-    ident: str,
-    depth: int = 1,
-    limit: int = GRAPH_LIMIT,
-    href_for: HrefFor = default_href,
-    lang: str = "en",
-) -> dict:
-    """The interactive graph's data for one entity of ``source`` (an OpenStore, a
-    ``pyoxigraph.Store`` or a :class:`View`); UnknownEntityError/UsageError on bad input."""
-    if not 0 <= depth <= MAX_DEPTH:
-        raise UsageError(f"depth must be between 0 and {MAX_DEPTH}, not {depth}")
-    view = View.of(source, lang)
-    node = resolve(view, ident)
-    if node is None:
-        raise UnknownEntityError(f"no entity {ident!r} in the graph")
-    payload = neighbourhood(view, node, depth, limit=limit, href_for=href_for).as_payload()
-    payload["colours"] = GROUP_COLOURS
-    return payload
-
-
 # -- fragments (HTML) ---------------------------------------------------------------------------
 
 
-def graph_fragment(
-    payload: dict | None = None,
-    src: str | None = None,
-    static_url: str = DEFAULT_STATIC,
-    include_assets: bool = True,
-    height: str = "480px",
-    title: str = "Neighbourhood graph",
-) -> str:
-    """An interactive graph: its data inline (``payload``) or fetched from ``src``."""
-    if (payload is None) == (src is None):
-        raise ValueError("give exactly one of payload or src")
-    data = (
-        f'<script type="application/json">{_json_for_script(payload)}</script>'
-        if payload is not None
-        else ""
+def graph_fragment(payload: dict, height: str = "480px", title: str = "Neighbourhood graph") -> str:
+    """An interactive graph, its data inline (a :meth:`.model.Neighbourhood.as_payload`), with
+    its scripts and styles."""
+    data = f'<script type="application/json">{_json_for_script(payload)}</script>'
+    present = sorted({n["group"] for n in payload["nodes"]}, key=list(GROUP_COLOURS).index)
+    legend = "".join(
+        f'<li><span class="swatch" style="background:{GROUP_COLOURS[g][0]};'
+        f'border-color:{GROUP_COLOURS[g][1]}"></span>{escape(g)}</li>'
+        for g in present
+        if g in GROUP_COLOURS
     )
-    src_attr = f' data-src="{escape(src, quote=True)}"' if src else ""
-    legend = ""
-    fallback = ""
-    if payload is not None:
-        present = sorted({n["group"] for n in payload["nodes"]}, key=list(GROUP_COLOURS).index)
-        legend = "".join(
-            f'<li><span class="swatch" style="background:{GROUP_COLOURS[g][0]};'
-            f'border-color:{GROUP_COLOURS[g][1]}"></span>{escape(g)}</li>'
-            for g in present
-            if g in GROUP_COLOURS
-        )
-        links = "".join(
-            f'<li><a href="{escape(n["href"], quote=True)}">{escape(n["label"])}</a></li>'
-            for n in payload["nodes"][1:51]
-            if n.get("href")
-        )
-        fallback = f'<noscript><ul class="bg-graph-fallback">{links}</ul></noscript>'
+    links = "".join(
+        f'<li><a href="{escape(n["href"], quote=True)}">{escape(n["label"])}</a></li>'
+        for n in payload["nodes"][1:51]
+        if n.get("href")
+    )
+    fallback = f'<noscript><ul class="bg-graph-fallback">{links}</ul></noscript>'
     return (
-        (assets(static_url) if include_assets else "")
+        assets()
         + f'<section class="bg-graph-panel" aria-label="{escape(title, quote=True)}">'
         + f'<div class="bg-graph" role="img" aria-label="{escape(title, quote=True)}"'
-        + f' style="height:{escape(height, quote=True)}"{src_attr}>{data}</div>'
+        + f' style="height:{escape(height, quote=True)}">{data}</div>'
         + '<p class="bg-graph-caption" aria-live="polite"></p>'
         + (f'<ul class="bg-graph-legend">{legend}</ul>' if legend else "")
         + fallback

@@ -37,6 +37,7 @@ from ..iris import (
     PROVENANCE_GRAPH,
 )
 from ..labels import store_label
+from .style import GROUP_COLOURS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -455,7 +456,7 @@ class Neighbourhood:
     truncated: bool = False  #: True when ``limit`` stopped the search
 
     def as_payload(self) -> dict:
-        """The JSON the interactive graph reads."""
+        """The JSON the interactive graph reads (with the colours of its groups)."""
         return {
             "focus": self.focus,
             "depth": self.depth,
@@ -475,6 +476,7 @@ class Neighbourhood:
                 {"source": e.source, "target": e.target, "label": e.label, "predicate": e.predicate}
                 for e in self.edges
             ],
+            "colours": GROUP_COLOURS,
         }
 
 

@@ -125,15 +125,12 @@ def graph_json(v: View, href: HrefFor, ident: str, params: Mapping[str, str]) ->
     limit = _int(params, "limit", 1000, 1, 5000)
     from .fragments import GRAPH_LIMIT
     from .model import neighbourhood, resolve
-    from .style import GROUP_COLOURS
 
     node = resolve(v, ident)
     if node is None:
         return _error(404, f"no entity {ident!r} in the graph")
     hood = neighbourhood(v, node, depth, limit=min(limit, GRAPH_LIMIT * 5), href_for=href)
-    payload = hood.as_payload()
-    payload["colours"] = GROUP_COLOURS
-    return _json(200, payload)
+    return _json(200, hood.as_payload())
 
 
 def timeline_json(v: View, href: HrefFor, params: Mapping[str, str]) -> Answer:
