@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import time
@@ -636,8 +637,26 @@ def test_home_page_leads_with_works_and_people(client: httpx.Client) -> None:
     assert "Les Ténèbres et la Nuit" in text and "Maggie Q" in text
     kinds = text.split("Browse by kind")[1]
     assert "Television series" in kinds and "Person" in kinds
-    for bookkeeping in ("ObjectProperty", "owl:Class", "Claim"):
+    for bookkeeping in ("ObjectProperty", "owl:Class", "Claim", "Inference"):
         assert bookkeeping not in kinds
+
+
+def test_home_page_counts_the_entities_the_facts_state(client: httpx.Client) -> None:
+    """ "Browse by kind" counts what the data states (the facts graph, for bgraph's own data):
+    not the explanations' bookkeeping (bg:Inference nodes), the ontology or the closure."""
+    html = client.get("/", headers={"Accept": "text/html"}).text
+    section = html.split('<section class="section-classes">')[1].split("</section>")[0]
+    shown = {
+        iri: int(n)
+        for iri, n in re.findall(r'title="([^"]+)">[^<]*</a> <span class=.count.>(\d+)<', section)
+    }
+    query = """SELECT ?c (COUNT(DISTINCT ?e) AS ?n) {
+      GRAPH <https://w3id.org/bgraph/graph/facts> { ?e a ?c } } GROUP BY ?c"""
+    rows = client.post("/sparql", data={"query": query}).json()["results"]["bindings"]
+    stated = {r["c"]["value"]: int(r["n"]["value"]) for r in rows}
+    assert shown and all(stated.get(iri) == n for iri, n in shown.items()), (shown, stated)
+    biggest = sorted(stated.values(), reverse=True)[: len(shown)]
+    assert sorted(shown.values(), reverse=True) == biggest
 
 
 def test_ontology_terms_and_other_iris(client: httpx.Client) -> None:
@@ -805,3 +824,23 @@ def test_health_says_how_workers_are_kept_off_the_network(client: httpx.Client) 
     r = client.get("/health")
     assert r.status_code == 200
     assert r.json()["network_ban"] == "seccomp"
+
+
+def test_home_page_of_a_user_file_counts_its_classes(tmp_path: Path) -> None:
+    """A small file is served with its explanations (issue 14); the home page's kinds are the
+    file's own classes, with the file's counts: not bg:Inference, not inferred super-classes."""
+    data = tmp_path / "shelf.ttl"
+    data.write_text(
+        "@prefix ex: <http://example.org/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "ex:Novel rdfs:subClassOf ex:Book .\n"
+        "ex:a a ex:Novel . ex:b a ex:Novel . ex:c a ex:Pamphlet .\n",
+        encoding="utf-8",
+    )
+    with running_server("--quiet", str(data)) as srv:
+        ask = "ASK { GRAPH <https://w3id.org/bgraph/graph/explanations> { ?s ?p ?o } }"
+        assert httpx.post(srv.url + "sparql", data={"query": ask}).json()["boolean"] is True
+        html = httpx.get(srv.url, headers={"Accept": "text/html"}).text
+    section = html.split('<section class="section-classes">')[1].split("</section>")[0]
+    shown = dict(re.findall(r'title="([^"]+)">[^<]*</a> <span class=.count.>(\d+)<', section))
+    assert shown == {"http://example.org/Novel": "2", "http://example.org/Pamphlet": "1"}

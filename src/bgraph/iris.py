@@ -44,6 +44,11 @@ SCHEMA_INFERRED_GRAPH = GRAPHS + "ontology-inferred"
 CLOSURE_GRAPHS = frozenset((str(INFERRED_GRAPH), str(SCHEMA_INFERRED_GRAPH)))
 #: How the closure's inferences were derived (issue 14): about the facts, not facts.
 EXPLANATIONS_GRAPH = GRAPHS + "explanations"
+#: Graphs about the data rather than of it: the ontology, where the facts come from, what the
+#: reasoner inferred and how. Every other graph holds data (claim graphs repeat the facts').
+NOT_DATA_GRAPHS = frozenset(
+    (str(ONTOLOGY_GRAPH), str(PROVENANCE_GRAPH), *CLOSURE_GRAPHS, str(EXPLANATIONS_GRAPH))
+)
 #: Where ``bgraph push`` writes the union of the graphs on a server without a default graph of
 #: its own (Virtuoso); ``bgraph serve --endpoint`` and ``bgraph query --endpoint`` read it as
 #: the default graph when it is there.

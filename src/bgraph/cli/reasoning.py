@@ -184,15 +184,15 @@ def _tbox(opened: Any) -> TBox:
 
 def _data_triples(opened: Any) -> int:
     """Distinct triples of the data graphs (not the ontology, provenance or inferred ones)."""
-    from ..iris import CLOSURE_GRAPHS, FACTS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+    from ..iris import FACTS_GRAPH, NOT_DATA_GRAPHS
 
     sizes = opened.info.graphs if opened.info else {}
     if sizes.get(FACTS_GRAPH):
         return sizes[FACTS_GRAPH]  # claim graphs are subsets of the facts
-    data = [g for g in sizes if g not in {ONTOLOGY_GRAPH, PROVENANCE_GRAPH, *CLOSURE_GRAPHS}]
+    data = [g for g in sizes if g not in NOT_DATA_GRAPHS]
     if len(data) == 1 and opened.info and not opened.info.union:
         return sizes[data[0]]  # one data graph (a triples file), the default graph empty
-    skip = ", ".join(f"<{g}>" for g in (ONTOLOGY_GRAPH, PROVENANCE_GRAPH, *sorted(CLOSURE_GRAPHS)))
+    skip = ", ".join(f"<{g}>" for g in sorted(NOT_DATA_GRAPHS))
     text = (
         "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } "
         f"FILTER (?g NOT IN ({skip})) }} }}"

@@ -13,12 +13,10 @@ import pyoxigraph as ox
 from ..iris import (
     BG,
     CLAIM,
-    CLOSURE_GRAPHS,
     ID,
-    ONTOLOGY_GRAPH,
+    NOT_DATA_GRAPHS,
     OWL,
     PREFIXES,
-    PROVENANCE_GRAPH,
     RDF,
     RDF_TYPE,
     RDFS,
@@ -32,7 +30,7 @@ SERIES = f"""SELECT ?s (MIN(?start) AS ?from) (MIN(?end) AS ?to) {{
 }} GROUP BY ?s"""
 #: Entities per class as the data states them: the data's own graphs, not the ontology, the
 #: closure, the provenance nor the claims (which repeat the facts).
-_NOT_DATA = ", ".join(f"<{g}>" for g in (ONTOLOGY_GRAPH, PROVENANCE_GRAPH, *sorted(CLOSURE_GRAPHS)))
+_NOT_DATA = ", ".join(f"<{g}>" for g in sorted(NOT_DATA_GRAPHS))
 CLASS_COUNTS = f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) {{
   GRAPH ?g {{ ?s a ?c }} FILTER(?g NOT IN ({_NOT_DATA}) && !STRSTARTS(STR(?g), "{CLAIM}"))
 }} GROUP BY ?c"""

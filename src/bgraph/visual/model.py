@@ -33,7 +33,7 @@ from ..iris import (
     GRAPHS,
     ID,
     INFERRED_GRAPH,
-    ONTOLOGY_GRAPH,
+    NOT_DATA_GRAPHS,
     PROVENANCE_GRAPH,
 )
 from ..labels import store_label
@@ -140,9 +140,10 @@ class View:
             store.quads_for_pattern(None, None, None, facts_graph)
         ):
             facts = [g for g in (str(FACTS_GRAPH), str(PROVENANCE_GRAPH)) if g in names]
-        else:  # user files: every graph but the ontology, closure and claim graphs
-            skip = {str(ONTOLOGY_GRAPH), *CLOSURE_GRAPHS}
-            facts = sorted(n for n in names if n not in skip and not n.startswith(str(CLAIM)))
+        else:  # user files: every data graph but the claim graphs
+            facts = sorted(
+                n for n in names if n not in NOT_DATA_GRAPHS and not n.startswith(str(CLAIM))
+            )
         return cls(source, [iri(g) for g in facts], lang, str(INFERRED_GRAPH) in names)
 
     @property
