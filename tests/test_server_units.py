@@ -81,13 +81,14 @@ def test_build_job_refuses(args: tuple, status: int) -> None:
 
 
 def test_vendored_yasgui_is_untouched() -> None:
-    from bgraph.server import vendor
+    from bgraph import vendor
 
-    assert vendor.check() == []
-    record = vendor.record()
+    assert vendor.check([vendor.YASGUI]) == []
+    record = vendor.record(vendor.YASGUI)
     assert record["package"] == "@triply/yasgui"
     assert record["integrity"].startswith("sha512-")
     assert record["tarball"].startswith("https://registry.npmjs.org/")
+    assert {"yasgui.min.js", "yasgui.min.css"} <= record["files"].keys()  # what the UI page loads
 
 
 def test_pages_escape_what_the_data_says() -> None:

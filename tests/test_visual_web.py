@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 
 import httpx
@@ -101,9 +102,22 @@ def test_static_files_are_served_and_confined(client):
     assert client.get("/visual/static/%2e%2e/web.py").status_code == 404
 
 
-def test_vendored_javascript_matches_its_record():
-    from bgraph.visual.vendor import check, manifest
+def test_vendored_javascript_matches_its_record(tmp_path):
+    from bgraph import vendor
 
-    assert check() == []
-    entry = manifest()["cytoscape.min.js"]
-    assert entry["package"] == "cytoscape" and entry["tarball_integrity"].startswith("sha512-")
+    assert vendor.check([vendor.CYTOSCAPE]) == []
+    record = vendor.record(vendor.CYTOSCAPE)
+    assert record["package"] == "cytoscape" and record["integrity"].startswith("sha512-")
+    assert "cytoscape.min.js" in record["files"]
+    # the check can fail: one changed byte, a missing file, a file nobody recorded
+    copy = shutil.copytree(vendor.CYTOSCAPE, tmp_path / "vendor")
+    js = bytearray((copy / "cytoscape.min.js").read_bytes())
+    js[len(js) // 2] ^= 1
+    (copy / "cytoscape.min.js").write_bytes(bytes(js))
+    (copy / "cytoscape.LICENSE.txt").rename(copy / "LICENSE")
+    problems = vendor.check([copy])
+    assert [p.rsplit(": ", 1)[1] for p in problems] == [
+        "sha256 differs from VENDOR.json",
+        "missing",
+        "not in VENDOR.json",
+    ]

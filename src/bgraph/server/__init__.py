@@ -7,5 +7,5 @@ Modules, one job each: :mod:`.run` (start-up), :mod:`.app` (Starlette app, error
 :mod:`.writers` (Oxigraph's serialisers), :mod:`.workers` (worker processes and deadlines),
 :mod:`.safety` (offline), :mod:`.lookups` / :mod:`.describe` / :mod:`.overview` (page lookups,
 in the workers), :mod:`.pages` (HTML), :mod:`.metadata` (service description, VoID),
-:mod:`.dumps` (data dumps), :mod:`.vendor` (the vendored YASGUI files).
+:mod:`.dumps` (data dumps); the vendored YASGUI files are checked by :mod:`bgraph.vendor`.
 """
