@@ -279,7 +279,7 @@ def test_depth_zero_draws_the_entity_alone(opened):
         (["--focus", "ballard", "--depth", "-1"], 2, "--depth must be between 0 and 6, not -1"),
         (["--focus", "ballard", "--depth", "two"], 2, "'two' is not a valid integer"),
         (["--depth", "2"], 2, "--depth needs --focus"),
-        (["-o", "/nonexistent-dir/universe.svg"], 1, "its folder does not exist"),
+        (["-o", "/nonexistent-dir/universe.svg"], 1, "no such directory /nonexistent-dir"),
     ],
 )
 def test_bad_input(cli, args, code, message):

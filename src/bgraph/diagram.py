@@ -99,15 +99,3 @@ def render_diagram(
 
         return svg_to_png(svg)
     return svg.encode("utf-8")
-
-
-def write_output(data: bytes, output: Path) -> None:
-    """Write ``data`` to ``output``; an unwritable path is one clear error."""
-    try:
-        output.write_bytes(data)
-    except IsADirectoryError:
-        raise BgraphError(f"cannot write {output}: it is a directory") from None
-    except FileNotFoundError:
-        raise BgraphError(f"cannot write {output}: its folder does not exist") from None
-    except OSError as exc:
-        raise BgraphError(f"cannot write {output}: {exc.strerror or exc}") from None

@@ -401,15 +401,20 @@ def _native_values(node: Any) -> Any:
 # --- output ------------------------------------------------------------------------------------
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write ``text`` to ``output`` (atomically), or to stdout when ``output`` is None/``-``."""
+def write_output(text: str | bytes, output: Path | None) -> None:
+    """Write ``text`` (UTF-8 text, or bytes as they are) to ``output`` (atomically), or to
+    stdout when ``output`` is None/``-``."""
     import os
     import sys
     import tempfile
 
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
         return
     path = Path(output)
     if path.is_dir():
@@ -422,8 +427,8 @@ def write_output(text: str, output: Path | None) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
     except OSError as exc:

@@ -72,8 +72,9 @@ def diagram(
         bgraph diagram --store universe.store --focus synth/series-1
         bgraph diagram my-universe.ttl -o my-universe.svg
     """
-    from ..diagram import diagram_format, render_diagram, write_output
+    from ..diagram import diagram_format, render_diagram
     from ..errors import UsageError
+    from ..export import write_output
     from ..store import open_dataset, resolve_store
 
     kind = diagram_format(fmt, output)
