@@ -3,10 +3,10 @@
 owlrl re-runs every rule over every triple until nothing changes; its cost grows faster than the
 data. This module compiles the ontology (and any schema statements in the data) into rules
 specialised to the axioms actually used, then runs them once, semi-naively, over integer-encoded
-triples. Terms are read as their N-Triples text, as Oxigraph writes it (``Store.dump``, or
-``str()`` of a pyoxigraph term), and interned to integers: a string hashes far faster than a
-pyoxigraph term object, and the inferences come out as N-Triples lines that Oxigraph's own parser
-loads (``Store.bulk_load``) without a Python object per term:
+triples. Terms are read as their N-Triples text, as Oxigraph writes it (``Store.dump``), and
+interned to integers: a string hashes far faster than a pyoxigraph term object, and the
+inferences come out as N-Triples lines that Oxigraph's own parser loads (``Store.bulk_load``)
+without a Python object per term:
 
 * **property templates**: for each property ``p``, every (property, direction) a ``p`` statement
   implies through ``rdfs:subPropertyOf``, ``owl:equivalentProperty``, ``owl:inverseOf`` and
@@ -210,18 +210,11 @@ class FastResult:
     lines: list[str]
     errors: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    input_triples: int = 0
-    rules: dict[str, int] = field(default_factory=dict)
     blank_nodes: bool = False  #: some inferred triple has a blank node
     #: inferred triples per property IRI, and rdf:type triples per class IRI
     stats: dict[str, dict[str, int]] = field(default_factory=dict)
     #: one derivation per inferred triple, when asked for (``explain``)
     derivations: Derivations | None = None
-
-    @cached_property
-    def triples(self) -> list[tuple[Any, Any, Any]]:
-        """The inferences as pyoxigraph triples (parsed from :attr:`lines` on first use)."""
-        return parse_lines(self.lines)
 
 
 @dataclass
@@ -389,8 +382,6 @@ class Engine:
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self.facts: dict[int, set[int]] = defaultdict(set)  # predicate -> {s << 32 | o}
-        self.n_input = 0
-        self.literal_subjects = False  #: only from Python triples: no store holds one
 
     # -- input --------------------------------------------------------------------------------
 
@@ -398,7 +389,6 @@ class Engine:
         """Add an N-Triples document as Oxigraph writes it (``Store.dump``, ``ox.serialize``)."""
         ids = self.ids
         facts = self.facts
-        n = 0
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         for line in text.split("\n"):
             if not line or line[0] == "#":
@@ -415,32 +405,6 @@ class Engine:
             if oi is None:
                 oi = ids[o] = len(ids)
             facts[pi].add(si << _SHIFT | oi)
-            n += 1
-        self.n_input += n
-        if len(ids) > _MASK:
-            raise Unsupported("more than 4 billion distinct terms")
-
-    def add_all(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
-        """Add triples of pyoxigraph terms (their N-Triples text is what is interned)."""
-        ids = self.ids
-        facts = self.facts
-        n = 0
-        for st, pt, ot in triples:
-            s, p, o = str(st), str(pt), str(ot)
-            if s[0] == '"':
-                self.literal_subjects = True
-            si = ids.get(s)
-            if si is None:
-                si = ids[s] = len(ids)
-            pi = ids.get(p)
-            if pi is None:
-                pi = ids[p] = len(ids)
-            oi = ids.get(o)
-            if oi is None:
-                oi = ids[o] = len(ids)
-            facts[pi].add(si << _SHIFT | oi)
-            n += 1
-        self.n_input += n
         if len(ids) > _MASK:
             raise Unsupported("more than 4 billion distinct terms")
 
@@ -843,12 +807,6 @@ class Engine:
             lines,
             errors,
             timings,
-            self.n_input,
-            {
-                "templates": len(schema.templates),
-                "chains": len(schema.chains),
-                "classes": len(schema.superclasses),
-            },
             blank,
             {"properties": counts, "classes": classes},
         )
@@ -949,8 +907,6 @@ class Engine:
         known: dict[int, set[int]] = defaultdict(set)
         frontier: dict[int, set[int]] = defaultdict(set)
         for c, nodes in closed.stated.items():
-            if self.literal_subjects:
-                nodes = {n for n in nodes if kinds[n] != LITERAL}
             known[c] |= nodes
             frontier[c] |= nodes
         self._propagate_types(d, known, frontier, type_id)
@@ -1046,14 +1002,11 @@ class Engine:
         widened by the super-classes)."""
         facts = self.facts
         superclasses = schema.superclasses
-        literal_subjects = self.literal_subjects
         stated: dict[int, set[int]] = defaultdict(set)
         for key in facts.get(type_id, ()):
             stated[key & _MASK].add(key >> _SHIFT)
         by_class: dict[int, set[int]] = defaultdict(set)
         for c, nodes in stated.items():
-            if literal_subjects:
-                nodes = {n for n in nodes if kinds[n] != LITERAL}
             for d in superclasses.get(c, ()):
                 by_class[d] |= nodes
         for p, keys in facts.items():
@@ -1061,9 +1014,8 @@ class Engine:
                 continue
             dom = schema.dom_types.get(p)
             if dom:
-                subjects = {key >> _SHIFT for key in keys}
-                if literal_subjects:
-                    subjects = {n for n in subjects if kinds[n] != LITERAL}
+                # an inverse or symmetric property puts literals in the subject position
+                subjects = {n for n in (key >> _SHIFT for key in keys) if kinds[n] != LITERAL}
                 for c in dom:
                     by_class[c] |= subjects
             rng = schema.rng_types.get(p)
@@ -1180,15 +1132,9 @@ class Engine:
 
         A lexical form :func:`surely_valid` accepts is one owlrl accepts too; only the others
         are given to owlrl's own checks (so owlrl and rdflib are imported only for data that has
-        such literals, and the answer is owlrl's either way). owlrl checks objects: a literal
-        is one (no store has literal subjects; Python triples may)."""
-        if self.literal_subjects:
-            objects_of: set[int] = set()
-            for keys in self.facts.values():
-                objects_of.update(key & _MASK for key in keys)
-            literals: Iterable[int] = (i for i in objects_of if kinds[i] == LITERAL)
-        else:
-            literals = (i for i, k in enumerate(kinds) if k == LITERAL)
+        such literals, and the answer is owlrl's either way). owlrl checks objects: every
+        literal is one (N-Triples has no literal subjects, and the rules make no new terms)."""
+        literals = (i for i, k in enumerate(kinds) if k == LITERAL)
         doubtful = []
         checked = CHECKED_DATATYPES
         for i in literals:
@@ -1336,24 +1282,6 @@ def surely_valid(datatype: str, lexical: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def fast_closure(
-    tbox: Iterable[tuple[Any, Any, Any]],
-    abox: Iterable[tuple[Any, Any, Any]],
-    explain: bool = False,
-) -> FastResult:
-    """Cleaned inferences of TBox + ABox triples of pyoxigraph terms (``--reasoner fast``);
-    with ``explain``, their derivations too."""
-    tbox = list(tbox)
-    engine = Engine()
-    t0 = time.perf_counter()
-    engine.add_all(tbox)
-    engine.add_all(abox)
-    load = time.perf_counter() - t0
-    result = engine.run(tbox_subjects(str(s) for s, _p, _o in tbox), explain)
-    result.timings = {"encode": load, **result.timings}
-    return result
 
 
 def fast_closure_nt(
