@@ -12,7 +12,6 @@ from starlette.requests import Request
 
 from ..errors import BgraphError
 from .config import ServerConfig
-from .examples import Example, load_examples
 from .links import Links
 from .served import Served
 
@@ -33,19 +32,10 @@ class ServerContext:
     served: Served
     pool: WorkerPool
     public_url: str  #: ends with "/"
-    _examples: list[Example] | None = None  #: the query UI's tabs, read on first use
     started: float = field(default_factory=time.time)
     cache: dict[str, Any] = field(default_factory=dict)  #: summaries and metadata documents
     dump_dir: str = ""  #: where the workers write the dumps
     _pending: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
-
-    @property
-    def examples(self) -> list[Example]:
-        """The competency questions, the query UI's example tabs (read on the first visit of
-        the UI, not at start: reading them costs a few hundred milliseconds of imports)."""
-        if self._examples is None:
-            self._examples = load_examples()
-        return self._examples
 
     def url(self, path: str = "") -> str:
         """The public URL of a server path."""

@@ -33,7 +33,6 @@ from .. import __version__, formats
 from ..iris import BG, PREFIXES, SDO, XSD, XSD_STRING
 from .context import ServerContext
 from .describe import Fact, ResourceView, SearchHit, Source, local_name
-from .examples import Example
 from .overview import Home
 from .writers import term_text
 
@@ -896,16 +895,19 @@ def error_page(status: int, title: str, message: str) -> str:
 # --- query UI ------------------------------------------------------------------------------------
 
 
-def ui_page(ctx: ServerContext, examples: list[Example]) -> str:
-    """YASGUI, served from /static/vendor (no CDN), with the competency questions as tabs.
+def ui_page(ctx: ServerContext) -> str:
+    """YASGUI, served from /static/vendor (no CDN), with the competency questions
+    (:func:`bgraph.query.named_queries`) as tabs.
 
     The configuration travels as JSON in a non-executable script element (CSP: no inline JS).
     """
+    from ..query import named_queries
+
     config = {
         "endpoint": "/sparql",
         "examples": [
-            {"slug": e.slug, "title": e.title, "query": e.query, "description": e.description}
-            for e in examples
+            {"slug": q.name, "title": q.title, "query": q.text, "description": q.description}
+            for q in named_queries()
         ],
         "prefixes": dict(PREFIXES),
         "baseIri": ctx.config.base_iri,

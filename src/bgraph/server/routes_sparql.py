@@ -143,8 +143,11 @@ async def sparql(request: Request) -> Response:
 
 
 async def _ui(ctx: ServerContext) -> str:
-    """The query UI (in a thread: its examples are read on the first visit)."""
-    return await asyncio.to_thread(lambda: ui_page(ctx, ctx.examples))
+    """The query UI, made on the first visit (in a thread: reading its examples costs a few
+    hundred milliseconds of imports, not paid at start)."""
+    if "ui" not in ctx.cache:
+        ctx.cache["ui"] = await asyncio.to_thread(ui_page, ctx)
+    return ctx.cache["ui"]
 
 
 async def _sd(ctx: ServerContext) -> list[Any]:
