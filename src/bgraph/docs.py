@@ -547,9 +547,9 @@ def ontology_graph(source: Any = None) -> Graph:
     import pyoxigraph as ox
 
     if source is not None:
-        from .visual.model import store_of
+        from .store import oxigraph_store
 
-        store = store_of(source)
+        store = oxigraph_store(source)
         name = ox.NamedNode(str(ONTOLOGY_GRAPH))
         if any(g == name for g in store.named_graphs()):
             return _graph_of(store.quads_for_pattern(None, None, None, name))

@@ -34,6 +34,7 @@ from .iris import (
     SDO,
     XSD,
 )
+from .store import oxigraph_store
 
 #: The context of an entity's markup: schema.org terms only, entity IRIs in full.
 ENTITY_CONTEXT: dict[str, Any] = {"@vocab": SDO}
@@ -49,19 +50,6 @@ _DEFAULT = ox.DefaultGraph()
 _SLUG_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-"
 
 
-def store_of(source: Any) -> Any:
-    """The Oxigraph store of an OpenStore, of an rdflib ``Dataset`` over oxrdflib (what
-    ``OpenStore.rdflib_dataset()`` gives), or a store (anything with ``quads_for_pattern``)."""
-    if hasattr(source, "graph_names") and hasattr(source, "store"):  # OpenStore
-        return source.store
-    inner = getattr(getattr(source, "store", None), "_inner", None)  # oxrdflib's Dataset
-    if inner is not None:
-        return inner
-    if hasattr(source, "quads_for_pattern"):
-        return source
-    raise TypeError(f"not an Oxigraph store, OpenStore or oxrdflib Dataset: {type(source)!r}")
-
-
 def _exists(store: Any, node: ox.NamedNode) -> bool:
     return next(iter(store.quads_for_pattern(node, None, None, None)), None) is not None
 
@@ -72,7 +60,7 @@ def resolve_entity(source: Any, name: str) -> ox.NamedNode:
 
     An unknown name gets a "did you mean" from direct lookups too: the name normalised
     (lower case, ``_`` and spaces as ``-``) and every name one typo away from it."""
-    store = store_of(source)
+    store = oxigraph_store(source)
     if "://" in name:
         text = name
     elif ":" in name:
@@ -225,7 +213,7 @@ _TREES: dict[int, tuple[Any, ClassTree]] = {}
 
 def class_tree(source: Any) -> ClassTree:
     """The :class:`ClassTree` of a store (read once per store handle, then cached)."""
-    store = store_of(source)
+    store = oxigraph_store(source)
     found = _TREES.get(id(store))
     if found is None or found[0] is not store:
         if len(_TREES) >= 8:
@@ -253,7 +241,7 @@ def nearest_schema_types(
     pairs when already read."""
     tree = tree or class_tree(source)
     if own is None:
-        own = _own(store_of(source), node)
+        own = _own(oxigraph_store(source), node)
     types: set[Term] = {o for p, o in own if p == _TYPE and isinstance(o, ox.NamedNode)}
     found: set[Term] = set()
     for cls in tree.most_specific({t for t in types if not _is_schema(t)}):
@@ -272,7 +260,7 @@ def entity_view(source: Any, iri: Any, depth: int = 2, lang: str | None = None) 
 
     ``source``: an OpenStore, an Oxigraph store or oxrdflib's ``Dataset`` of one. One lookup
     per node described; the triples come sorted (N-Triples order of their terms)."""
-    store = store_of(source)
+    store = oxigraph_store(source)
     tree = class_tree(store)
     root = iri if isinstance(iri, ox.NamedNode) else ox.NamedNode(str(iri))
     view: set[ox.Triple] = set()

@@ -589,6 +589,20 @@ class OpenStore:
         return ds
 
 
+def oxigraph_store(source: Any) -> Any:
+    """The Oxigraph store of ``source``: an :class:`OpenStore`, an rdflib ``Dataset`` or
+    ``Graph`` over oxrdflib (what :meth:`OpenStore.rdflib_dataset` and ``bgraph.dataset()``
+    give), or a store itself (anything with ``quads_for_pattern``)."""
+    if isinstance(source, OpenStore):
+        return source.store
+    inner = getattr(getattr(source, "store", None), "_store", None)  # oxrdflib's OxigraphStore
+    if inner is not None:
+        return inner
+    if hasattr(source, "quads_for_pattern"):
+        return source
+    raise TypeError(f"not an Oxigraph store, OpenStore or oxrdflib Dataset: {type(source)!r}")
+
+
 def read_manifest(path: Path) -> StoreInfo:
     manifest = path / MANIFEST
     try:

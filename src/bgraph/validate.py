@@ -21,6 +21,7 @@ from .errors import BgraphError
 from .iris import BG, FACTS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SDO
 from .labels import label
 from .resources import resources
+from .store import oxigraph_store
 
 VALIDATION_DATA = f"""
 CONSTRUCT {{ ?s ?p ?o . ?e <{SDO}subjectOf> ?claim }} WHERE {{
@@ -64,16 +65,6 @@ def shapes_graph() -> Any:
     return rdflib_graph(resources().shapes)
 
 
-def _oxigraph_store(data: Any) -> Any:
-    """The Oxigraph store behind an :class:`bgraph.store.OpenStore` or an oxrdflib Dataset."""
-    if hasattr(data, "rdflib_dataset"):
-        return data.store
-    inner = getattr(getattr(data, "store", None), "_store", None)
-    if inner is None:
-        raise TypeError("validate an OpenStore or an rdflib Dataset over an Oxigraph store")
-    return inner
-
-
 def validation_graph(data: Any) -> Any:
     """The data graph pyshacl validates (see the module docstring), an rdflib Graph over a
     scratch Oxigraph store."""
@@ -85,7 +76,7 @@ def validation_graph(data: Any) -> Any:
     scratch = ox.Store()
     scratch.extend(
         ox.Quad(t.subject, t.predicate, t.object)
-        for t in _oxigraph_store(data).query(VALIDATION_DATA)
+        for t in oxigraph_store(data).query(VALIDATION_DATA)
     )
     if scratch.query("ASK { ?s ?p ?o FILTER(isTRIPLE(?o)) }"):
         raise BgraphError(
@@ -104,7 +95,7 @@ def validate_dataset(data: Any, shapes: Any = None) -> Report:
 
     graph = validation_graph(data)
     checked = len(set(graph.subjects()))
-    ont = Graph(store=OxigraphStore(store=_oxigraph_store(data)), identifier=URIRef(ONTOLOGY_GRAPH))
+    ont = Graph(store=OxigraphStore(store=oxigraph_store(data)), identifier=URIRef(ONTOLOGY_GRAPH))
     shapes = shapes if shapes is not None else shapes_graph()
     conforms, results, _text = pyshacl.validate(
         graph,

@@ -37,6 +37,7 @@ from ..iris import (
     PROVENANCE_GRAPH,
 )
 from ..labels import store_label
+from ..store import oxigraph_store
 from .style import GROUP_COLOURS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -91,11 +92,6 @@ def _key(term: Any) -> str:
     return term.value
 
 
-def store_of(source: Any) -> Any:
-    """The ``pyoxigraph.Store`` of an OpenStore (or the store itself)."""
-    return source.store if hasattr(source, "graph_names") else source
-
-
 class _Cache(dict):
     def put(self, key: Any, value: Any) -> Any:
         if len(self) >= CACHE_SIZE:
@@ -129,7 +125,7 @@ class View:
         """A view of an OpenStore (or a ``pyoxigraph.Store``, or a view: returned as is)."""
         if isinstance(source, View):
             return source
-        store = store_of(source)
+        store = oxigraph_store(source)
         info = getattr(source, "info", None)  # an OpenStore's manifest lists its graphs
         if info is not None and info.graphs:
             names = set(info.graphs) - {""}
@@ -148,7 +144,7 @@ class View:
 
     @property
     def store(self) -> Any:
-        return store_of(self.source)
+        return oxigraph_store(self.source)
 
     # -- facts ---------------------------------------------------------------------------------
 
