@@ -590,10 +590,11 @@ class OpenStore:
 
 
 def oxigraph_store(source: Any) -> Any:
-    """The Oxigraph store of ``source``: an :class:`OpenStore`, an rdflib ``Dataset`` or
-    ``Graph`` over oxrdflib (what :meth:`OpenStore.rdflib_dataset` and ``bgraph.dataset()``
-    give), or a store itself (anything with ``quads_for_pattern``)."""
-    if isinstance(source, OpenStore):
+    """The Oxigraph store of ``source``: an :class:`OpenStore` (or what stands for one, such as
+    ``serve --endpoint``'s remote store), an rdflib ``Dataset`` or ``Graph`` over oxrdflib (what
+    :meth:`OpenStore.rdflib_dataset` and ``bgraph.dataset()`` give), or a store itself (anything
+    with ``quads_for_pattern``)."""
+    if hasattr(source, "graph_names") and hasattr(source, "store"):  # an OpenStore, or like one
         return source.store
     inner = getattr(getattr(source, "store", None), "_store", None)  # oxrdflib's OxigraphStore
     if inner is not None:
