@@ -250,8 +250,8 @@ def test_format_and_output_parameters_are_read_leniently(
 @pytest.mark.parametrize(
     ("form", "params", "message"),
     [
-        ("SELECT", [("format", "turtle")], "does not apply to SELECT queries"),
-        ("CONSTRUCT", [("format", "csv")], "does not apply to CONSTRUCT queries"),
+        ("SELECT", [("format", "turtle")], "does not apply to SELECT results"),
+        ("CONSTRUCT", [("format", "csv")], "does not apply to CONSTRUCT results"),
         ("SELECT", [("format", "json"), ("output", "csv")], "name different formats"),
         ("DESCRIBE", [("format", "turtle"), ("format", "json")], "name different formats"),
     ],
@@ -391,6 +391,53 @@ def test_void_and_dumps(client: httpx.Client, server: RunningServer) -> None:
             fmt = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml"}[Path(url).suffix]
             assert len(Graph().parse(data=dump.content, format=fmt)) == triples
     assert client.get("/dumps/").status_code == 200
+
+
+#: (path, Accept, media type answered, rdflib format or None for a page): every document reads
+#: ``?format=`` the same way (a name, an alias or a media type, over Accept) and offers every RDF
+#: format of the table by Accept.
+_FORMAT_EVERYWHERE = [
+    ("/.well-known/void?format=ttl", "text/html", "text/turtle", "turtle"),
+    ("/.well-known/void?format=application/n-quads", None, "application/n-quads", "nquads"),
+    ("/.well-known/void?format=html", "text/turtle", "text/html", None),
+    ("/.well-known/void", "application/trig", "application/trig", "trig"),
+    ("/sparql?format=json", "text/html", "application/ld+json", "json-ld"),  # the description
+    ("/sparql?output=html", None, "text/html", None),  # the query UI
+    ("/ontology?format=n3", "text/html", "text/turtle", "turtle"),
+    ("/ontology", "application/n-quads", "application/n-quads", "nquads"),
+    ("/ontology", "text/plain, */*;q=0.1", "text/plain", "nt"),  # rdflib's format="nt"
+    ("/resource?iri=https%3A%2F%2Fschema.org%2FPerson&format=TTL", None, "text/turtle", "turtle"),
+    ("/resource?iri=https%3A%2F%2Fschema.org%2FPerson&format=rdf", None, "application/rdf+xml",
+     "xml"),
+    ("/resource?iri=https%3A%2F%2Fschema.org%2FPerson&format=htm", None, "text/html", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "accept", "media_type", "fmt"), _FORMAT_EVERYWHERE)
+def test_format_parameter_and_accept_on_every_document(
+    client: httpx.Client, path: str, accept: str | None, media_type: str, fmt: str | None
+) -> None:
+    r = client.get(path, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200 and ctype(r) == media_type
+    if fmt is None:
+        assert "<html" in r.text.lower()
+    else:
+        assert len(Dataset().parse(data=r.content, format=fmt)) > 0
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/.well-known/void?format=csv", "format='csv' does not apply to the VoID description"),
+        ("/sparql?format=docx", "unknown RDF format 'docx'"),
+        ("/resource?iri=https%3A%2F%2Fschema.org%2FPerson&format=tsv", "does not apply"),
+    ],
+)
+def test_a_format_a_document_is_not_offered_in_is_a_400(
+    client: httpx.Client, path: str, message: str
+) -> None:
+    r = client.get(path, headers={"Accept": "text/plain"})
+    assert r.status_code == 400 and message in r.text
 
 
 # --- linked data ---------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ BAD = [
     ("graph-without-query", "GET", "/sparql?named-graph-uri=a%3Ab", {}, None, 400,
      "without query"),
     ("format-mismatch", "GET", "/sparql?query=ASK%7B%7D&format=turtle", {}, None, 400,
-     "does not apply to ASK queries"),
+     "does not apply to ASK results"),
     ("formats-disagree", "GET", "/sparql?query=ASK%7B%7D&format=json&output=xml", {}, None,
      400, "name different formats"),
     ("ask-as-turtle", "GET", "/sparql?query=ASK%7B%7D", {"Accept": "text/turtle"}, None, 406,

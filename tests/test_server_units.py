@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bgraph.server.conneg import negotiate
+from bgraph import formats
+from bgraph.server.conneg import NegotiationError, choose, negotiate
 from bgraph.server.protocol import ProtocolError, build_job
 
 
@@ -38,6 +39,77 @@ def test_negotiate_a_long_accept_header() -> None:
     assert negotiate(accept, ["a/b", "c/d"]) == "c/d"
     assert negotiate(accept, ["a/b", "e/f"]) == "a/b"
     assert negotiate(accept + ", */*;q=0", ["e/f"]) is None
+
+
+#: An entity's offers, as the linked-data routes, /ontology and the home page make them.
+PAGE_OR_DATA = formats.PAGE_OR_DATA
+
+
+@pytest.mark.parametrize(
+    ("accept", "given", "name", "media_type"),
+    [
+        (None, (), "html", "text/html"),  # no Accept: the first offered
+        ("*/*", (), "html", "text/html"),
+        ("application/xhtml+xml", (), "html", "application/xhtml+xml"),
+        ("application/trig", (), "trig", "application/trig"),
+        ("application/*", (), "html", "application/xhtml+xml"),  # ties: the server's order
+        ("application/*;q=0.5, text/*", (), "html", "text/html"),
+        # media types that name no format: Turtle and N-Triples, labelled as asked
+        ("text/n3, */*;q=0.1", (), "turtle", "text/n3"),
+        ("text/plain, */*;q=0.1", (), "nt", "text/plain"),
+        # format= wins over Accept, read leniently: a name, an alias or a media type
+        ("text/html", ("ttl",), "turtle", "text/turtle"),
+        ("text/html", ("N3",), "turtle", "text/turtle"),
+        ("text/html", ("json",), "jsonld", "application/ld+json"),
+        ("text/html", ("application/rdf+xml; charset=utf-8",), "xml", "application/rdf+xml"),
+        ("text/html", ("nq",), "nquads", "application/n-quads"),
+        ("text/turtle", ("htm",), "html", "text/html"),
+        ("text/turtle", ("", " "), "turtle", "text/turtle"),  # empty values: Accept decides
+        ("text/turtle", ("nt", "application/n-triples,text/plain"), "nt", "application/n-triples"),
+    ],
+)
+def test_choose(accept: str | None, given: tuple[str, ...], name: str, media_type: str) -> None:
+    fmt, label = choose(accept, PAGE_OR_DATA, given)
+    assert (fmt.name, label) == (name, media_type)
+
+
+def test_choose_reads_a_name_by_what_is_offered() -> None:
+    """``json`` and ``xml`` name SPARQL results for SELECT/ASK and RDF for a graph."""
+    results, graphs = formats.SPARQL_RESULT_FORMATS, formats.SPARQL_GRAPH_FORMATS
+    assert choose(None, results, "json")[1] == "application/sparql-results+json"
+    assert choose(None, graphs, "json")[1] == "application/ld+json"
+    assert choose(None, results, "xml")[1] == "application/sparql-results+xml"
+    assert choose(None, graphs, "xml")[1] == "application/rdf+xml"
+    tie = "application/n-triples, application/ld+json"
+    assert choose(tie, graphs)[1] == "application/ld+json"  # ties: the server's order
+
+
+@pytest.mark.parametrize(
+    ("accept", "given", "status", "message"),
+    [
+        ("image/png", (), 406, "none of the accepted media types (image/png) can carry the thing"),
+        (None, ("docx",), 400, "unknown RDF format 'docx'; use one of: html, turtle, jsonld"),
+        (None, ("csv",), 400, "format='csv' does not apply to the thing"),
+        (None, ("turtle", "json"), 400, "name different formats ('turtle', 'json')"),
+        (None, ("turtle,application/ld+json",), 400, "name different formats"),
+    ],
+)
+def test_choose_refuses(
+    accept: str | None, given: tuple[str, ...], status: int, message: str
+) -> None:
+    with pytest.raises(NegotiationError) as refused:
+        choose(accept, PAGE_OR_DATA, given, "the thing")
+    assert refused.value.http_status == status
+    assert message in str(refused.value)
+
+
+def test_choose_falls_back_instead_of_406() -> None:
+    offered = (formats.PLAIN_TEXT, formats.HTML_PAGE, formats.JSON_DATA)
+    assert choose("image/png", offered, fallback=formats.PLAIN_TEXT) == (
+        formats.PLAIN_TEXT,
+        "text/plain",
+    )
+    assert choose("application/json", offered, fallback=formats.PLAIN_TEXT)[0] is formats.JSON_DATA
 
 
 def job(method: str, qs: bytes = b"", ctype: str | None = None, body: bytes = b""):

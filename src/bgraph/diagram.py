@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BgraphError, UnknownFormatError, UsageError
+from .formats import DIAGRAM_FORMATS
 from .visual.model import View, entity_names, neighbourhood, resolve
 from .visual.universe import read_universe
 
-FORMATS: tuple[str, ...] = ("svg", "png", "dot")
-SUFFIXES: dict[str, str] = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
 MAX_DEPTH = 6
 #: The SVG of a neighbourhood draws at most this many entities (the browser graph takes more).
 MAX_NODES = 400
@@ -32,14 +31,12 @@ def diagram_format(name: str | None, output: Path | None) -> str:
     """The format asked for, else the one the output file's suffix implies, else SVG."""
     if name:
         key = name.lower()
-        if key not in FORMATS:
-            raise UnknownFormatError(
-                f"unknown diagram format {name!r}; valid formats: {', '.join(FORMATS)}"
-            )
+        if key not in {f.name for f in DIAGRAM_FORMATS}:
+            valid = ", ".join(f.name for f in DIAGRAM_FORMATS)
+            raise UnknownFormatError(f"unknown diagram format {name!r}; valid formats: {valid}")
         return key
-    if output is not None and output.suffix.lower() in SUFFIXES:
-        return SUFFIXES[output.suffix.lower()]
-    return "svg"
+    suffix = output.suffix.lower() if output is not None else ""
+    return next((f.name for f in DIAGRAM_FORMATS if suffix in f.suffixes), "svg")
 
 
 def _suggest(view: View, ident: str) -> str:

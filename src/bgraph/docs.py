@@ -21,11 +21,14 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SDO, SKOS
 from rdflib.term import Node
 
 from .errors import BgraphError
+from .iris import PREFIXES, curie
 from .labels import label
-from .namespaces import BG, FACTS_GRAPH, ONTOLOGY, ONTOLOGY_GRAPH, PREFIXES, WD, bind_prefixes
+from .namespaces import BG, FACTS_GRAPH, ONTOLOGY, ONTOLOGY_GRAPH, WD, bind_prefixes
 
 SH = URIRef("http://www.w3.org/ns/shacl#")
 SHAPES_PREFIX = "https://w3id.org/bgraph/shapes/"
+#: The prefixes the reference page declares and names terms with: bgraph's, SHACL's, the shapes'.
+DOC_PREFIXES: dict[str, str] = {**PREFIXES, "sh": str(SH), "bgsh": SHAPES_PREFIX}
 
 
 def sh(name: str) -> URIRef:
@@ -139,22 +142,6 @@ class OntologyDoc:
 # ------------------------------------------------------------------------------------------------
 
 
-def curie(node: Node) -> str:
-    """``bg:TVSeries``, ``schema:Book``, ``wd:Q8261``; full IRI when no prefix fits."""
-    text = str(node)
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        base = str(ns)
-        if text.startswith(base) and len(base) > len(best) and "/" not in text[len(base) :]:
-            best = base
-            found = f"{prefix}:{text[len(base) :]}"
-    if text.startswith(str(SH)):
-        return "sh:" + text[len(str(SH)) :]
-    if text.startswith(SHAPES_PREFIX):
-        return "bgsh:" + text[len(SHAPES_PREFIX) :]
-    return found if best else text
-
-
 def _by_lang(graph: Graph, node: Node, prop: URIRef) -> dict[str, str]:
     out: dict[str, str] = {}
     for value in sorted(graph.objects(node, prop), key=str):
@@ -177,13 +164,14 @@ def _list(graph: Graph, head: Node) -> list[Node]:
 def _value_text(graph: Graph, value: Node, key: str) -> str:
     if key in ("in", "languageIn"):
         return ", ".join(
-            f'"{v}"' if isinstance(v, Literal) else curie(v) for v in _list(graph, value)
+            f'"{v}"' if isinstance(v, Literal) else curie(v, DOC_PREFIXES)
+            for v in _list(graph, value)
         )
     if key == "or":
         options = []
         for alt in _list(graph, value):
             parts = [
-                f"{reading} {curie(v) if isinstance(v, URIRef) else v}"
+                f"{reading} {curie(v, DOC_PREFIXES) if isinstance(v, URIRef) else v}"
                 for k, reading in _CONSTRAINTS
                 if k != "or"
                 for v in graph.objects(alt, sh(k))
@@ -191,13 +179,13 @@ def _value_text(graph: Graph, value: Node, key: str) -> str:
             options.append(" and ".join(parts) or "(shape)")
         return " | ".join(options)
     if isinstance(value, URIRef):
-        return curie(value)
+        return curie(value, DOC_PREFIXES)
     return str(value)
 
 
 def _path_text(graph: Graph, path: Node) -> str:
     if isinstance(path, URIRef):
-        return curie(path)
+        return curie(path, DOC_PREFIXES)
     inverse = graph.value(path, sh("inversePath"))
     if inverse is not None:
         return "^" + _path_text(graph, inverse)
@@ -210,15 +198,15 @@ def _path_text(graph: Graph, path: Node) -> str:
 def _targets(graph: Graph, shape: Node) -> list[str]:
     out = []
     for c in graph.objects(shape, sh("targetClass")):
-        out.append(f"class {curie(c)}")
+        out.append(f"class {curie(c, DOC_PREFIXES)}")
     for p in graph.objects(shape, sh("targetSubjectsOf")):
-        out.append(f"subjects of {curie(p)}")
+        out.append(f"subjects of {curie(p, DOC_PREFIXES)}")
     for p in graph.objects(shape, sh("targetObjectsOf")):
-        out.append(f"objects of {curie(p)}")
+        out.append(f"objects of {curie(p, DOC_PREFIXES)}")
     for n in graph.objects(shape, sh("targetNode")):
-        out.append(f"node {curie(n)}")
+        out.append(f"node {curie(n, DOC_PREFIXES)}")
     if (shape, RDF.type, RDFS.Class) in graph or (shape, RDF.type, OWL.Class) in graph:
-        out.append(f"class {curie(shape)}")
+        out.append(f"class {curie(shape, DOC_PREFIXES)}")
     if any(True for _ in graph.objects(shape, sh("target"))):
         out.append("entities a SPARQL query selects")
     return sorted(out)
@@ -387,8 +375,7 @@ def read_ontology(tbox: Graph, shapes: Graph | None = None, data: Any = None) ->
         created=str(created) if created else None,
         terms=terms,
         shapes=shape_list,
-        prefixes={p: str(ns) for p, ns in PREFIXES.items()}
-        | {"sh": str(SH), "bgsh": SHAPES_PREFIX},
+        prefixes=dict(DOC_PREFIXES),
     )
 
 
@@ -408,8 +395,9 @@ def _attach_constraints(
 ) -> None:
     for t in terms:
         if t.kind == "class":
-            own = f"class {curie(URIRef(t.iri))}"
-            inherited = {f"class {curie(a)}": curie(a) for a in _ancestors(tbox, URIRef(t.iri))}
+            own = f"class {curie(t.iri, DOC_PREFIXES)}"
+            ancestors = (curie(a, DOC_PREFIXES) for a in _ancestors(tbox, URIRef(t.iri)))
+            inherited = {f"class {name}": name for name in ancestors}
             for s in shapes:
                 for c in s.constraints:
                     if own in s.targets:
@@ -429,7 +417,7 @@ def _attach_constraints(
                                 )
                             )
         elif t.kind in ("object property", "datatype property"):
-            me = curie(URIRef(t.iri))
+            me = curie(t.iri, DOC_PREFIXES)
             for s in shapes:
                 for c in s.constraints:
                     if c.path in (me, "^" + me) or f"subjects of {me}" in s.targets:

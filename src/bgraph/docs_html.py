@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from .docs import Constraint, OntologyDoc, Term, curie
+from .docs import DOC_PREFIXES, Constraint, OntologyDoc, Term
+from .iris import curie
+from .labels import local_name
 from .namespaces import BG, WD
 
 LinkFor = Callable[[str], str | None]
@@ -76,7 +78,7 @@ footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; }
 
 def _link(iri: str) -> str:
     """A term reference: in-page anchor for bg: terms, the real page for schema.org/Wikidata."""
-    text = escape(curie_of(iri))
+    text = escape(curie(iri, DOC_PREFIXES))
     if iri.startswith(str(BG)):
         return f'<a href="#{escape(iri[len(str(BG)) :])}"><code>{text}</code></a>'
     if iri.startswith(str(WD)):
@@ -89,12 +91,6 @@ def _link(iri: str) -> str:
     if iri.startswith(("http://", "https://")):
         return f'<a href="{escape(iri, quote=True)}" rel="external"><code>{text}</code></a>'
     return f"<code>{text}</code>"
-
-
-def curie_of(iri: str) -> str:
-    from rdflib import URIRef
-
-    return curie(URIRef(iri))
 
 
 def _list(iris: list[str]) -> str:
@@ -116,19 +112,15 @@ def _constraints(items: list[Constraint]) -> str:
         rules = "; ".join(f"{escape(r)} <code>{escape(v)}</code>" for r, v in c.rules) or "—"
         via = f' <span class="via">(via {escape(c.via)})</span>' if c.via else ""
         msg = f"<br><em>{escape(c.message)}</em>" if c.message else ""
-        shape = escape(curie_of(c.shape)) if c.shape.startswith("http") else "shape"
+        shape = escape(curie(c.shape, DOC_PREFIXES)) if c.shape.startswith("http") else "shape"
         rows.append(
-            f'<tr><td><a href="#shape-{escape(_anchor(c.shape))}"><code>{shape}</code></a>{via}'
+            f'<tr><td><a href="#shape-{escape(local_name(c.shape))}"><code>{shape}</code></a>{via}'
             f"</td><td><code>{escape(c.path)}</code></td><td>{rules}{msg}</td></tr>"
         )
     return (
         '<table class="shacl"><thead><tr><th>shape</th><th>path</th><th>constraints</th></tr>'
         "</thead><tbody>" + "".join(rows) + "</tbody></table>"
     )
-
-
-def _anchor(iri: str) -> str:
-    return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def _term(t: Term, link_for: LinkFor) -> str:
@@ -223,9 +215,9 @@ def _shapes(doc: OntologyDoc) -> str:
     for s in doc.shapes:
         comment = f"<p>{escape(s.comment)}</p>" if s.comment else ""
         targets = escape("; ".join(s.targets)) or "—"
-        name = escape(curie_of(s.iri)) if s.iri.startswith("http") else "shape"
+        name = escape(curie(s.iri, DOC_PREFIXES)) if s.iri.startswith("http") else "shape"
         out.append(
-            f'<section class="term shape" id="shape-{escape(_anchor(s.iri))}">'
+            f'<section class="term shape" id="shape-{escape(local_name(s.iri))}">'
             f'<h3>{escape(s.label)}<span class="kind">SHACL node shape</span></h3>'
             f'<code class="iri">{name}</code>{comment}'
             f"<p><strong>Targets:</strong> {targets}</p>"

@@ -40,11 +40,11 @@ from .iris import (
     PROV,
     RDF,
     RDF_TYPE,
-    RDFS,
     SDO,
-    SKOS,
     UNION_GRAPH,
+    curie,
 )
+from .labels import LABEL_IRIS, best_label
 
 INFERENCE_NS = BASE + "inference/"
 STATEMENT_NS = BASE + "statement/"
@@ -325,30 +325,29 @@ class Explainer:
     # labels and sentences
 
     def _label_all(self, proof: Proof) -> None:
-        iris = set()
-        for p in proof.walk():
-            iris.update(x for x in p.triple if x.startswith("<"))
-        missing = sorted(i for i in iris if i not in self.labels)
+        """The labels (:mod:`bgraph.labels`) of the proof's IRIs not labelled yet, read in one
+        query; an IRI without one reads as its prefixed name."""
+        iris = {x for p in proof.walk() for x in p.triple if x.startswith("<")}
+        missing = sorted(iris - self.labels.keys())
         if not missing:
             return
-        values = " ".join(missing)
-        query = f"""SELECT ?x ?l WHERE {{
-  VALUES ?x {{ {values} }}
-  {{ ?x <{SDO}name> ?l }} UNION {{ ?x <{RDFS}label> ?l }} UNION {{ ?x <{SKOS}prefLabel> ?l }}
+        props = " ".join(f"<{p}>" for p in LABEL_IRIS)
+        query = f"""SELECT ?x ?p ?l WHERE {{
+  VALUES ?x {{ {" ".join(missing)} }} VALUES ?p {{ {props} }}
+  ?x ?p ?l FILTER (isLiteral(?l))
 }}"""
-        best: dict[str, tuple[int, str]] = {}
+        found: dict[str, list[list[tuple[str, str]]]] = {
+            i: [[] for _ in LABEL_IRIS] for i in missing
+        }
         for r in self.select(query):
-            text, lang = _literal(r["l"])
-            rank = 0 if lang == self.lang else 1 if not lang else 2
-            key = r["x"]
-            if key not in best or (rank, text) < best[key]:
-                best[key] = (rank, text)
+            found[r["x"]][LABEL_IRIS.index(r["p"][1:-1])].append(_literal(r["l"]))
         for iri in missing:
-            self.labels[iri] = best[iri][1] if iri in best else curie(iri[1:-1])
+            text = best_label(found[iri].__getitem__, self.lang)
+            self.labels[iri] = text if text is not None else curie(iri[1:-1], angle=True)
 
     def label(self, term: str) -> str:
         if term.startswith("<"):
-            return self.labels.get(term) or curie(term[1:-1])
+            return self.labels.get(term) or curie(term[1:-1], angle=True)
         if term.startswith('"'):
             return _literal(term)[0]
         return term
@@ -393,7 +392,11 @@ class Explainer:
 
     def source_words(self, src: Source) -> str:
         """(article 001: «Titus Welliver : Harry Bosch»)"""
-        where = f"article {src.article_number}" if src.article_number else curie(src.article)
+        where = (
+            f"article {src.article_number}"
+            if src.article_number
+            else curie(src.article, angle=True)
+        )
         if src.derivation:
             return f"{where}, derived: {src.derivation}"
         return f"{where}: «{src.quote}»" if src.quote else where
@@ -435,7 +438,7 @@ class Explainer:
             child = lead + ("   " if branch in ("└─ ", "") else "│  ")
             if p.status == "asserted":
                 info = [self.source_words(s) for s in p.sources] or [
-                    "graph " + ", ".join(curie(g) for g in p.graphs)
+                    "graph " + ", ".join(curie(g, angle=True) for g in p.graphs)
                 ]
                 for text in info:
                     lines.append(f"{child}  {text}")
@@ -481,22 +484,12 @@ def _literal(term: str) -> tuple[str, str]:
     return term_value(term), lang
 
 
-def curie(iri: str) -> str:
-    """bgraph's prefixed name for an IRI (the IRI in <> when no prefix fits)."""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(best) and "/" not in iri[len(ns) :]:
-            best = ns
-            name = f"{prefix}:{iri[len(ns) :]}"
-    return name if best else f"<{iri}>"
-
-
 def short(triple: Triple) -> str:
     """A triple with prefixed names: ``id:ballard rdf:type schema:TVSeries``."""
 
     def one(term: str) -> str:
         if term.startswith("<"):
-            return "a" if term == _T["type"] else curie(term[1:-1])
+            return "a" if term == _T["type"] else curie(term[1:-1], angle=True)
         if term.startswith("( "):  # a list written out (see _readable_tbox)
             return "( " + " ".join(one(x) for x in term[2:-2].split()) + " )"
         return term

@@ -1,11 +1,13 @@
-"""THE format table: name <-> rdflib parser/serialiser <-> media types <-> file suffixes.
+"""THE format table: name <-> media types <-> file suffixes <-> the names clients use.
 
 Every module that reads, writes or negotiates a format asks this table; nothing else
-hard-codes a media type or a suffix.
+hard-codes a media type or a suffix. Each format is one object (compared by identity):
+RDF formats, SPARQL results formats, and the other files bgraph serves or draws.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,15 +15,21 @@ from typing import Any
 
 from .errors import UnknownFormatError
 
+_W3C = "http://www.w3.org/ns/formats/"
 
-@dataclass(frozen=True)
-class RdfFormat:
-    name: str  #: the name users type (--format)
-    rdflib: str  #: rdflib's parser/serialiser name
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Format:
+    name: str  #: the name users type (--format, ?format=)
     media_types: tuple[str, ...]  #: first one is canonical
-    suffixes: tuple[str, ...]  #: first one is canonical
-    quads: bool  #: keeps named graphs
-    serialiser: str | None = None  #: rdflib serialiser when it differs (deterministic Turtle)
+    suffixes: tuple[str, ...] = ()  #: first one is canonical
+    aliases: tuple[str, ...] = ()  #: other names users type (--format, ?format=)
+    #: more names and media types the ``format``/``output`` parameters may call it by
+    params: tuple[str, ...] = ()
+    #: media types an Accept header may ask for it by (they name no format of the table); they
+    #: are offered after every format's own, and the answer is labelled with the one asked for
+    accept_aliases: tuple[str, ...] = ()
+    iri: str | None = None  #: W3C's IRI for it (https://www.w3.org/ns/formats/)
 
     @property
     def media_type(self) -> str:
@@ -31,29 +39,38 @@ class RdfFormat:
     def suffix(self) -> str:
         return self.suffixes[0]
 
+    def called(self, key: str) -> bool:
+        """True when ``key`` (lower case, no parameters) names this format in a ``format=``."""
+        return (
+            key == self.name
+            or key in self.aliases
+            or key in self.params
+            or key in self.media_types
+            or key in self.accept_aliases
+        )
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class RdfFormat(Format):
+    quads: bool  #: keeps named graphs
+    sparql: bool = False  #: the endpoint answers CONSTRUCT/DESCRIBE in it
+
     @property
     def oxigraph(self) -> Any:
         """pyoxigraph's ``RdfFormat`` for it (parsers, serialisers, bulk loads)."""
         return _oxigraph_rdf(self.media_type)
 
 
-@dataclass(frozen=True)
-class ResultFormat:
+@dataclass(frozen=True, eq=False, kw_only=True)
+class ResultFormat(Format):
     """A SPARQL results format (SELECT/ASK)."""
 
-    name: str
-    rdflib: str | None  #: rdflib result serialiser, None when bgraph renders it itself
-    media_types: tuple[str, ...]
-    suffix: str
-
-    @property
-    def media_type(self) -> str:
-        return self.media_types[0]
+    served: bool = True  #: the endpoint answers in it (False: the CLI's own table)
 
     @property
     def oxigraph(self) -> Any:
         """pyoxigraph's ``QueryResultsFormat`` for it (None for bgraph's own table)."""
-        return None if self.rdflib is None else _oxigraph_results(self.media_type)
+        return _oxigraph_results(self.media_type) if self.served else None
 
 
 @cache
@@ -70,36 +87,161 @@ def _oxigraph_results(media_type: str) -> Any:
     return ox.QueryResultsFormat.from_media_type(media_type)
 
 
+# Endpoints in the wild read ``format=`` (Virtuoso) or ``output=`` (Fuseki, Joseki) as a short
+# name or a media type, and clients such as SPARQLWrapper send both, with both spellings. A name
+# means a results format for SELECT/ASK and a graph format for CONSTRUCT/DESCRIBE (the formats
+# offered decide): ``json`` is SPARQL JSON for a SELECT and JSON-LD for a graph, ``xml`` SPARQL
+# XML or RDF/XML; ``n3`` is answered with Turtle (every Turtle document is N3), ``text/plain``
+# with N-Triples (its media type before application/n-triples was registered).
+
 RDF_FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat(
-        "turtle", "turtle", ("text/turtle", "application/x-turtle"), (".ttl",), False, "longturtle"
+        name="turtle",
+        media_types=("text/turtle", "application/x-turtle"),
+        suffixes=(".ttl",),
+        aliases=("ttl",),
+        params=("n3", "rdf+n3"),
+        accept_aliases=("text/n3", "text/rdf+n3", "application/n3", "application/turtle"),
+        iri=_W3C + "Turtle",
+        quads=False,
+        sparql=True,
     ),
-    RdfFormat("trig", "trig", ("application/trig",), (".trig",), True),
-    RdfFormat("nt", "nt", ("application/n-triples",), (".nt",), False),
-    RdfFormat("nquads", "nquads", ("application/n-quads",), (".nq",), True),
     RdfFormat(
-        "jsonld", "json-ld", ("application/ld+json", "application/json"), (".jsonld", ".json"), True
+        name="trig",
+        media_types=("application/trig",),
+        suffixes=(".trig",),
+        iri=_W3C + "TriG",
+        quads=True,
     ),
-    RdfFormat("xml", "xml", ("application/rdf+xml",), (".rdf", ".owl", ".xml"), False),
+    RdfFormat(
+        name="nt",
+        media_types=("application/n-triples",),
+        suffixes=(".nt",),
+        aliases=("ntriples",),
+        params=("n-triples",),
+        accept_aliases=("text/plain",),
+        iri=_W3C + "N-Triples",
+        quads=False,
+        sparql=True,
+    ),
+    RdfFormat(
+        name="nquads",
+        media_types=("application/n-quads",),
+        suffixes=(".nq",),
+        aliases=("nq",),
+        params=("n-quads",),
+        iri=_W3C + "N-Quads",
+        quads=True,
+    ),
+    RdfFormat(
+        name="jsonld",
+        media_types=("application/ld+json", "application/json"),
+        suffixes=(".jsonld", ".json"),
+        aliases=("json-ld",),
+        params=("json", "application/x-json+ld"),
+        iri=_W3C + "JSON-LD",
+        quads=True,
+        sparql=True,
+    ),
+    RdfFormat(
+        name="xml",
+        media_types=("application/rdf+xml",),
+        suffixes=(".rdf", ".owl", ".xml"),
+        aliases=("rdfxml",),
+        params=("rdf", "rdf+xml", "application/xml"),
+        iri=_W3C + "RDF_XML",
+        quads=False,
+        sparql=True,
+    ),
 )
 
 RESULT_FORMATS: tuple[ResultFormat, ...] = (
-    ResultFormat("json", "json", ("application/sparql-results+json", "application/json"), ".srj"),
-    ResultFormat("xml", "xml", ("application/sparql-results+xml", "application/xml"), ".srx"),
-    ResultFormat("csv", "csv", ("text/csv",), ".csv"),
-    ResultFormat("tsv", "tsv", ("text/tab-separated-values",), ".tsv"),
-    ResultFormat("table", None, ("text/plain",), ".txt"),
+    ResultFormat(
+        name="json",
+        media_types=("application/sparql-results+json", "application/json"),
+        suffixes=(".srj",),
+        params=("srj", "sparql-results+json"),
+        iri=_W3C + "SPARQL_Results_JSON",
+    ),
+    ResultFormat(
+        name="xml",
+        media_types=("application/sparql-results+xml", "application/xml"),
+        suffixes=(".srx",),
+        params=("srx", "sparql-results+xml"),
+        iri=_W3C + "SPARQL_Results_XML",
+    ),
+    ResultFormat(
+        name="csv",
+        media_types=("text/csv",),
+        suffixes=(".csv",),
+        iri=_W3C + "SPARQL_Results_CSV",
+    ),
+    ResultFormat(
+        name="tsv",
+        media_types=("text/tab-separated-values",),
+        suffixes=(".tsv",),
+        params=("tab-separated-values",),
+        iri=_W3C + "SPARQL_Results_TSV",
+    ),
+    ResultFormat(name="table", media_types=("text/plain",), suffixes=(".txt",), served=False),
 )
 
-_BY_NAME = {f.name: f for f in RDF_FORMATS}
-_ALIASES = {"ttl": "turtle", "json-ld": "jsonld", "ntriples": "nt", "nq": "nquads", "rdfxml": "xml"}
+# --- web pages and the other files bgraph serves or draws ----------------------------------------
+HTML_PAGE = Format(
+    name="html",
+    media_types=("text/html", "application/xhtml+xml"),
+    suffixes=(".html",),
+    params=("htm",),
+)
+PLAIN_TEXT = Format(name="text", media_types=("text/plain",), suffixes=(".txt",))
+JSON_DATA = Format(name="json", media_types=("application/json",), suffixes=(".json",))
+SVG = Format(name="svg", media_types=("image/svg+xml",), suffixes=(".svg",))
+PNG = Format(name="png", media_types=("image/png",), suffixes=(".png",))
+DOT = Format(name="dot", media_types=("text/vnd.graphviz",), suffixes=(".dot", ".gv"))
+JAVASCRIPT = Format(name="js", media_types=("text/javascript",), suffixes=(".js",))
+CSS = Format(name="css", media_types=("text/css",), suffixes=(".css",))
+
+#: What ``bgraph diagram`` draws.
+DIAGRAM_FORMATS: tuple[Format, ...] = (SVG, PNG, DOT)
+FILE_FORMATS: tuple[Format, ...] = (HTML_PAGE, PLAIN_TEXT, JSON_DATA, *DIAGRAM_FORMATS,
+                                    JAVASCRIPT, CSS)  # fmt: skip
+
+TEXT = PLAIN_TEXT.media_type
+JSON = JSON_DATA.media_type
+
+# --- what the server offers, in its order of preference (ties in Accept go to the first) --------
+#: Every document the server writes (entities, the ontology, VoID, dumps...).
+DOCUMENT_FORMATS: tuple[RdfFormat, ...] = tuple(
+    next(f for f in RDF_FORMATS if f.name == name)
+    for name in ("turtle", "jsonld", "nt", "xml", "trig", "nquads")
+)
+#: The endpoint's SELECT and ASK answers (CSV/TSV for ASK too: SPARQL 1.1 Protocol 2.1.5).
+SPARQL_RESULT_FORMATS: tuple[ResultFormat, ...] = tuple(f for f in RESULT_FORMATS if f.served)
+#: The endpoint's CONSTRUCT and DESCRIBE answers.
+SPARQL_GRAPH_FORMATS: tuple[RdfFormat, ...] = tuple(f for f in DOCUMENT_FORMATS if f.sparql)
+#: What a thing with a page of its own (an entity, the ontology, the site) is offered as: the
+#: page, for browsers and a bare ``*/*``, then its RDF documents.
+PAGE_OR_DATA: tuple[Format, ...] = (HTML_PAGE, *DOCUMENT_FORMATS)
+
+_RDF_BY_NAME = {key: f for f in RDF_FORMATS for key in (f.name, *f.aliases)}
+_EVERY_FORMAT: tuple[Format, ...] = (*RESULT_FORMATS, *RDF_FORMATS, *FILE_FORMATS)
+
+
+_TEXT_RDF = frozenset(mt for f in RDF_FORMATS for mt in f.media_types if not mt.endswith("json"))
+
+
+def content_type(media_type: str) -> str:
+    """The Content-Type header value: UTF-8 declared for text-based formats (``text/*``, XML,
+    the RDF syntaxes; not JSON, which is UTF-8 by definition: RFC 8259)."""
+    if media_type.startswith("text/") or media_type.endswith("+xml") or media_type in _TEXT_RDF:
+        return f"{media_type}; charset=utf-8"
+    return media_type
 
 
 def rdf_format(name: str) -> RdfFormat:
     """The RDF format called ``name`` (or an alias); UnknownFormatError lists valid ones."""
-    key = _ALIASES.get(name.lower(), name.lower())
     try:
-        return _BY_NAME[key]
+        return _RDF_BY_NAME[name.lower()]
     except KeyError:
         valid = ", ".join(f.name for f in RDF_FORMATS)
         raise UnknownFormatError(f"unknown RDF format {name!r}; valid formats: {valid}") from None
@@ -123,102 +265,21 @@ def rdf_format_for_path(path: Path | str) -> RdfFormat:
     raise UnknownFormatError(f"{path}: cannot tell the RDF format from {suffix!r}; known: {known}")
 
 
-# --- Media types of the SPARQL protocol and of web pages (the server negotiates these) ---
+def named(value: str, among: Iterable[Format] = _EVERY_FORMAT) -> Format | None:
+    """The format among ``among`` (the first) that a ``format``/``output`` value names: a name,
+    an alias or a media type, case and ``;`` parameters ignored. None: it names none."""
+    key = value.split(";", 1)[0].strip().lower()
+    return next((f for f in among if f.called(key)), None)
+
+
+def file_format(path: Path | str) -> Format | None:
+    """The format of a file that bgraph serves or draws (a page, a script, a picture...), by
+    its suffix; None when the table has none."""
+    suffix = Path(path).suffix.lower()
+    return next((f for f in FILE_FORMATS if suffix in f.suffixes), None)
+
+
+# --- Media types of the SPARQL protocol's requests ------------------------------------------------
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 FORM = "application/x-www-form-urlencoded"
-HTML_TYPES = ("text/html", "application/xhtml+xml")  #: first one is canonical
-TEXT = "text/plain"
-JSON = "application/json"
-HTML_SUFFIX = ".html"
-
-_W3C = "http://www.w3.org/ns/formats/"
-#: W3C's IRIs for formats (https://www.w3.org/ns/formats/), by format name, for service
-#: descriptions and VoID.
-RDF_FORMAT_IRIS = {
-    "turtle": _W3C + "Turtle",
-    "trig": _W3C + "TriG",
-    "nt": _W3C + "N-Triples",
-    "nquads": _W3C + "N-Quads",
-    "jsonld": _W3C + "JSON-LD",
-    "xml": _W3C + "RDF_XML",
-}
-RESULT_FORMAT_IRIS = {
-    "json": _W3C + "SPARQL_Results_JSON",
-    "xml": _W3C + "SPARQL_Results_XML",
-    "csv": _W3C + "SPARQL_Results_CSV",
-    "tsv": _W3C + "SPARQL_Results_TSV",
-}
-
-
-# --- What clients ask for: the ``format``/``output`` parameters and extra Accept types ---------
-#
-# Endpoints in the wild read ``format=`` (Virtuoso) or ``output=`` (Fuseki, Joseki) as a short
-# name or a media type, and clients such as SPARQLWrapper send both, with both spellings. A name
-# means a results format for SELECT/ASK and a graph format for CONSTRUCT/DESCRIBE: ``json`` is
-# SPARQL JSON for a SELECT and JSON-LD for a graph, ``xml`` SPARQL XML or RDF/XML; ``n3`` is
-# answered with Turtle (every Turtle document is N3), ``text/plain`` with N-Triples (its media
-# type before application/n-triples was registered).
-
-_RESULT_PARAMS: dict[str, str] = {
-    "json": "json",
-    "srj": "json",
-    "sparql-results+json": "json",
-    "xml": "xml",
-    "srx": "xml",
-    "sparql-results+xml": "xml",
-    "csv": "csv",
-    "tsv": "tsv",
-    "tab-separated-values": "tsv",
-}
-_GRAPH_PARAMS: dict[str, str] = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "n3": "turtle",
-    "rdf+n3": "turtle",
-    "text/n3": "turtle",
-    "text/rdf+n3": "turtle",
-    "application/n3": "turtle",
-    "application/turtle": "turtle",
-    "jsonld": "jsonld",
-    "json-ld": "jsonld",
-    "json": "jsonld",
-    "application/x-json+ld": "jsonld",
-    "nt": "nt",
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "text/plain": "nt",
-    "xml": "xml",
-    "rdf": "xml",
-    "rdf+xml": "xml",
-    "rdfxml": "xml",
-    "application/xml": "xml",
-    "trig": "trig",
-    "nquads": "nquads",
-    "nq": "nquads",
-    "n-quads": "nquads",
-}
-for _f in RESULT_FORMATS:
-    _RESULT_PARAMS.update(dict.fromkeys(_f.media_types, _f.name))
-for _r in RDF_FORMATS:
-    _GRAPH_PARAMS.update(dict.fromkeys(_r.media_types, _r.name))
-_GRAPH_PARAMS["application/json"] = "jsonld"
-del _f, _r
-
-#: Media types a client may put in Accept for a graph that name no format of the table: the
-#: format answered, and the media type it is labelled with (the one the client asked for).
-GRAPH_ACCEPT_ALIASES: tuple[tuple[str, str], ...] = (
-    ("text/n3", "turtle"),
-    ("text/rdf+n3", "turtle"),
-    ("application/n3", "turtle"),
-    ("application/turtle", "turtle"),
-    ("text/plain", "nt"),
-)
-
-
-def format_param(value: str, graph: bool) -> str | None:
-    """The format a ``format``/``output`` value names (a short name or a media type, parameters
-    and case ignored), as a results format (``graph=False``) or a graph format; None when it
-    names none of that kind."""
-    key = value.split(";", 1)[0].strip().lower()
-    return (_GRAPH_PARAMS if graph else _RESULT_PARAMS).get(key)

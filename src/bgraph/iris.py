@@ -7,6 +7,10 @@ IRI as a plain ``str`` (rdflib's ``Namespace`` gives a ``URIRef``)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from functools import cache
+
 
 class Namespace(str):
     """A namespace IRI whose attributes and items are its terms' IRIs, as plain strings.
@@ -91,3 +95,34 @@ PREFIXES: dict[str, str] = {
     "prov": PROV,
     "wd": WD,
 }
+
+#: SPARQL 1.1 and Turtle's PN_LOCAL: the local names a prefixed name can carry as they are
+#: (backslash escapes left out: they would change how the name reads).
+_PN_CHARS_U = (
+    "A-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+    "\U00010000-\U000effff"
+)
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = "%[0-9A-Fa-f]{2}"
+
+
+@cache
+def _pn_local() -> re.Pattern[str]:
+    """Compiled on first use (a few milliseconds, kept off the server's start)."""
+    first, mid, last = f"[{_PN_CHARS_U}:0-9]", f"[{_PN_CHARS}.:]", f"[{_PN_CHARS}:]"
+    return re.compile(f"(?:{first}|{_PLX})(?:(?:{mid}|{_PLX})*(?:{last}|{_PLX}))?")
+
+
+def curie(iri: str, prefixes: Mapping[str, str] = PREFIXES, angle: bool = False) -> str:
+    """The prefixed name of an IRI (``id:ballard``, ``schema:Book``): the longest namespace of
+    ``prefixes`` (bgraph's by default) that leaves a valid, non-empty local name, so the name
+    can be pasted into SPARQL or Turtle. With none, the IRI itself, or ``<IRI>`` with
+    ``angle``."""
+    best, best_ns = "", ""
+    for prefix, ns in prefixes.items():
+        if len(ns) > len(best_ns) and iri.startswith(ns) and _pn_local().fullmatch(iri, len(ns)):
+            best, best_ns = prefix, ns
+    if best_ns:
+        return f"{best}:{iri[len(best_ns) :]}"
+    return f"<{iri}>" if angle else str(iri)  # a str, also for an rdflib URIRef

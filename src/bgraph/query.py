@@ -16,8 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BgraphError, UsageError
-from .formats import RDF_FORMATS, RESULT_FORMATS, RdfFormat, ResultFormat, rdf_format
-from .iris import PREFIXES
+from .formats import (
+    RDF_FORMATS,
+    RESULT_FORMATS,
+    RdfFormat,
+    ResultFormat,
+    rdf_format,
+    result_format,
+)
+from .iris import curie
 from .resources import resources
 
 _HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.*?)\s*$", re.I)
@@ -192,59 +199,29 @@ def _read(path: Path) -> str:
 # Answers are :class:`bgraph.store.Answer`: pyoxigraph terms, rendered here without rdflib.
 
 
-def result_format_names() -> list[str]:
-    return [f.name for f in RESULT_FORMATS]
-
-
-def graph_format_names() -> list[str]:
-    return [f.name for f in RDF_FORMATS]
-
-
 def choose_format(kind: str, name: str | None, tty: bool) -> ResultFormat | RdfFormat:
     """The output format for a query of ``kind``: the one asked for, checked, or the default
     (table on a terminal, SPARQL JSON otherwise; Turtle for CONSTRUCT/DESCRIBE)."""
     graph_result = kind in ("CONSTRUCT", "DESCRIBE")
     if name is None:
-        return rdf_format("turtle") if graph_result else _result_format("table" if tty else "json")
-    if graph_result:
-        try:
-            return rdf_format(name)
-        except BgraphError:
-            raise UsageError(
-                f"format {name!r} does not apply to {kind} results (an RDF graph); "
-                f"valid formats: {', '.join(graph_format_names())}"
-            ) from None
+        return rdf_format("turtle") if graph_result else result_format("table" if tty else "json")
     try:
-        return _result_format(name)
-    except BgraphError:
-        raise UsageError(
-            f"format {name!r} does not apply to {kind} results; "
-            f"valid formats: {', '.join(result_format_names())}"
-        ) from None
-
-
-def _result_format(name: str) -> ResultFormat:
-    for f in RESULT_FORMATS:
-        if f.name == name.lower():
-            return f
-    raise UsageError(name)
-
-
-def check_format_name(name: str | None) -> None:
-    """Fail fast (before loading anything) on a format no query can use."""
-    if name is None:
-        return
-    known = {*result_format_names(), *graph_format_names()}
-    try:
-        rdf_format(name)
-        return
+        return rdf_format(name) if graph_result else result_format(name)
     except BgraphError:
         pass
-    if name.lower() not in known:
+    results = ", ".join(f.name for f in RESULT_FORMATS)
+    graphs = ", ".join(f.name for f in RDF_FORMATS)
+    try:
+        result_format(name) if graph_result else rdf_format(name)
+    except BgraphError:
         raise UsageError(
-            f"unknown format {name!r}; for SELECT/ASK: {', '.join(result_format_names())}; "
-            f"for CONSTRUCT/DESCRIBE: {', '.join(graph_format_names())}"
-        )
+            f"unknown format {name!r}; for SELECT/ASK: {results}; for CONSTRUCT/DESCRIBE: {graphs}"
+        ) from None
+    what = f"{kind} results (an RDF graph)" if graph_result else f"{kind} results"
+    raise UsageError(
+        f"format {name!r} does not apply to {what}; "
+        f"valid formats: {graphs if graph_result else results}"
+    )
 
 
 def format_results(answer: Any, fmt: ResultFormat | RdfFormat) -> str:
@@ -264,20 +241,6 @@ def format_results(answer: Any, fmt: ResultFormat | RdfFormat) -> str:
         return json.dumps(json.loads(body), indent=2, ensure_ascii=False) + "\n"
     text = body.decode("utf-8")
     return text if text.endswith("\n") else text + "\n"
-
-
-_LOCAL = re.compile(r"^[A-Za-z_][\w\-.]*$")
-
-
-def curie(iri: str) -> str:
-    """``id:ballard`` for an IRI under one of bgraph's prefixes (longest match), else the IRI."""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            local = iri[len(ns) :]
-            if _LOCAL.match(local) and not local.endswith("."):
-                best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
 
 
 def short(term: Any) -> str:

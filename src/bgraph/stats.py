@@ -19,11 +19,10 @@ from .iris import (
     PROV,
     PROVENANCE_GRAPH,
     RDF_TYPE,
-    RDFS,
     SCHEMA_INFERRED_GRAPH,
     SDO,
-    SKOS,
 )
+from .labels import LABEL_IRIS, best_label, local_name
 
 FIXED_GRAPHS = (
     ONTOLOGY_GRAPH,
@@ -33,7 +32,6 @@ FIXED_GRAPHS = (
     SCHEMA_INFERRED_GRAPH,
     EXPLANATIONS_GRAPH,
 )
-_LABELS = (SDO + "name", RDFS + "label", SKOS + "prefLabel")
 
 PER_CLASS = f"""
 SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{
@@ -121,32 +119,26 @@ def compute_stats(opened: Any) -> Stats:
 
 
 def class_labels(store: Any, iris: list[str], lang: str = "en") -> dict[str, str]:
-    """The best label of each IRI: schema:name, then rdfs:label, then skos:prefLabel; ``lang``
-    first, then untagged, then any (the local name when there is none)."""
+    """The label of :mod:`bgraph.labels` of each IRI (its local name when it has none), read in
+    one query for them all."""
     if not iris:
         return {}
     values = " ".join(f"<{iri}>" for iri in iris)
-    props = " ".join(f"<{p}>" for p in _LABELS)
-    text = f"SELECT ?x ?p ?l {{ VALUES ?x {{ {values} }} VALUES ?p {{ {props} }} ?x ?p ?l }}"
-    found: dict[str, dict[tuple[int, int], list[str]]] = {iri: {} for iri in iris}
+    props = " ".join(f"<{p}>" for p in LABEL_IRIS)
+    text = (
+        f"SELECT ?x ?p ?l {{ VALUES ?x {{ {values} }} VALUES ?p {{ {props} }} ?x ?p ?l "
+        "FILTER (isLiteral(?l)) }"
+    )
+    found: dict[str, list[list[tuple[str, str | None]]]] = {
+        iri: [[] for _ in LABEL_IRIS] for iri in iris
+    }
     for row in store.query(text):
-        label = row["l"]
-        if type(label).__name__ != "Literal":
-            continue
-        rank = 0 if label.language == lang else 1 if not label.language else 2
-        key = (_LABELS.index(row["p"].value), rank)
-        found[row["x"].value].setdefault(key, []).append(label.value)
+        lit = row["l"]
+        found[row["x"].value][LABEL_IRIS.index(row["p"].value)].append((lit.value, lit.language))
     out = {}
     for iri in iris:
-        options = found[iri]
-        best = None
-        for prop in range(len(_LABELS)):  # a later property only when no `lang` value before
-            ranked = [(r, min(v)) for (p, r), v in options.items() if p == prop]
-            if ranked and (best is None or min(ranked)[0] < best[0]):
-                best = min(ranked)
-            if best is not None and best[0] == 0:
-                break
-        out[iri] = best[1] if best else (iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri)
+        label = best_label(found[iri].__getitem__, lang)
+        out[iri] = label if label is not None else local_name(iri)
     return out
 
 

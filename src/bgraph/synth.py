@@ -582,7 +582,7 @@ def write_synthetic(
                 if fmt.name == "trig" and current != "\0":
                     write("}\n")
         else:
-            facts, prov = _write_via_rdflib(tmp, stmts, fmt)
+            facts, prov = _write_via_oxigraph(tmp, stmts, fmt)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -593,9 +593,11 @@ def write_synthetic(
     return SynthReport(path, fmt.name, facts + prov, facts, prov)
 
 
-def _write_via_rdflib(tmp: Path, stmts: Iterator[Statement], fmt: RdfFormat) -> tuple[int, int]:
-    """JSON-LD and RDF/XML go through rdflib (slow at millions of triples, fine for samples)."""
-    from rdflib import Dataset, Graph
+def _write_via_oxigraph(tmp: Path, stmts: Iterator[Statement], fmt: RdfFormat) -> tuple[int, int]:
+    """JSON-LD and RDF/XML: the statements, read as N-Quads, written by Oxigraph."""
+    import pyoxigraph as ox
+
+    from .iris import PREFIXES
 
     text_lines = []
     facts = prov = 0
@@ -608,15 +610,7 @@ def _write_via_rdflib(tmp: Path, stmts: Iterator[Statement], fmt: RdfFormat) -> 
             facts += 1
         else:
             prov += 1
-    data = "".join(text_lines)
-    if fmt.quads:
-        target: Graph = Dataset()
-        target.parse(data=data, format="nquads")
-    else:
-        target = Graph()
-        target.parse(data=data, format="nt")
-    from .namespaces import bind_prefixes
-
-    bind_prefixes(target)
-    target.serialize(tmp, format=fmt.serialiser or fmt.rdflib, encoding="utf-8")
+    quads = ox.parse("".join(text_lines), format=ox.RdfFormat.N_QUADS)
+    statements = list(quads) if fmt.quads else [q.triple for q in quads]
+    ox.serialize(statements, str(tmp), format=fmt.oxigraph, prefixes=dict(PREFIXES))
     return facts, prov

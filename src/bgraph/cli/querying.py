@@ -68,16 +68,9 @@ def query(
         bgraph query cast --endpoint http://127.0.0.1:7878/query
     """
     from ..export import write_output
-    from ..query import (
-        check_format_name,
-        choose_format,
-        format_results,
-        render_table,
-        resolve_query,
-    )
+    from ..query import choose_format, format_results, render_table, resolve_query
     from ..store import check_query_text, resolve_store
 
-    check_format_name(format_name)
     source = resolve_query(query_arg, stdin=sys.stdin)
     store = resolve_store(store)
     # Safety and the query form first, before paying for loading and reasoning.

@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from ..iris import OWL, RDF, RDF_TYPE, RDFS, SDO
+from ..iris import OWL, RDF, RDF_TYPE, RDFS, curie
+from ..labels import LABEL_IRIS, best_label, local_name
 from ..reason import REASONERS
 from . import main
 
@@ -152,15 +153,14 @@ class TBox:
         return found
 
     def label(self, iri: str, lang: str = "en") -> str:
-        best: dict[int, str] = {}
-        for prop in (SDO + "name", RDFS + "label"):
-            for value in self.objects(iri, prop):
-                language = getattr(value, "language", None)
-                rank = 0 if language == lang else 1 if not language else 2
-                best.setdefault(rank, value.value)
-        if best:
-            return best[min(best)]
-        return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
+        """The label of :mod:`bgraph.labels`, from the ontology's triples."""
+
+        def values(i: int) -> list[tuple[str, str | None]]:
+            found = self.objects(iri, LABEL_IRIS[i])
+            return [(v.value, v.language) for v in found if type(v).__name__ == "Literal"]
+
+        text = best_label(values, lang)
+        return text if text is not None else local_name(iri)
 
 
 def _id(term: Any) -> str:
@@ -202,7 +202,6 @@ def _data_triples(opened: Any) -> int:
 
 def build_report(opened: Any, closure: Any) -> dict[str, Any]:
     """What the closure added, counted per property and per class, with the axioms behind."""
-    from ..query import curie
     from ..reason import inference_stats
 
     tbox = _tbox(opened)
@@ -237,7 +236,6 @@ def build_report(opened: Any, closure: Any) -> dict[str, Any]:
 
 def explain_property(tbox: TBox, prop: str) -> str:
     """The ontology axioms that can produce ``prop`` triples (for the report's "via" column)."""
-    from ..query import curie
 
     if prop == RDF_TYPE:
         return "sub-class, equivalent class, domain, range"
@@ -264,7 +262,6 @@ def explain_property(tbox: TBox, prop: str) -> str:
 
 
 def explain_class(tbox: TBox, cls: str) -> str:
-    from ..query import curie
 
     subs = sorted(
         curie(s.value)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import BgraphError, ExitCode
-from ..iris import CLAIM
+from ..iris import CLAIM, curie
 from . import main
 
 
@@ -105,9 +105,7 @@ def why(
         for src in proof.sources:
             click.echo(f"  {explainer.source_words(src)}")
         if graphs:
-            from ..explain import curie
-
-            click.echo(f"  in {', '.join(curie(g) for g in graphs)}")
+            click.echo(f"  in {', '.join(curie(g, angle=True) for g in graphs)}")
         return
     for line in explainer.text(proof):
         click.echo(line)

@@ -1,10 +1,14 @@
-"""HTTP content negotiation (RFC 9110 section 12.5.1): pick one of the offered media types."""
+"""HTTP content negotiation (RFC 9110 section 12.5.1): pick one of the offered media types;
+:func:`choose`, the one entry point of every route, with ``format=`` and the format table."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+
+from ..errors import BgraphError
+from ..formats import Format, RdfFormat, named
 
 
 @dataclass(frozen=True)
@@ -91,11 +95,83 @@ def _negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
     return media_type if q > 0 else None
 
 
-def rdf_offers(names: Sequence[str]) -> list[tuple[str, str]]:
-    """(media type, format name) for RDF formats of the format table, in ``names``' order, then
-    the media types clients send for N3 and plain text (answered with Turtle and N-Triples:
-    :data:`bgraph.formats.GRAPH_ACCEPT_ALIASES`) for the formats among ``names``."""
-    from .. import formats
+class NegotiationError(BgraphError):
+    """A ``format=`` value that names no offered format (400), or an Accept header that accepts
+    none (406)."""
 
-    offers = [(mt, name) for name in names for mt in formats.rdf_format(name).media_types]
-    return offers + [(mt, name) for mt, name in formats.GRAPH_ACCEPT_ALIASES if name in names]
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.http_status = status
+
+
+def choose(
+    accept: str | None,
+    offered: Sequence[Format],
+    given: Sequence[str] | str | None = (),
+    what: str = "this document",
+    fallback: Format | None = None,
+) -> tuple[Format, str]:
+    """THE content negotiation of every route: the format to answer with (one of ``offered``,
+    formats of :mod:`bgraph.formats`, in the server's order of preference) and the media type
+    to label the answer with.
+
+    ``given``, the values of the ``format`` (and, at ``/sparql``, ``output``) parameters, wins
+    over Accept: each a name, alias or media type of an offered format
+    (:func:`bgraph.formats.named`); repeated values, and the parts of a comma-separated value,
+    must name the same one; empty ones are ignored (SPARQLWrapper sends
+    ``format=json-ld&format=application/ld+json,application/x-json+ld``). It is labelled with
+    the format's own media type. A value naming no offered format: NegotiationError 400.
+
+    Else Accept picks among the offered formats' media types, then their ``accept_aliases``
+    (``text/n3`` for Turtle, ``text/plain`` for N-Triples), labelled as asked. Nothing
+    acceptable: ``fallback``, else NegotiationError 406. ``what``: the answer, for messages.
+    """
+    values = (given,) if isinstance(given, str) else given or ()
+    asked = [v.strip() for value in values for v in value.split(",") if v.strip()]
+    if asked:
+        return _given(asked, offered, what)
+    media_types, by_type = _offers(tuple(offered))
+    media_type = negotiate(accept, media_types)
+    if media_type is not None:
+        return by_type[media_type], media_type
+    if fallback is not None:
+        return fallback, fallback.media_type
+    raise NegotiationError(
+        406,
+        f"none of the accepted media types ({accept}) can carry {what}; "
+        f"available: {', '.join(media_types)}",
+    )
+
+
+@cache
+def _offers(offered: tuple[Format, ...]) -> tuple[tuple[str, ...], dict[str, Format]]:
+    by_type: dict[str, Format] = {}
+    for f in offered:
+        for media_type in f.media_types:
+            by_type.setdefault(media_type, f)
+    for f in offered:
+        for media_type in f.accept_aliases:
+            by_type.setdefault(media_type, f)
+    return tuple(by_type), by_type
+
+
+def _given(asked: list[str], offered: Sequence[Format], what: str) -> tuple[Format, str]:
+    chosen = {v: named(v, offered) for v in asked}
+    names = ", ".join(f.name for f in offered)
+    for value, fmt in chosen.items():
+        if fmt is None:
+            if named(value) is not None:
+                message = f"format={value!r} does not apply to {what}; use one of: {names}"
+            else:
+                kind = "RDF " if any(isinstance(f, RdfFormat) for f in offered) else ""
+                message = f"unknown {kind}format {value!r}; use one of: {names}"
+            raise NegotiationError(400, message)
+    found = set(chosen.values())
+    if len(found) > 1:
+        listed = ", ".join(f"{v!r}" for v in asked)
+        raise NegotiationError(
+            400, f"the format/output parameters name different formats ({listed}); send one"
+        )
+    fmt = found.pop()
+    assert fmt is not None
+    return fmt, fmt.media_type

@@ -19,9 +19,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..iris import BG, CLOSURE_GRAPHS, OWL, PROV, RDF_TYPE, RDFS, SDO, SKOS
+from ..labels import LABEL_IRIS, best_label, local_name
 from .writers import term_text
 
-LABEL_PROPS = tuple(ox.NamedNode(p) for p in (SDO + "name", RDFS + "label", SKOS + "prefLabel"))
+LABEL_PROPS = tuple(ox.NamedNode(p) for p in LABEL_IRIS)
 #: Properties whose literal values are searched from the home page.
 SEARCH_PROPS = (*LABEL_PROPS, ox.NamedNode(SDO + "alternateName"), ox.NamedNode(SKOS + "altLabel"))
 MAX_FACTS = 500  #: facts listed per direction on a page (the rest: via SPARQL)
@@ -144,10 +145,6 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def local_name(iri: str) -> str:
-    return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
-
-
 class Lookups:
     """Targeted lookups on one store (this process's handle), with small caches: the store is
     read-only while it is served."""
@@ -166,27 +163,22 @@ class Lookups:
     # labels
 
     def _label(self, node: Any, lang: str = "en") -> str:
-        """schema:name, then rdfs:label, then skos:prefLabel; ``lang`` first, then untagged,
-        then any (lexical order among equals: the same whatever the store's order)."""
+        """The label of :mod:`bgraph.labels` (the default graph's, through :meth:`quads`, which
+        a remote store's lookups prefetch); a blank node or triple term as written."""
         if isinstance(node, ox.Literal):
             return node.value
         if isinstance(node, ox.BlankNode):
             return f"_:{node.value}"
         if not isinstance(node, ox.NamedNode):
             return term_text(node)  # an RDF 1.2 triple term: <<( s p o )>>
-        best: dict[int, str] = {}
-        for prop in LABEL_PROPS:
-            values = sorted(
-                (q.object.value, q.object.language or "")
-                for q in self.quads(node, prop)
-                if isinstance(q.object, ox.Literal)
-            )
-            for text, language in values:
-                rank = 0 if language == lang else 1 if not language else 2
-                best.setdefault(rank, text)
-            if 0 in best:
-                break
-        return best[min(best)] if best else local_name(node.value)
+
+        def values(i: int) -> Iterator[tuple[str, str | None]]:
+            for q in self.quads(node, LABEL_PROPS[i]):
+                if isinstance(q.object, ox.Literal):
+                    yield q.object.value, q.object.language
+
+        found = best_label(values, lang)
+        return found if found is not None else local_name(node.value)
 
     def labels(self, terms: Iterable[Any]) -> dict[Any, str]:
         return {t: self.label(t) for t in terms if isinstance(t, ox.NamedNode)}

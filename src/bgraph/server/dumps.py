@@ -18,18 +18,17 @@ from typing import Any
 import pyoxigraph as ox
 
 from .. import formats
-from ..formats import rdf_format
 from ..iris import is_published
 from ..store import DEFAULT_ONLY
 from .writers import used_prefixes
 
-#: The dump files the server offers (format names of the format table).
-DUMP_FORMATS = ("trig", "nquads", "turtle", "nt", "jsonld", "xml")
+#: The dump files are ``bgraph.ttl``, ``bgraph.nq``...: one per document format
+#: (:data:`bgraph.formats.DOCUMENT_FORMATS`).
 DUMP_STEM = "bgraph"
 
 
-def dump_name(fmt_name: str) -> str:
-    return DUMP_STEM + formats.rdf_format(fmt_name).suffix
+def dump_name(fmt: formats.RdfFormat) -> str:
+    return DUMP_STEM + fmt.suffix
 
 
 @dataclass(frozen=True)
@@ -73,9 +72,9 @@ def write_dump(store: Any, job: DumpJob) -> str:
     target = Path(job.path)
     partial = target.with_name(f".{target.name}.{os.getpid()}")
     kwargs: dict[str, Any] = {}
-    if job.format in ("turtle", "trig"):
+    if fmt.name in ("turtle", "trig"):
         terms = (t for s in statements for t in (s.subject, s.predicate, s.object))
         kwargs["prefixes"] = used_prefixes(terms)
-    ox.serialize(statements, str(partial), format=rdf_format(job.format).oxigraph, **kwargs)
+    ox.serialize(statements, str(partial), format=fmt.oxigraph, **kwargs)
     partial.replace(target)
     return str(target)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -22,16 +21,12 @@ from ..iris import PREFIXES
 from ..sparql.columns import column_order
 from ..sparql.evaluate import evaluate
 from ..sparql.guard import Token, read_query
-from .conneg import negotiate
+from .conneg import choose
 from .writers import boolean_bytes, rdf_bytes, select_bytes
 
 #: Response headers that report on the result (exposed to browsers by CORS).
 ROWS_HEADER = "X-Bgraph-Result-Rows"
 TRUNCATED_HEADER = "X-Bgraph-Result-Truncated"
-
-SELECT_FORMATS = ("json", "xml", "csv", "tsv")
-ASK_FORMATS = ("json", "xml", "csv", "tsv")  #: CSV/TSV: SPARQL 1.1 Protocol 2.1.5
-GRAPH_FORMATS = ("turtle", "jsonld", "nt", "xml")
 
 
 @dataclass(frozen=True)
@@ -97,71 +92,22 @@ def _one_line(exc: BaseException) -> str:
 # --- content negotiation -------------------------------------------------------------------------
 
 
-@cache
-def _offers(form: str) -> tuple[tuple[str, str], ...]:
-    """(media type, format name) pairs for a query form, in the server's order of preference;
-    for a graph, the media types clients use for N3 and plain text come last
-    (:data:`bgraph.formats.GRAPH_ACCEPT_ALIASES`)."""
+def offered(form: str) -> tuple[formats.Format, ...]:
+    """What a query form is answered in: results formats for SELECT/ASK, RDF for a graph."""
     if form in ("SELECT", "ASK"):
-        names = SELECT_FORMATS if form == "SELECT" else ASK_FORMATS
-        table: dict[str, Any] = {f.name: f for f in formats.RESULT_FORMATS}
-        return tuple((mt, name) for name in names for mt in table[name].media_types)
-    table = {f.name: f for f in formats.RDF_FORMATS}
-    offers = [(mt, name) for name in GRAPH_FORMATS for mt in table[name].media_types]
-    return (*offers, *formats.GRAPH_ACCEPT_ALIASES)
+        return formats.SPARQL_RESULT_FORMATS
+    return formats.SPARQL_GRAPH_FORMATS
 
 
 def choose_format(
     form: str, accept: str | None, format_values: tuple[str, ...] | str | None = ()
 ) -> tuple[str, str]:
-    """(format name, media type) for the response, or a QueryError 400/406.
-
-    ``format_values`` (the ``format``/``output`` parameters) win over Accept: each a short name
-    or a media type, read as a results format for SELECT/ASK and a graph format for
-    CONSTRUCT/DESCRIBE (:func:`bgraph.formats.format_param`); repeated values, and the media
-    types of a comma-separated value, must agree on the format; empty ones are ignored
-    (SPARQLWrapper sends ``format=json-ld&format=application/ld+json,application/x-json+ld``)."""
-    offers = _offers(form)
-    if isinstance(format_values, str):
-        format_values = (format_values,)
-    given = [v.strip() for value in format_values or () for v in value.split(",") if v.strip()]
-    if given:
-        names = list(dict.fromkeys(name for _mt, name in offers))
-        graph = form not in ("SELECT", "ASK")
-        chosen = {v: formats.format_param(v, graph) for v in given}
-        wrong = [v for v, name in chosen.items() if name not in names]
-        if wrong:
-            raise QueryError(
-                f"format={wrong[0]!r} does not apply to {form} queries; use one of: "
-                + ", ".join(names)
-            )
-        if len(set(chosen.values())) > 1:
-            raise QueryError(
-                "the format/output parameters name different formats ("
-                + ", ".join(f"{v!r}" for v in given)
-                + "); send one"
-            )
-        name = next(iter(chosen.values()))
-        return name, next(mt for mt, n in offers if n == name)
-    media_type = negotiate(accept, _media_types(form))
-    if media_type is None:
-        available = ", ".join(dict.fromkeys(mt for mt, _ in offers))
-        raise QueryError(
-            f"none of the accepted media types ({accept}) can carry {form} results; "
-            f"available: {available}",
-            406,
-        )
-    return _format_names(form)[media_type], media_type
-
-
-@cache
-def _media_types(form: str) -> tuple[str, ...]:
-    return tuple(mt for mt, _name in _offers(form))
-
-
-@cache
-def _format_names(form: str) -> dict[str, str]:
-    return dict(_offers(form))
+    """(format name, media type) for the response, or a 400/406
+    (:func:`bgraph.server.conneg.choose`: the ``format``/``output`` parameters win over
+    Accept, each read as a results format for SELECT/ASK and a graph format for
+    CONSTRUCT/DESCRIBE)."""
+    fmt, media_type = choose(accept, offered(form), format_values, f"{form} results")
+    return fmt.name, media_type
 
 
 # --- evaluation ----------------------------------------------------------------------------------

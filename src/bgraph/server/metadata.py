@@ -26,8 +26,7 @@ from ..iris import (
     SDO,
 )
 from .context import ServerContext
-from .dumps import DUMP_FORMATS, dump_name
-from .engine import ASK_FORMATS, GRAPH_FORMATS, SELECT_FORMATS
+from .dumps import dump_name
 from .overview import VoidStats
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -76,10 +75,8 @@ def service_description(ctx: ServerContext) -> list[Triple]:
     g.add(svc, TYPE, _n(SD, "Service"))
     g.add(svc, _n(SD, "endpoint"), svc)
     g.add(svc, _n(SD, "supportedLanguage"), _n(SD, "SPARQL11Query"))  # no Update: read-only
-    for name in sorted(set(SELECT_FORMATS) | set(ASK_FORMATS)):
-        g.add(svc, _n(SD, "resultFormat"), NamedNode(formats.RESULT_FORMAT_IRIS[name]))
-    for name in GRAPH_FORMATS:
-        g.add(svc, _n(SD, "resultFormat"), NamedNode(formats.RDF_FORMAT_IRIS[name]))
+    for fmt in (*formats.SPARQL_RESULT_FORMATS, *formats.SPARQL_GRAPH_FORMATS):
+        g.add(svc, _n(SD, "resultFormat"), NamedNode(fmt.iri))
     # The default graph (with no FROM / default-graph-uri) is the union of the named graphs.
     # No sd:BasicFederatedQuery (SERVICE is refused), no sd:DereferencesURIs (FROM never fetches).
     g.add(svc, _n(SD, "feature"), _n(SD, "UnionDefaultGraph"))
@@ -184,16 +181,15 @@ def void_description(ctx: ServerContext, stats: VoidStats) -> list[Triple]:
         g.add(dataset, _n(VOID, "propertyPartition"), part)
         g.add(part, _n(VOID, "property"), prop)
         g.add(part, _n(VOID, "triples"), _int(n))
-    for name in DUMP_FORMATS:
-        fmt = formats.rdf_format(name)
-        url = NamedNode(ctx.url("dumps/" + dump_name(name)))
-        dist = BlankNode(f"dump-{name}")
+    for fmt in formats.DOCUMENT_FORMATS:
+        url = NamedNode(ctx.url("dumps/" + dump_name(fmt)))
+        dist = BlankNode(f"dump-{fmt.name}")
         g.add(dataset, _n(VOID, "dataDump"), url)
         g.add(dataset, _n(DCAT, "distribution"), dist)
         g.add(dist, TYPE, _n(DCAT, "Distribution"))
         g.add(dist, _n(DCAT, "downloadURL"), url)
         g.add(dist, _n(DCAT, "mediaType"), _iana(fmt.media_type))
-        g.add(dist, _n(DCTERMS, "format"), NamedNode(formats.RDF_FORMAT_IRIS[name]))
+        g.add(dist, _n(DCTERMS, "format"), NamedNode(fmt.iri))
         what = (
             "Keeps the named graphs." if fmt.quads else "The default graph (union of the graphs)."
         )

@@ -77,7 +77,7 @@ class EdgeMiddleware:
                 out.append((b"x-content-type-options", b"nosniff"))
                 out.append((b"referrer-policy", b"strict-origin-when-cross-origin"))
                 ctype = next((v for k, v in out if k.lower() == b"content-type"), b"")
-                if ctype.split(b";")[0].strip().decode("latin-1") in formats.HTML_TYPES:
+                if ctype.split(b";")[0].strip().decode("latin-1") in formats.HTML_PAGE.media_types:
                     out.append((b"content-security-policy", CSP.encode()))
                     out.append((b"x-frame-options", b"DENY"))
                 message = {**message, "headers": out}

@@ -30,9 +30,10 @@ from urllib.parse import urlencode
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from .. import __version__, formats
-from ..iris import BG, PREFIXES, SDO, XSD, XSD_STRING
+from ..iris import BG, PREFIXES, SDO, XSD, XSD_STRING, curie
+from ..labels import local_name
 from .context import ServerContext
-from .describe import Fact, ResourceView, SearchHit, Source, local_name
+from .describe import Fact, ResourceView, SearchHit, Source
 from .overview import Home
 from .writers import term_text
 
@@ -155,15 +156,6 @@ def page(title: str, body: str, *, alternates: Iterable[tuple[str, str]] = ()) -
 
 # --- terms ---------------------------------------------------------------------------------------
 
-_PREFIX_OF = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
-
-
-def curie(iri: str) -> str:
-    for ns, prefix in _PREFIX_OF:
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
-
 
 def term(ctx: ServerContext, node: Any, labels: dict[Any, str] | None = None) -> str:
     """A term (Oxigraph's) as HTML: a link labelled with its name (``labels``, else the IRI's
@@ -239,10 +231,7 @@ def resource_page(ctx: ServerContext, view: ResourceView, doc_path: str) -> str:
         html = item.render(ctx, view)
         if html:
             sections.append(f'<section class="section-{esc(item.name)}">{html}</section>')
-    alternates = [
-        (formats.rdf_format(name).media_type, doc_path + formats.rdf_format(name).suffix)
-        for name in RESOURCE_FORMATS
-    ]
+    alternates = [(f.media_type, doc_path + f.suffix) for f in formats.DOCUMENT_FORMATS]
     kinds = _kinds(view)
     kind_line = (
         '<p class="kinds">' + " · ".join(f"<span>{esc(k)}</span>" for k in kinds) + "</p>"
@@ -264,9 +253,6 @@ def _markup(view: ResourceView) -> str:
     data = view.jsonld.replace("</", "<\\/")
     return f'<script type="application/ld+json">{data}</script>'
 
-
-#: RDF formats a resource description is offered in (format-table names).
-RESOURCE_FORMATS = ("turtle", "jsonld", "nt", "xml", "trig", "nquads")
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -663,12 +649,10 @@ def _formats_section(ctx: ServerContext, view: ResourceView) -> str | None:
     iri = view.iri
     local = ctx.local_path(iri)
     links = []
-    for name in RESOURCE_FORMATS:
-        fmt = formats.rdf_format(name)
-        href = (
-            local + fmt.suffix if local else "/resource?" + urlencode({"iri": iri, "format": name})
-        )
-        links.append(f'<a href="{esc(href)}" type="{esc(fmt.media_type)}">{esc(name)}</a>')
+    for fmt in formats.DOCUMENT_FORMATS:
+        params = urlencode({"iri": iri, "format": fmt.name})
+        href = local + fmt.suffix if local else "/resource?" + params
+        links.append(f'<a href="{esc(href)}" type="{esc(fmt.media_type)}">{esc(fmt.name)}</a>')
     query = f"DESCRIBE <{iri}>"
     ui = "/sparql?" + urlencode({"query": query})
     return (

@@ -17,36 +17,24 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import formats
-from .conneg import negotiate, rdf_offers
+from .conneg import choose
 from .context import ServerContext, get_ctx
 from .engine import TRUNCATED_HEADER, QueryError
 from .lookups import PageJob
-from .pages import RESOURCE_FORMATS, not_found_page, resource_page
+from .pages import not_found_page, resource_page
 from .responses import rdf_response
 from .routing import Routes
 
 routes = Routes()
 
-_HTML = formats.HTML_TYPES[0]
-
-
-def _offers() -> list[tuple[str, str]]:
-    """(media type, document suffix), HTML first (browsers and bare */*)."""
-    out = [(mt, formats.HTML_SUFFIX) for mt in formats.HTML_TYPES]
-    return out + [(mt, formats.rdf_format(n).suffix) for mt, n in rdf_offers(RESOURCE_FORMATS)]
-
-
-def _suffixes() -> dict[str, str]:
-    """Document suffix -> format name (``html`` for the page)."""
-    out = {formats.HTML_SUFFIX: "html"}
-    for name in RESOURCE_FORMATS:
-        out[formats.rdf_format(name).suffix] = name
-    return out
+OFFERED = formats.PAGE_OR_DATA
+#: Document suffix -> its format (the canonical suffixes: ``.html``, ``.ttl``, ``.nq``...).
+SUFFIXES = {f.suffix: f for f in OFFERED}
 
 
 def _not_found(ctx: ServerContext, request: Request, iri: str | None) -> Response:
-    accept = request.headers.get("accept")
-    if negotiate(accept, [_HTML, formats.TEXT]) == _HTML:
+    page = (formats.HTML_PAGE, formats.PLAIN_TEXT)
+    if choose(request.headers.get("accept"), page, fallback=formats.PLAIN_TEXT)[0] is page[0]:
         return HTMLResponse(not_found_page(ctx, iri, request.url.path), status_code=404)
     raise QueryError(f"nothing is known about <{iri}>" if iri else "not found", 404)
 
@@ -95,23 +83,15 @@ async def resource(request: Request) -> Response:
     """Any IRI the data mentions; IRIs under the base redirect to their own path."""
     ctx = get_ctx(request)
     iri = request.query_params.get("iri", "")
-    format = request.query_params.get("format", "")
+    given = [v for v in request.query_params.getlist("format") if v.strip()]
     if not iri:
         raise QueryError("give the IRI to describe: /resource?iri=...")
     local = ctx.local_path(iri)
-    if local is not None and not format and _plain_path(local):
+    if local is not None and not given and _plain_path(local):
         return RedirectResponse(quote(local, safe="/:@-._~!$&'()*+,;="), status_code=303)
-    if format:
-        name = formats._ALIASES.get(format, format)
-        if name not in RESOURCE_FORMATS and name != "html":
-            raise QueryError(f"unknown format {format!r}; use one of {', '.join(RESOURCE_FORMATS)}")
-    else:
-        choice = negotiate(request.headers.get("accept"), [mt for mt, _ in _offers()])
-        if choice is None:
-            raise QueryError("none of the accepted media types is available", 406)
-        name = _suffixes()[dict(_offers())[choice]]
+    fmt, _ = choose(request.headers.get("accept"), OFFERED, given, f"the description of <{iri}>")
     doc = "/resource?iri=" + quote(iri, safe="")
-    return await _document(ctx, request, iri, name, doc)
+    return await _document(ctx, request, iri, fmt.name, doc)
 
 
 @routes.get("/{path:path}")
@@ -121,20 +101,16 @@ async def dereference(request: Request) -> Response:
     full = "/" + path
     # a document: /id/ballard.ttl, /ontology/TVSeries.html ...
     stem, dot, ext = full.rpartition(".")
-    suffixes = _suffixes()
-    if dot and "/" not in ext and f".{ext}" in suffixes:
+    if dot and "/" not in ext and f".{ext}" in SUFFIXES:
         iri = ctx.iri_for_path(stem)
         if await _knows(ctx, iri) or not await _knows(ctx, ctx.iri_for_path(full)):
-            return await _document(ctx, request, iri, suffixes[f".{ext}"], stem)
+            return await _document(ctx, request, iri, SUFFIXES[f".{ext}"].name, stem)
     # the thing itself: 303 to the document the client prefers
     iri = ctx.iri_for_path(full)
     if not path or not await _knows(ctx, iri):
         return _not_found(ctx, request, iri if path else None)
-    choice = negotiate(request.headers.get("accept"), [mt for mt, _ in _offers()])
-    if choice is None:
-        available = ", ".join(dict.fromkeys(mt for mt, _ in _offers()))
-        raise QueryError(f"none of the accepted media types is available: {available}", 406)
-    location = quote(full, safe="/:@-._~!$&'()*+,;=") + dict(_offers())[choice]
+    fmt, _ = choose(request.headers.get("accept"), OFFERED, (), f"the description of <{iri}>")
+    location = quote(full, safe="/:@-._~!$&'()*+,;=") + fmt.suffix
     if not _plain_path(location):  # never "//host/...": a browser would leave this server
         location = "/" + location.lstrip("/")
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})

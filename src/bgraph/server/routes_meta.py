@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,20 +12,21 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from .. import __version__, formats
-from .conneg import negotiate, rdf_offers
+from .conneg import choose
 from .context import ServerContext, get_ctx
-from .dumps import DUMP_FORMATS, DumpJob, dump_name
+from .dumps import DumpJob, dump_name
 from .engine import QueryError
 from .lookups import PageJob
 from .metadata import PREFIXES, void_description
 from .pages import document_page, dumps_page
-from .responses import content_type
 from .routing import Routes
 from .writers import rdf_bytes
 
 routes = Routes()
 
-DOC_FORMATS = ("turtle", "jsonld", "nt", "xml")
+#: What the server's own documents (VoID, the service description) are offered in: RDF, then a
+#: page for browsers (last: a bare ``*/*`` gets Turtle).
+DOC_OFFERS = (*formats.DOCUMENT_FORMATS, formats.HTML_PAGE)
 DUMP_TIMEOUT_FACTOR = 6  #: a dump may take this many query timeouts to write
 VOID_TIMEOUT_FACTOR = 3  #: VoID's counts may take this many query timeouts (computed once)
 
@@ -40,34 +41,21 @@ async def _document_bytes(ctx: ServerContext, key: str, build: Build, fmt_name: 
 
 
 async def rdf_document(
-    request: Request,
-    key: str,
-    build: Build,
-    names: Sequence[str],
-    html: bool = True,
-    title: str = "",
+    request: Request, key: str, build: Build, chosen: tuple[formats.Format, str], title: str
 ) -> Response:
-    """A small RDF document about the server, negotiated among ``names`` (+ HTML)."""
+    """A small RDF document about the server in the format :func:`.conneg.choose` chose
+    among :data:`DOC_OFFERS`: the HTML page shows its Turtle, with links to the others."""
     ctx = get_ctx(request)
-    offers = rdf_offers(names)
-    types = [mt for mt, _ in offers]
-    if html:
-        types.append(formats.HTML_TYPES[0])
-    choice = negotiate(request.headers.get("accept"), types)
-    if choice is None:
-        raise QueryError(
-            "none of the accepted media types is available; available: " + ", ".join(types), 406
-        )
-    fmt_name = dict(offers).get(choice, "turtle")
-    body = await _document_bytes(ctx, key, build, fmt_name)
+    fmt, media_type = chosen
+    html = fmt is formats.HTML_PAGE
+    body = await _document_bytes(ctx, key, build, "turtle" if html else fmt.name)
     headers = {"Vary": "Accept"}
-    if choice == formats.HTML_TYPES[0]:
-        alternates = [
-            (formats.rdf_format(n).media_type, f"{request.url.path}?format={n}") for n in names
-        ]
+    if html:
+        path = request.url.path
+        alternates = [(f.media_type, f"{path}?format={f.name}") for f in formats.DOCUMENT_FORMATS]
         text = body.decode("utf-8")
-        return HTMLResponse(document_page(title or key, text, alternates), headers=headers)
-    return Response(body, media_type=content_type(choice), headers=headers)
+        return HTMLResponse(document_page(title, text, alternates), headers=headers)
+    return Response(body, media_type=formats.content_type(media_type), headers=headers)
 
 
 async def _void(ctx: ServerContext) -> list[Any]:
@@ -77,18 +65,9 @@ async def _void(ctx: ServerContext) -> list[Any]:
 
 @routes.get("/.well-known/void")
 async def void(request: Request) -> Response:
-    format = request.query_params.get("format")
-    if not format:
-        return await rdf_document(
-            request, "void", _void, DOC_FORMATS, title="VoID + DCAT description"
-        )
-    ctx = get_ctx(request)
-    try:
-        fmt = formats.rdf_format(format)
-    except formats.UnknownFormatError as exc:
-        raise QueryError(str(exc)) from None
-    body = await _document_bytes(ctx, "void", _void, fmt.name)
-    return Response(body, media_type=content_type(fmt.media_type))
+    given = request.query_params.getlist("format")
+    chosen = choose(request.headers.get("accept"), DOC_OFFERS, given, "the VoID description")
+    return await rdf_document(request, "void", _void, chosen, "VoID + DCAT description")
 
 
 @routes.get("/dumps")
@@ -100,10 +79,9 @@ async def dumps_redirect(request: Request) -> Response:
 async def dumps_index(request: Request) -> Response:
     ctx = get_ctx(request)
     items = []
-    for name in DUMP_FORMATS:
-        fmt = formats.rdf_format(name)
+    for fmt in formats.DOCUMENT_FORMATS:
         graphs = "named graphs kept" if fmt.quads else "union of the graphs"
-        items.append((f"/dumps/{dump_name(name)}", f"{fmt.media_type}, {graphs}"))
+        items.append((f"/dumps/{dump_name(fmt)}", f"{fmt.media_type}, {graphs}"))
     return HTMLResponse(dumps_page(ctx, items))
 
 
@@ -111,17 +89,17 @@ async def dumps_index(request: Request) -> Response:
 async def dump(request: Request) -> Response:
     ctx = get_ctx(request)
     filename: str = request.path_params["filename"]
-    by_name = {dump_name(n): n for n in DUMP_FORMATS}
+    by_name = {dump_name(f): f for f in formats.DOCUMENT_FORMATS}
     if filename not in by_name:
         raise QueryError(f"no dump called {filename!r}; see /dumps/", 404)
-    fmt_name = by_name[filename]
-    job = DumpJob(fmt_name, str(Path(ctx.dump_dir) / filename), ctx.served.default_only)
-    path = await ctx.once(f"dump.{fmt_name}", job, f"writing {filename}", DUMP_TIMEOUT_FACTOR)
+    fmt = by_name[filename]
+    job = DumpJob(fmt.name, str(Path(ctx.dump_dir) / filename), ctx.served.default_only)
+    path = await ctx.once(f"dump.{fmt.name}", job, f"writing {filename}", DUMP_TIMEOUT_FACTOR)
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "public, max-age=3600",
     }
-    media_type = content_type(formats.rdf_format(fmt_name).media_type)
+    media_type = formats.content_type(fmt.media_type)
     return FileResponse(path, media_type=media_type, headers=headers)
 
 
@@ -172,7 +150,7 @@ async def health(request: Request) -> Response:
 @routes.get("/robots.txt")
 async def robots(request: Request) -> Response:
     text = "User-agent: *\nDisallow: /sparql\nDisallow: /search\nAllow: /\n"
-    return Response(text, media_type=content_type(formats.TEXT))
+    return Response(text, media_type=formats.content_type(formats.TEXT))
 
 
 @routes.get("/favicon.ico")

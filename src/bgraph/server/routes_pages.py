@@ -9,10 +9,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import formats
-from .conneg import negotiate
+from .conneg import choose
 from .context import get_ctx
 from .lookups import PageJob
 from .pages import home_page, search_json, search_page
+from .responses import wants_json
 from .routing import Routes, query_int
 
 routes = Routes()
@@ -24,9 +25,8 @@ HOME_TIMEOUT_FACTOR = 3
 @routes.get("/")
 async def home(request: Request) -> Response:
     ctx = get_ctx(request)
-    rdf_types = [mt for f in formats.RDF_FORMATS for mt in f.media_types]
-    choice = negotiate(request.headers.get("accept"), [formats.HTML_TYPES[0], *rdf_types])
-    if choice is not None and choice != formats.HTML_TYPES[0]:
+    page = formats.HTML_PAGE
+    if choose(request.headers.get("accept"), formats.PAGE_OR_DATA, fallback=page)[0] is not page:
         # a machine asking the root for data gets the dataset's description
         return RedirectResponse("/.well-known/void", status_code=303, headers={"Vary": "Accept"})
     await asyncio.gather(
@@ -43,7 +43,6 @@ async def search(request: Request) -> Response:
     limit = query_int(request, "limit", 50)
     job = PageJob("search", text=q[:200], limit=max(1, min(limit, 200)))
     hits = await ctx.lookup(job, "the search") if q.strip() else []
-    choice = negotiate(request.headers.get("accept"), [formats.HTML_TYPES[0], formats.JSON])
-    if choice == formats.JSON:
+    if wants_json(request):
         return Response(search_json(ctx, hits), media_type=formats.JSON)
     return HTMLResponse(search_page(ctx, q, hits))

@@ -9,22 +9,27 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 
 from .. import formats
-from .conneg import negotiate
+from .conneg import choose
 from .context import ServerContext, get_ctx
 from .engine import QueryError, QueryJob, Reply
 from .metadata import service_description
 from .pages import ui_page
-from .protocol import ProtocolError, build_job
-from .responses import content_type
-from .routes_meta import rdf_document
+from .protocol import FORMAT_PARAMS, ProtocolError, build_job
+from .routes_meta import DOC_OFFERS, rdf_document
 from .routing import Routes
 from .sending import ChunkedResponse
 from .workers import CLIENT
 
 routes = Routes()
 
-#: What GET /sparql without a query offers: the service description, or the UI for a browser.
-SD_FORMATS = ("turtle", "jsonld", "nt", "xml")
+#: A query's answers (of any form: the worker reads it), then the query UI for a browser.
+ANSWERS = (*formats.SPARQL_RESULT_FORMATS, *formats.RDF_FORMATS, formats.HTML_PAGE)
+
+
+def _wants_ui(accept: str | None) -> bool:
+    """True when the client (a browser) prefers the query UI to any answer; accepting none of
+    them, it gets the worker's 406."""
+    return choose(accept, ANSWERS, fallback=ANSWERS[0])[0] is formats.HTML_PAGE
 
 
 class ClientGone(Exception):
@@ -50,13 +55,6 @@ async def read_body(request: Request, limit: int) -> bytes:
     except ClientDisconnect:  # an aborted upload: nobody to answer, nothing to log but a line
         raise ClientGone from None
     return b"".join(chunks)
-
-
-def prefers_html(accept: str | None, others: list[str]) -> bool:
-    """True when the client (a browser) prefers an HTML page to any of ``others``."""
-    if not accept:
-        return False
-    return negotiate(accept, [*others, formats.HTML_TYPES[0]]) == formats.HTML_TYPES[0]
 
 
 #: Seconds a query runs before the server starts watching for its client going away (most
@@ -117,11 +115,12 @@ async def sparql(request: Request) -> Response:
         ctx.config.max_bytes,
     )
     if job is None:  # GET /sparql: the service description, or the query UI for a browser
-        sd_types = [formats.rdf_format(n).media_type for n in SD_FORMATS]
-        if prefers_html(accept, sd_types):
+        given = [v for k, v in request.query_params.multi_items() if k in FORMAT_PARAMS]
+        chosen = choose(accept, DOC_OFFERS, given, "the service description")
+        if chosen[0] is formats.HTML_PAGE:
             return HTMLResponse(await _ui(ctx))
-        return await rdf_document(request, "sparql-sd", _sd, SD_FORMATS, html=False)
-    if method == "GET" and not job.format and prefers_html(accept, _result_types()):
+        return await rdf_document(request, "sparql-sd", _sd, chosen, "Service description")
+    if method == "GET" and not job.format and _wants_ui(accept):
         return HTMLResponse(await _ui(ctx))  # YASGUI reads ?query= from the URL
     budget = getattr(request.app.state, "sending", None)
     if budget is not None:
@@ -138,7 +137,7 @@ async def sparql(request: Request) -> Response:
     if budget is not None:  # no await since the reply came: no other result got in between
         budget.take(CLIENT.get(), len(reply.body))
     headers = {**reply.headers, "Vary": "Accept"}
-    media_type = content_type(reply.media_type)
+    media_type = formats.content_type(reply.media_type)
     return ChunkedResponse(reply.body, budget, headers=headers, media_type=media_type)
 
 
@@ -152,11 +151,6 @@ async def _ui(ctx: ServerContext) -> str:
 
 async def _sd(ctx: ServerContext) -> list[Any]:
     return service_description(ctx)
-
-
-def _result_types() -> list[str]:
-    out = [mt for f in formats.RESULT_FORMATS if f.rdflib for mt in f.media_types]
-    return out + [mt for f in formats.RDF_FORMATS for mt in f.media_types]
 
 
 @routes.route("/sparql", ("OPTIONS",))

@@ -19,15 +19,15 @@ from starlette.responses import HTMLResponse, Response
 from .. import formats
 from ..errors import UsageError
 from ..explain import Explainer, Row, parse_triple, rows_of_json
-from .conneg import negotiate
 from .context import PageTimeout, ServerContext, get_ctx
+from .responses import wants_json
 from .routing import Routes
 
 routes = Routes()
 
 #: An explanation takes a handful of queries; together they may take this many query timeouts.
 WHY_TIMEOUT_FACTOR = 2
-JSON_RESULTS = "application/sparql-results+json"
+JSON_RESULTS = formats.result_format("json").media_type
 
 
 class WhyError(UsageError):
@@ -57,9 +57,8 @@ async def why(request: Request) -> Response:
         )
     except TimeoutError:
         raise PageTimeout("the explanation took too long and was stopped") from None
-    choice = negotiate(request.headers.get("accept"), [formats.HTML_TYPES[0], formats.JSON])
     status = 404 if proof.status == "absent" else 200
-    if choice == formats.JSON:
+    if wants_json(request):
         body = json.dumps(explainer.as_dict(proof), ensure_ascii=False, indent=1)
         return Response(body, status, media_type=formats.JSON, headers={"Vary": "Accept"})
     from .why_page import why_page

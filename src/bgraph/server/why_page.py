@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from ..explain import Explainer, Proof, Source, Triple, curie, short
+from ..explain import Explainer, Proof, Source, Triple, short
+from ..iris import curie
 from .context import ServerContext
 
 #: Sources shown per asserted fact (the rest are counted).
@@ -54,7 +55,11 @@ class WhyHtml:
         return f'<span class="why-fact">{inner}</span>'
 
     def source(self, src: Source) -> str:
-        art = f"article {src.article_number}" if src.article_number else curie(src.article)
+        art = (
+            f"article {src.article_number}"
+            if src.article_number
+            else curie(src.article, angle=True)
+        )
         link = f'<a href="{_esc(self.ctx.href(src.claim))}">{_esc(art)}</a>'
         if src.derivation:
             return f"{link}, derived: {_esc(src.derivation)}"
@@ -68,7 +73,7 @@ class WhyHtml:
         if more > 0:
             shown.append(f"and {more} more")
         if not shown:
-            graphs = ", ".join(curie(g) for g in proof.graphs)
+            graphs = ", ".join(curie(g, angle=True) for g in proof.graphs)
             return f'<span class="muted">stated in {_esc(graphs)}</span>' if graphs else ""
         return "; ".join(shown)
 

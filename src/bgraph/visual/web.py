@@ -4,8 +4,8 @@
 - ``/visual/graph/{id}.json``       an entity's neighbourhood (``?depth=``, ``?limit=``)
 - ``/visual/timeline.json``         dated facts, oldest first
 - ``/visual/universe.svg``          the franchise diagram (entities link to their pages)
-- ``/ontology``                     the ontology: HTML reference for browsers, Turtle / JSON-LD /
-                                    N-Triples / RDF/XML for machines (Accept header or ?format=)
+- ``/ontology``                     the ontology: HTML reference for browsers, any RDF format of
+                                    the table for machines (Accept header or ?format=)
 - ``/ontology/{file}``              ontology.ttl, ontology.jsonld, shapes.ttl
 - ``/ontology/{Term}``              303 to ``/ontology#Term`` for browsers; the term's own triples
                                     for machines
@@ -26,8 +26,18 @@ from typing import TYPE_CHECKING, Any
 from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
 
-from ..errors import BgraphError, UsageError
-from ..formats import GRAPH_ACCEPT_ALIASES, RDF_FORMATS, RdfFormat, rdf_format
+from ..errors import BgraphError
+from ..formats import (
+    HTML_PAGE,
+    JSON,
+    PAGE_OR_DATA,
+    PLAIN_TEXT,
+    SVG,
+    RdfFormat,
+    content_type,
+    file_format,
+    rdf_format,
+)
 from ..iris import BG
 from . import STATIC_DIR
 from .model import HrefFor, View
@@ -35,30 +45,20 @@ from .model import HrefFor, View
 if TYPE_CHECKING:
     from rdflib import Graph
 
-HTML = "text/html"
 _VARY = {"Vary": "Accept"}
 
 
 # -- content negotiation ------------------------------------------------------------------------
 
 
-def negotiate(accept: str | None, fmt: str | None = None) -> RdfFormat | None:
-    """The RDF format to answer with, or None for the HTML page (the default for browsers, and
-    what a client that accepts none of the formats gets); ``fmt`` (``?format=``) wins."""
-    if fmt:
-        key = fmt.lower()
-        if key in ("html", "htm"):
-            return None
-        return rdf_format(key)
-    from ..server.conneg import negotiate as choose
+def negotiate(accept: str | None, fmt: str | None = None) -> tuple[RdfFormat | None, str]:
+    """The RDF format to answer with (None: the HTML page, the default for browsers and what a
+    client that accepts none of the formats gets), and its media type; ``fmt`` (``?format=``)
+    wins (:func:`bgraph.server.conneg.choose`: a 400 for a format not offered)."""
+    from ..server.conneg import choose
 
-    offers: dict[str, RdfFormat | None] = {HTML: None}
-    for f in RDF_FORMATS:
-        if not f.quads or f.name == "jsonld":
-            offers.update({mt: f for mt in f.media_types if mt not in offers})
-    offers.update({mt: rdf_format(name) for mt, name in GRAPH_ACCEPT_ALIASES if mt not in offers})
-    chosen = choose(accept, list(offers))
-    return offers[chosen] if chosen is not None else None
+    chosen, media_type = choose(accept, PAGE_OR_DATA, fmt, "the ontology", fallback=HTML_PAGE)
+    return (chosen if isinstance(chosen, RdfFormat) else None), media_type
 
 
 # -- the answers: plain functions of a view, run where the store is ----------------------------
@@ -84,14 +84,14 @@ class Answer:
 
     status: int
     body: bytes | str = b""
-    media_type: str = "text/plain; charset=utf-8"
+    media_type: str = content_type(PLAIN_TEXT.media_type)
     headers: dict[str, str] = field(default_factory=dict)
 
 
 def _json(status: int, content: Any) -> Answer:
     """A JSON answer, written as Starlette's JSONResponse writes it (UTF-8, compact)."""
     text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return Answer(status, text.encode("utf-8"), "application/json")
+    return Answer(status, text.encode("utf-8"), JSON)
 
 
 def _error(status: int, message: str) -> Answer:
@@ -152,55 +152,55 @@ def universe_svg(v: View, href: HrefFor) -> Answer:
     key = ("universe.svg", href)
     if key not in v.memo:
         v.memo[key] = render_franchise(read_universe(v, PAGE_SERIES), href)
-    return Answer(200, v.memo[key], "image/svg+xml")
+    return Answer(200, v.memo[key], SVG.media_type)
 
 
 def ontology(v: View, href: HrefFor, accept: str | None, fmt: str | None) -> Answer:
     """The ontology: HTML reference, or RDF by content negotiation (or ``?format=``)."""
     try:
-        chosen = negotiate(accept, fmt)
+        chosen, media_type = negotiate(accept, fmt)
     except BgraphError as exc:
-        return _error(400, str(exc))
+        return _error(exc.http_status, str(exc))
     if chosen is None:
-        return Answer(200, _docs_html(v, href), "text/html; charset=utf-8", dict(_VARY))
-    return Answer(200, _ontology_as(v, chosen.name), chosen.media_type, dict(_VARY))
+        return Answer(200, _docs_html(v, href), content_type(HTML_PAGE.media_type), dict(_VARY))
+    return Answer(200, _ontology_as(v, chosen), content_type(media_type), dict(_VARY))
 
 
 def ontology_part(v: View, name: str, accept: str | None, fmt: str | None) -> Answer:
     """A download (ontology.ttl, ontology.jsonld, shapes.ttl) or one term."""
-    if name in ("ontology.ttl", "ontology.jsonld"):
-        chosen = rdf_format("turtle" if name.endswith(".ttl") else "jsonld")
-        return Answer(200, _ontology_as(v, chosen.name), chosen.media_type)
+    from ..docs import DOWNLOADS
+
+    if name in DOWNLOADS:
+        chosen = rdf_format(DOWNLOADS[name])
+        return Answer(200, _ontology_as(v, chosen), content_type(chosen.media_type))
     if name == "shapes.ttl":
         from ..resources import resources
 
         path = resources().shapes
         if not path.is_file():
             return _error(404, "no SHACL shapes")
-        return Answer(200, path.read_bytes(), "text/turtle")
+        return Answer(200, path.read_bytes(), content_type(rdf_format("turtle").media_type))
     from rdflib import Graph, URIRef
-
-    from ..namespaces import bind_prefixes
 
     term = URIRef(BG + name)
     tbox = _tbox(v)
     if (term, None, None) not in tbox:
         return _error(404, f"no term bg:{name} in the ontology")
     try:
-        chosen = negotiate(accept, fmt)
+        chosen, media_type = negotiate(accept, fmt)
     except BgraphError as exc:
-        return _error(400, str(exc))
+        return _error(exc.http_status, str(exc))
     if chosen is None:
         return Answer(303, b"", headers={"Location": f"/ontology#{name}", **_VARY})
     g = Graph()
-    bind_prefixes(g)
     for t in tbox.triples((term, None, None)):
         g.add(t)
     for o in list(g.objects(term, None)):  # lists (property chains) travel with the term
         for t in tbox.triples((o, None, None)) if not isinstance(o, URIRef) else ():
             g.add(t)
-    body = g.serialize(format=chosen.serialiser or chosen.rdflib)
-    return Answer(200, body, chosen.media_type, dict(_VARY))
+    from ..export import serialize_graph
+
+    return Answer(200, serialize_graph(g, chosen), content_type(media_type), dict(_VARY))
 
 
 def answer(
@@ -236,12 +236,8 @@ def static_file(path: str) -> Response:
     target = (STATIC_DIR / path).resolve()
     if STATIC_DIR not in target.parents or not target.is_file():
         raise HTTPException(404, "no such file")
-    media = {
-        ".js": "text/javascript; charset=utf-8",
-        ".css": "text/css; charset=utf-8",
-        ".json": "application/json",
-        ".txt": "text/plain; charset=utf-8",
-    }.get(target.suffix, "application/octet-stream")
+    fmt = file_format(target)
+    media = content_type(fmt.media_type) if fmt else "application/octet-stream"
     return FileResponse(target, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
 
 
@@ -273,12 +269,10 @@ def _docs_html(v: View, href_for: HrefFor) -> str:
     return v.memo[key]
 
 
-def _ontology_as(v: View, fmt: str) -> str:
+def _ontology_as(v: View, fmt: RdfFormat) -> str:
     from ..docs import serialise_ontology
 
-    if fmt not in {f.name for f in RDF_FORMATS}:
-        raise UsageError(f"unknown format {fmt!r}")
-    key = ("ontology", fmt)
+    key = ("ontology", fmt.name)
     if key not in v.memo:
-        v.memo[key] = serialise_ontology(fmt, _tbox(v))
+        v.memo[key] = serialise_ontology(fmt.name, _tbox(v))
     return v.memo[key]
