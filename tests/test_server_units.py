@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bgraph import formats
-from bgraph.server.conneg import NegotiationError, choose, negotiate
-from bgraph.server.protocol import ProtocolError, build_job
+from bgraph.errors import HttpError
+from bgraph.server.conneg import choose, negotiate
+from bgraph.server.protocol import build_job
 
 
 @pytest.mark.parametrize(
@@ -97,7 +98,7 @@ def test_choose_reads_a_name_by_what_is_offered() -> None:
 def test_choose_refuses(
     accept: str | None, given: tuple[str, ...], status: int, message: str
 ) -> None:
-    with pytest.raises(NegotiationError) as refused:
+    with pytest.raises(HttpError) as refused:
         choose(accept, PAGE_OR_DATA, given, "the thing")
     assert refused.value.http_status == status
     assert message in str(refused.value)
@@ -146,7 +147,7 @@ def test_build_job_reads_the_protocol() -> None:
     ],
 )
 def test_build_job_refuses(args: tuple, status: int) -> None:
-    with pytest.raises(ProtocolError) as info:
+    with pytest.raises(HttpError) as info:
         job(*args)
     assert info.value.http_status == status
     assert str(info.value)
@@ -170,3 +171,14 @@ def test_pages_escape_what_the_data_says() -> None:
     assert "<script>alert(1)" not in html
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+@pytest.mark.parametrize("retry_after", [None, 1])
+def test_http_error_pickles_with_its_status(retry_after: int | None) -> None:
+    """The one refusal type crosses the query workers' boundary whole (pickled)."""
+    import pickle
+
+    again = pickle.loads(pickle.dumps(HttpError("no dump called 'x'", 404, retry_after)))
+    assert type(again) is HttpError and str(again) == "no dump called 'x'"
+    assert again.http_status == 404 and again.retry_after == retry_after
+    assert HttpError("bad").http_status == 400  # 400 unless given

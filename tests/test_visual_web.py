@@ -60,9 +60,53 @@ def test_ontology_term_iris(client):
 
 
 def test_bad_format_is_a_clear_400(client):
-    r = client.get("/ontology?format=docx")
+    r = client.get("/ontology?format=docx", headers={"accept": "application/json"})
     assert r.status_code == 400
-    assert "unknown RDF format 'docx'" in r.json()["error"]
+    assert r.json()["error"] == "Bad Request"
+    assert "unknown RDF format 'docx'" in r.json()["message"]
+
+
+#: What each bad input of the pictures' and ontology's routes gets: the status and message
+#: every route gives (a bad integer parameter: 400, as /search?limit=abc; RFC 9110 15.5.1: a
+#: client error in the request; 422, 15.5.21, is for request content, which a GET has none of).
+BAD_INPUTS = [
+    ("/visual/graph/ballard.json?depth=99", 400, "query.depth: 99 is not 0-6"),
+    ("/visual/graph/ballard.json?depth=two", 400, "query.depth: 'two' is not an integer"),
+    ("/visual/graph/ballard.json?limit=0", 400, "query.limit: 0 is not 1-5000"),
+    ("/visual/graph/ballard.json?limit=1_000", 400, "query.limit: '1_000' is not an integer"),
+    ("/visual/timeline.json?limit=-1", 400, "query.limit: -1 is not 1-1000000"),
+    ("/visual/timeline.json?limit=" + "9" * 30, 400, "is not an integer"),
+    ("/visual/graph/no-such-entity.json", 404, "no entity 'no-such-entity' in the graph"),
+    ("/ontology/NoSuchTerm", 404, "no term bg:NoSuchTerm in the ontology"),
+    ("/ontology?format=docx", 400, "unknown RDF format 'docx'"),
+    ("/ontology/TVSeries?format=csv", 400, "format='csv' does not apply to the ontology"),
+    ("/visual/static/no-such.js", 404, "no file 'no-such.js' among the pictures' static files"),
+]
+
+
+@pytest.mark.parametrize(("path", "status", "message"), BAD_INPUTS)
+def test_bad_input_gets_a_status_and_a_negotiated_message(client, path, status, message):
+    """Errors in the one shape of every route: plain text unless the client prefers JSON or
+    the HTML page; never a traceback."""
+    text = client.get(path)
+    assert text.status_code == status
+    assert text.headers["content-type"].startswith("text/plain")
+    assert text.text.startswith(f"Error {status} ") and message in text.text
+    as_json = client.get(path, headers={"accept": "application/json"})
+    assert as_json.status_code == status
+    body = as_json.json()
+    assert body["status"] == status and message in body["message"]
+    page = client.get(path, headers={"accept": "text/html"})
+    assert page.status_code == status and page.headers["content-type"].startswith("text/html")
+    assert "Traceback" not in text.text + as_json.text + page.text
+
+
+def test_a_bad_integer_parameter_gets_what_any_route_gives(client):
+    graph = client.get("/visual/graph/ballard.json?limit=abc")
+    search = client.get("/search?q=x&limit=abc")
+    assert graph.status_code == search.status_code == 400
+    message = "invalid request parameters: query.limit: 'abc' is not an integer"
+    assert graph.text == search.text == f"Error 400 Bad Request: {message}\n"
 
 
 def test_neighbourhood_json(client):
@@ -75,8 +119,6 @@ def test_neighbourhood_json(client):
     assert all(e["source"] in ids and e["target"] in ids for e in payload["edges"])
     maggie = next(n for n in payload["nodes"] if n["id"].endswith("/maggie-q"))
     assert maggie["href"] == "/id/maggie-q" and maggie["group"] == "person"
-    assert client.get("/visual/graph/no-such-entity.json").status_code == 404
-    assert client.get("/visual/graph/ballard.json?depth=99").status_code == 422
 
 
 def test_limit_truncates(client):

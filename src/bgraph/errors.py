@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 from pathlib import Path
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -19,6 +20,23 @@ class BgraphError(Exception):
 
     exit_code: ExitCode = ExitCode.FAILURE
     http_status: int = 400
+    retry_after: int | None = None  #: seconds, sent as Retry-After (with a 503)
+
+
+class HttpError(BgraphError):
+    """A request the server refuses with ``status`` (400 unless given) and a message: a bad
+    parameter, a protocol violation, nothing found (404), no acceptable format (406), a too
+    large body (413). Every server module raises it (or another BgraphError), and
+    :func:`bgraph.server.app.bgraph_error` alone turns it into a response. It pickles with its
+    status: a query worker sends any BgraphError back to the server as one."""
+
+    def __init__(self, message: str, status: int = 400, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.http_status = status
+        self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.http_status, self.retry_after))
 
 
 class InputError(BgraphError):
@@ -63,8 +81,6 @@ class UnknownFormatError(UsageError):
 class UnsafeQueryError(UsageError):
     """A query that would reach outside the dataset (SERVICE, a FROM naming a graph not held):
     refused before any evaluation (400, like the rest of the query's client errors)."""
-
-    http_status = 400
 
 
 class UpdateRefusedError(UnsafeQueryError):

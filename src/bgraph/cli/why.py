@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import BgraphError, ExitCode
+from ..errors import BgraphError
 from ..iris import CLAIM, curie
 from . import main
 
@@ -15,15 +15,9 @@ from . import main
 class NotEntailed(BgraphError):
     """The triple is neither asserted nor inferred (exit 1: the command found a problem)."""
 
-    exit_code = ExitCode.FAILURE
-    http_status = 404
-
 
 class NoExplanation(BgraphError):
     """The triple is inferred but the store holds no explanation of it (exit 1)."""
-
-    exit_code = ExitCode.FAILURE
-    http_status = 404
 
 
 @main.command()

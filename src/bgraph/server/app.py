@@ -75,10 +75,9 @@ def _routes(entry: str, ctx: ServerContext) -> list[BaseRoute]:
 async def bgraph_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BgraphError)
     headers = {}
-    retry = getattr(exc, "retry_after", None)
-    if retry:
-        headers["Retry-After"] = str(retry)
-    status = int(getattr(exc, "http_status", 400))
+    if exc.retry_after:
+        headers["Retry-After"] = str(exc.retry_after)
+    status = exc.http_status
     if status == 405:
         headers["Allow"] = "GET, HEAD, POST, OPTIONS"
     return error_response(request, status, str(exc), headers)
@@ -93,8 +92,6 @@ async def http_error(request: Request, exc: Exception) -> Response:
         message = f"{request.method} is not allowed on {request.url.path}; use {allowed}"
     elif status == 404:
         message = f"no page at {request.url.path}"
-    elif status == 422:  # a parameter of the pictures' routes (bgraph.visual.web)
-        status, message = 400, f"invalid request parameters: {message}"
     return error_response(request, status, message, headers)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from ..errors import BgraphError
+from ..errors import HttpError
 from ..formats import Format, RdfFormat, named
 
 
@@ -95,15 +95,6 @@ def _negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
     return media_type if q > 0 else None
 
 
-class NegotiationError(BgraphError):
-    """A ``format=`` value that names no offered format (400), or an Accept header that accepts
-    none (406)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.http_status = status
-
-
 def choose(
     accept: str | None,
     offered: Sequence[Format],
@@ -120,11 +111,11 @@ def choose(
     (:func:`bgraph.formats.named`); repeated values, and the parts of a comma-separated value,
     must name the same one; empty ones are ignored (SPARQLWrapper sends
     ``format=json-ld&format=application/ld+json,application/x-json+ld``). It is labelled with
-    the format's own media type. A value naming no offered format: NegotiationError 400.
+    the format's own media type. A value naming no offered format: HttpError 400.
 
     Else Accept picks among the offered formats' media types, then their ``accept_aliases``
     (``text/n3`` for Turtle, ``text/plain`` for N-Triples), labelled as asked. Nothing
-    acceptable: ``fallback``, else NegotiationError 406. ``what``: the answer, for messages.
+    acceptable: ``fallback``, else HttpError 406. ``what``: the answer, for messages.
     """
     values = (given,) if isinstance(given, str) else given or ()
     asked = [v.strip() for value in values for v in value.split(",") if v.strip()]
@@ -136,10 +127,10 @@ def choose(
         return by_type[media_type], media_type
     if fallback is not None:
         return fallback, fallback.media_type
-    raise NegotiationError(
-        406,
+    raise HttpError(
         f"none of the accepted media types ({accept}) can carry {what}; "
         f"available: {', '.join(media_types)}",
+        406,
     )
 
 
@@ -165,13 +156,11 @@ def _given(asked: list[str], offered: Sequence[Format], what: str) -> tuple[Form
             else:
                 kind = "RDF " if any(isinstance(f, RdfFormat) for f in offered) else ""
                 message = f"unknown {kind}format {value!r}; use one of: {names}"
-            raise NegotiationError(400, message)
+            raise HttpError(message)
     found = set(chosen.values())
     if len(found) > 1:
         listed = ", ".join(f"{v!r}" for v in asked)
-        raise NegotiationError(
-            400, f"the format/output parameters name different formats ({listed}); send one"
-        )
+        raise HttpError(f"the format/output parameters name different formats ({listed}); send one")
     fmt = found.pop()
     assert fmt is not None
     return fmt, fmt.media_type

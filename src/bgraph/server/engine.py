@@ -16,7 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .. import formats
-from ..errors import BgraphError
+from ..errors import BgraphError, HttpError
 from ..iris import PREFIXES
 from ..sparql.columns import column_order
 from ..sparql.evaluate import evaluate
@@ -59,19 +59,17 @@ class Reply:
     def ok(self) -> bool:
         return self.status < 400
 
-
-class QueryError(BgraphError):
-    """A query refused for what it says (400 unless stated)."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.http_status = status
+    def raise_for_status(self) -> None:
+        """Raise the refusal this reply carries (a status of 400 or more) as an HttpError."""
+        if not self.ok:
+            retry = self.headers.get("Retry-After")
+            raise HttpError(self.message, self.status, int(retry) if retry else None)
 
 
 def failure_reply(exc: Exception, form: str) -> Reply:
     """The one mapping from an exception raised while answering to an HTTP reply."""
     if isinstance(exc, BgraphError):
-        return Reply(getattr(exc, "http_status", 400), message=str(exc), form=form)
+        return Reply(exc.http_status, message=str(exc), form=form)
     if isinstance(exc, RecursionError):
         return Reply(400, message="the query is nested too deeply to evaluate", form=form)
     if isinstance(exc, MemoryError):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .. import formats
-from ..errors import BgraphError
+from ..errors import HttpError
 from .engine import QueryJob
 
 #: Parameters naming the answer's format (a name or a media type; they override Accept):
@@ -22,15 +22,9 @@ UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
-class ProtocolError(BgraphError):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.http_status = status
-
-
-def read_only() -> ProtocolError:
-    return ProtocolError(
-        403, "SPARQL Update is not available: this endpoint is read-only (queries only)"
+def read_only() -> HttpError:
+    return HttpError(
+        "SPARQL Update is not available: this endpoint is read-only (queries only)", 403
     )
 
 
@@ -57,7 +51,7 @@ def parse_params(raw: bytes, where: str) -> list[tuple[str, str]]:
     try:
         raw.decode("ascii")
     except UnicodeDecodeError:
-        raise ProtocolError(400, f"the {where} is not URL-encoded (non-ASCII bytes)") from None
+        raise HttpError(f"the {where} is not URL-encoded (non-ASCII bytes)") from None
     pairs = []
     try:
         for field in raw.split(b"&"):
@@ -65,8 +59,8 @@ def parse_params(raw: bytes, where: str) -> list[tuple[str, str]]:
                 name, _, value = field.partition(b"=")
                 pairs.append((_unquote(name), _unquote(value)))
     except UnicodeDecodeError as exc:
-        raise ProtocolError(
-            400, f"the {where} is not valid UTF-8 once percent-decoded ({exc.reason})"
+        raise HttpError(
+            f"the {where} is not valid UTF-8 once percent-decoded ({exc.reason})"
         ) from None
     return pairs
 
@@ -88,14 +82,14 @@ def _unquote(raw: bytes) -> str:
 
 def _utf8(body: bytes, charset: str | None) -> str:
     if charset not in (None, "utf-8", "utf8"):
-        raise ProtocolError(
-            400, f"charset={charset} is not supported: send the query in UTF-8 (charset=utf-8)"
+        raise HttpError(
+            f"charset={charset} is not supported: send the query in UTF-8 (charset=utf-8)"
         )
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ProtocolError(
-            400, f"the request body is not valid UTF-8 (byte {exc.start}: {exc.reason})"
+        raise HttpError(
+            f"the request body is not valid UTF-8 (byte {exc.start}: {exc.reason})"
         ) from None
 
 
@@ -103,7 +97,7 @@ def _iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
     values = tuple(v for k, v in params if k == name)
     for v in values:
         if not v or _IRI_BAD.search(v) or ":" not in v:
-            raise ProtocolError(400, f"{name}={v!r} is not an absolute IRI")
+            raise HttpError(f"{name}={v!r} is not an absolute IRI")
     return values
 
 
@@ -111,7 +105,7 @@ def _one(params: list[tuple[str, str]], name: str) -> str | None:
     values = [v for k, v in params if k == name]
     if len(values) > 1:
         distinct = "" if len(set(values)) == 1 else " with different values"
-        raise ProtocolError(400, f"{len(values)} {name} parameters given{distinct}; send one")
+        raise HttpError(f"{len(values)} {name} parameters given{distinct}; send one")
     return values[0] if values else None
 
 
@@ -126,7 +120,7 @@ def build_job(
     max_bytes: int = QueryJob.max_bytes,
 ) -> QueryJob | None:
     """The query a protocol request asks for; None for a GET without ``query`` (describe the
-    service). Raises ProtocolError for everything the protocol does not allow."""
+    service). Raises HttpError for everything the protocol does not allow."""
     url_params = parse_params(query_string, "query string")
     names = {k for k, _ in url_params}
     if method == "GET":
@@ -135,17 +129,16 @@ def build_job(
         query = _one(url_params, "query")
         if query is None:
             if names & {"default-graph-uri", "named-graph-uri"}:
-                raise ProtocolError(400, "default-graph-uri/named-graph-uri given without query")
+                raise HttpError("default-graph-uri/named-graph-uri given without query")
             return None
         return _job(query, url_params, accept, max_rows, base, max_bytes)
     if method != "POST":
-        raise ProtocolError(405, f"{method} is not allowed here; use GET or POST")
+        raise HttpError(f"{method} is not allowed here; use GET or POST", 405)
     mt = media_type(content_type)
     if mt is None:
-        raise ProtocolError(
-            400,
+        raise HttpError(
             f"a POST needs a Content-Type: {formats.FORM} (query=...) or "
-            f"{formats.SPARQL_QUERY} (the query as the body)",
+            f"{formats.SPARQL_QUERY} (the query as the body)"
         )
     if mt.essence == formats.SPARQL_UPDATE or names & set(UPDATE_PARAMS):
         raise read_only()
@@ -155,27 +148,23 @@ def build_job(
         form_names = {k for k, _ in form}
         if form_names & set(UPDATE_PARAMS):
             if "query" in form_names:
-                raise ProtocolError(400, "both query and update given; send one operation")
+                raise HttpError("both query and update given; send one operation")
             raise read_only()
         if "query" in names:
-            raise ProtocolError(
-                400, "query given both in the URL and in the form body; send it in the body"
-            )
+            raise HttpError("query given both in the URL and in the form body; send it in the body")
         query = _one(form, "query")
         if query is None:
-            raise ProtocolError(400, "the form body has no query parameter")
+            raise HttpError("the form body has no query parameter")
         return _job(query, url_params + form, accept, max_rows, base, max_bytes)
     if mt.essence == formats.SPARQL_QUERY:
         if "query" in names:
-            raise ProtocolError(
-                400,
-                f"query given both in the URL and as the {formats.SPARQL_QUERY} body; send one",
+            raise HttpError(
+                f"query given both in the URL and as the {formats.SPARQL_QUERY} body; send one"
             )
         return _job(_utf8(body, mt.charset), url_params, accept, max_rows, base, max_bytes)
-    raise ProtocolError(
-        400,
+    raise HttpError(
         f"Content-Type {mt.essence} is not a SPARQL query request: use {formats.FORM} "
-        f"(query=...) or {formats.SPARQL_QUERY} (the query as the body)",
+        f"(query=...) or {formats.SPARQL_QUERY} (the query as the body)"
     )
 
 
@@ -188,9 +177,9 @@ def _job(
     max_bytes: int,
 ) -> QueryJob:
     if not query.strip():
-        raise ProtocolError(400, "the query is empty")
+        raise HttpError("the query is empty")
     if "\x00" in query:
-        raise ProtocolError(400, "the query contains a NUL character")
+        raise HttpError("the query contains a NUL character")
     return QueryJob(
         text=query,
         accept=accept,

@@ -17,9 +17,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import formats
+from ..errors import HttpError
 from .conneg import choose
 from .context import ServerContext, get_ctx
-from .engine import TRUNCATED_HEADER, QueryError
+from .engine import TRUNCATED_HEADER
 from .lookups import PageJob
 from .pages import not_found_page, resource_page
 from .responses import rdf_response
@@ -36,7 +37,7 @@ def _not_found(ctx: ServerContext, request: Request, iri: str | None) -> Respons
     page = (formats.HTML_PAGE, formats.PLAIN_TEXT)
     if choose(request.headers.get("accept"), page, fallback=formats.PLAIN_TEXT)[0] is page[0]:
         return HTMLResponse(not_found_page(ctx, iri, request.url.path), status_code=404)
-    raise QueryError(f"nothing is known about <{iri}>" if iri else "not found", 404)
+    raise HttpError(f"nothing is known about <{iri}>" if iri else "not found", 404)
 
 
 def _is_iri(iri: str) -> bool:
@@ -85,7 +86,7 @@ async def resource(request: Request) -> Response:
     iri = request.query_params.get("iri", "")
     given = [v for v in request.query_params.getlist("format") if v.strip()]
     if not iri:
-        raise QueryError("give the IRI to describe: /resource?iri=...")
+        raise HttpError("give the IRI to describe: /resource?iri=...")
     local = ctx.local_path(iri)
     if local is not None and not given and _plain_path(local):
         return RedirectResponse(quote(local, safe="/:@-._~!$&'()*+,;="), status_code=303)

@@ -12,10 +12,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from .. import __version__, formats
+from ..errors import HttpError
 from .conneg import choose
 from .context import ServerContext, get_ctx
 from .dumps import DumpJob, dump_name
-from .engine import QueryError
 from .lookups import PageJob
 from .metadata import PREFIXES, void_description
 from .pages import document_page, dumps_page
@@ -91,7 +91,7 @@ async def dump(request: Request) -> Response:
     filename: str = request.path_params["filename"]
     by_name = {dump_name(f): f for f in formats.DOCUMENT_FORMATS}
     if filename not in by_name:
-        raise QueryError(f"no dump called {filename!r}; see /dumps/", 404)
+        raise HttpError(f"no dump called {filename!r}; see /dumps/", 404)
     fmt = by_name[filename]
     job = DumpJob(fmt.name, str(Path(ctx.dump_dir) / filename), ctx.served.default_only)
     path = await ctx.once(f"dump.{fmt.name}", job, f"writing {filename}", DUMP_TIMEOUT_FACTOR)

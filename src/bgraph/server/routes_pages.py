@@ -40,7 +40,7 @@ async def home(request: Request) -> Response:
 async def search(request: Request) -> Response:
     ctx = get_ctx(request)
     q = request.query_params.get("q", "")
-    limit = query_int(request, "limit", 50)
+    limit = query_int(request.query_params, "limit", 50)
     job = PageJob("search", text=q[:200], limit=max(1, min(limit, 200)))
     hits = await ctx.lookup(job, "the search") if q.strip() else []
     if wants_json(request):

@@ -9,12 +9,13 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 
 from .. import formats
+from ..errors import HttpError
 from .conneg import choose
 from .context import ServerContext, get_ctx
-from .engine import QueryError, QueryJob, Reply
+from .engine import QueryJob, Reply
 from .metadata import service_description
 from .pages import ui_page
-from .protocol import FORMAT_PARAMS, ProtocolError, build_job
+from .protocol import FORMAT_PARAMS, build_job
 from .routes_meta import DOC_OFFERS, rdf_document
 from .routing import Routes
 from .sending import ChunkedResponse
@@ -39,10 +40,10 @@ class ClientGone(Exception):
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, or a 413 as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length")
-    too_big = ProtocolError(413, f"the request body is larger than {limit // 1024} KiB")
+    too_big = HttpError(f"the request body is larger than {limit // 1024} KiB", 413)
     if declared is not None:
         if not declared.strip().isdigit():
-            raise ProtocolError(400, "invalid Content-Length")
+            raise HttpError("invalid Content-Length")
         if int(declared) > limit:
             raise too_big
     chunks, size = [], 0
@@ -129,11 +130,7 @@ async def sparql(request: Request) -> Response:
         reply = await run_query(ctx, request, job)
     except ClientGone:
         return Response(status_code=499)
-    if not reply.ok:
-        error = QueryError(reply.message, reply.status)
-        if "Retry-After" in reply.headers:
-            error.retry_after = int(reply.headers["Retry-After"])  # type: ignore[attr-defined]
-        raise error
+    reply.raise_for_status()
     if budget is not None:  # no await since the reply came: no other result got in between
         budget.take(CLIENT.get(), len(reply.body))
     headers = {**reply.headers, "Vary": "Accept"}

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from .. import formats
-from ..errors import UsageError
+from ..errors import HttpError
 from ..explain import Explainer, Row, parse_triple, rows_of_json
 from .context import PageTimeout, ServerContext, get_ctx
 from .responses import wants_json
@@ -30,25 +30,17 @@ WHY_TIMEOUT_FACTOR = 2
 JSON_RESULTS = formats.result_format("json").media_type
 
 
-class WhyError(UsageError):
-    """A missing or unreadable term: 400."""
-
-    http_status = 400
-
-
 @routes.get("/why")
 async def why(request: Request) -> Response:
     ctx = get_ctx(request)
     params = request.query_params
     missing = [k for k in ("s", "p", "o") if not params.get(k, "").strip()]
     if missing:
-        raise WhyError(
+        raise HttpError(
             f"invalid request parameters: give s, p and o (missing: {', '.join(missing)})"
         )
-    try:
-        triple = parse_triple(params["s"][:4000], params["p"][:4000], params["o"][:4000])
-    except UsageError as exc:
-        raise WhyError(str(exc)) from None
+    # a term it cannot read: UsageError, 400
+    triple = parse_triple(params["s"][:4000], params["p"][:4000], params["o"][:4000])
     explainer = Explainer(_select(ctx, asyncio.get_running_loop()))
     try:
         proof = await asyncio.wait_for(
@@ -69,7 +61,7 @@ async def why(request: Request) -> Response:
 def _select(ctx: ServerContext, loop: asyncio.AbstractEventLoop) -> Callable[[str], list[Row]]:
     """``select`` for the Explainer (which runs in a thread): each query is sent to a worker
     from the event loop, and its JSON results read back as rows."""
-    from .engine import QueryError, QueryJob
+    from .engine import QueryJob
     from .workers import DeadlineExceeded
 
     async def run(text: str) -> bytes:
@@ -78,8 +70,7 @@ def _select(ctx: ServerContext, loop: asyncio.AbstractEventLoop) -> Callable[[st
             reply = await ctx.pool.run(job, timeout=ctx.config.timeout)
         except DeadlineExceeded:
             raise PageTimeout("an explanation query took too long and was stopped") from None
-        if not reply.ok:
-            raise QueryError(reply.message, reply.status)
+        reply.raise_for_status()
         return reply.body
 
     def select(text: str) -> list[Row]:

@@ -1,24 +1,18 @@
 """Routes as plain Starlette: a module lists its routes in a :class:`Routes` (``@routes.get``),
-and reads its query parameters with :func:`query_int` (a clear 400 for a bad value)."""
+and reads its query parameters with :func:`query_int` (a clear 400 for a bad value; the
+pictures' routes too, in a query worker)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from ..errors import BgraphError
+from ..errors import HttpError
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
-
-
-class ParameterError(BgraphError):
-    """A query parameter that does not read as its type: 400."""
-
-    http_status = 400
 
 
 class Routes(list[BaseRoute]):
@@ -36,20 +30,20 @@ class Routes(list[BaseRoute]):
 
 
 def query_int(
-    request: Request, name: str, default: int, lo: int | None = None, hi: int | None = None
+    params: Mapping[str, str], name: str, default: int, lo: int | None = None, hi: int | None = None
 ) -> int:
-    """The integer query parameter ``name`` (``default`` when absent); ParameterError (400) when
-    it is not an integer or is out of [lo, hi]."""
-    text = request.query_params.get(name)
+    """The integer query parameter ``name`` of ``params`` (a request's ``query_params``; ``default``
+    when absent); HttpError (400) when it is not an integer or is out of [lo, hi]."""
+    text = params.get(name)
     if text is None:
         return default
     digits = text.strip()
     if not _INTEGER.fullmatch(digits):
-        raise ParameterError(
+        raise HttpError(
             f"invalid request parameters: query.{name}: {text[:40]!r} is not an integer"
         )
     value = int(digits)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         bounds = f"from {lo}" if hi is None else f"up to {hi}" if lo is None else f"{lo}-{hi}"
-        raise ParameterError(f"invalid request parameters: query.{name}: {value} is not {bounds}")
+        raise HttpError(f"invalid request parameters: query.{name}: {value} is not {bounds}")
     return value

@@ -56,7 +56,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import BgraphError
+from ..errors import BgraphError, HttpError
 from ..sandbox import deny_network
 
 _HEADER = struct.Struct("!I")
@@ -92,18 +92,6 @@ class WorkerDied(BgraphError):
 
     http_status = 503
     retry_after = 1
-
-
-class Refused(BgraphError):
-    """A job the handler refused with a BgraphError (a format that cannot carry the data, a bad
-    parameter): sent back as its message and status, which any BgraphError pickles without."""
-
-    def __init__(self, message: str, http_status: int = 400) -> None:
-        super().__init__(message)
-        self.http_status = http_status
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (str(self), self.http_status))
 
 
 # --- framing (both sides) ------------------------------------------------------------------------
@@ -200,8 +188,8 @@ def _serve_jobs(
             reply = handler(job)
         except MemoryError:
             reply = MemoryError("the query needed more memory than a query may use")
-        except BgraphError as exc:
-            reply = Refused(str(exc), exc.http_status)
+        except BgraphError as exc:  # as an HttpError, which unpickles whatever exc's __init__
+            reply = HttpError(str(exc), exc.http_status, exc.retry_after)
         except Exception as exc:  # the handler should never raise; report, don't die
             reply = RuntimeError(f"{type(exc).__name__}: {exc}")
         deadlines.pop(slot, None)

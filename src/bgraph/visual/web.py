@@ -13,7 +13,9 @@
 ``bgraph serve`` answers them in its query workers, under the query deadline
 (:mod:`bgraph.server.routes_visual`: :func:`answer` there, :func:`static_file` in the server's
 process). Every answer is read from the store by targeted lookups (:mod:`.model`); the ontology
-reference reads the store's ``bgg:ontology`` graph.
+reference reads the store's ``bgg:ontology`` graph. A refusal (a bad parameter or format, nothing
+found) is an :class:`~bgraph.errors.HttpError`, answered as every route's errors are
+(:func:`bgraph.server.app.bgraph_error`).
 """
 
 from __future__ import annotations
@@ -23,10 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
 
-from ..errors import BgraphError
+from ..errors import HttpError
 from ..formats import (
     HTML_PAGE,
     JSON,
@@ -39,6 +40,7 @@ from ..formats import (
     rdf_format,
 )
 from ..iris import BG
+from ..server.routing import query_int
 from . import STATIC_DIR
 from .model import HrefFor, View
 
@@ -54,7 +56,7 @@ _VARY = {"Vary": "Accept"}
 def negotiate(accept: str | None, fmt: str | None = None) -> tuple[RdfFormat | None, str]:
     """The RDF format to answer with (None: the HTML page, the default for browsers and what a
     client that accepts none of the formats gets), and its media type; ``fmt`` (``?format=``)
-    wins (:func:`bgraph.server.conneg.choose`: a 400 for a format not offered)."""
+    wins (:func:`bgraph.server.conneg.choose`: HttpError 400 for a format not offered)."""
     from ..server.conneg import choose
 
     chosen, media_type = choose(accept, PAGE_OR_DATA, fmt, "the ontology", fallback=HTML_PAGE)
@@ -79,8 +81,7 @@ _VIEWS: dict[int, tuple[Any, View]] = {}
 
 @dataclass
 class Answer:
-    """One route's answer, as data (so that a query worker can compute it): an error status
-    carries its message in ``body``."""
+    """One route's answer, as data (so that a query worker can compute it)."""
 
     status: int
     body: bytes | str = b""
@@ -88,58 +89,34 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _json(status: int, content: Any) -> Answer:
+def _json(content: Any) -> Answer:
     """A JSON answer, written as Starlette's JSONResponse writes it (UTF-8, compact)."""
     text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return Answer(status, text.encode("utf-8"), JSON)
-
-
-def _error(status: int, message: str) -> Answer:
-    return _json(status, {"error": message})
-
-
-def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
-    """An integer query parameter in [lo, hi]; :class:`_Refused` (422) otherwise."""
-    text = params.get(name)
-    if text is None:
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise _Refused(422, f"query.{name}: {text[:40]!r} is not an integer") from None
-    if not lo <= value <= hi:
-        raise _Refused(422, f"query.{name}: {value} is not in {lo}-{hi}")
-    return value
-
-
-class _Refused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
+    return Answer(200, text.encode("utf-8"), JSON)
 
 
 def graph_json(v: View, href: HrefFor, ident: str, params: Mapping[str, str]) -> Answer:
     """An entity's neighbourhood for the interactive graph: ``?depth=`` hops around the
     entity (0-6, default 1), ``?limit=`` entities at most (1-5000, default 1000)."""
-    depth = _int(params, "depth", 1, 0, 6)
-    limit = _int(params, "limit", 1000, 1, 5000)
+    depth = query_int(params, "depth", 1, 0, 6)
+    limit = query_int(params, "limit", 1000, 1, 5000)
     from .fragments import GRAPH_LIMIT
     from .model import neighbourhood, resolve
 
     node = resolve(v, ident)
     if node is None:
-        return _error(404, f"no entity {ident!r} in the graph")
+        raise HttpError(f"no entity {ident!r} in the graph", 404)
     hood = neighbourhood(v, node, depth, limit=min(limit, GRAPH_LIMIT * 5), href_for=href)
-    return _json(200, hood.as_payload())
+    return _json(hood.as_payload())
 
 
 def timeline_json(v: View, href: HrefFor, params: Mapping[str, str]) -> Answer:
     """The universe's dated facts, oldest first (the first ``?limit=``, default 10,000)."""
-    limit = _int(params, "limit", 10_000, 1, 1_000_000)
+    limit = query_int(params, "limit", 10_000, 1, 1_000_000)
     from .timeline import read_timeline
 
     events = read_timeline(v, href, limit)
-    return _json(200, [e.as_dict() for e in events])
+    return _json([e.as_dict() for e in events])
 
 
 def universe_svg(v: View, href: HrefFor) -> Answer:
@@ -157,10 +134,7 @@ def universe_svg(v: View, href: HrefFor) -> Answer:
 
 def ontology(v: View, href: HrefFor, accept: str | None, fmt: str | None) -> Answer:
     """The ontology: HTML reference, or RDF by content negotiation (or ``?format=``)."""
-    try:
-        chosen, media_type = negotiate(accept, fmt)
-    except BgraphError as exc:
-        return _error(exc.http_status, str(exc))
+    chosen, media_type = negotiate(accept, fmt)
     if chosen is None:
         return Answer(200, _docs_html(v, href), content_type(HTML_PAGE.media_type), dict(_VARY))
     return Answer(200, _ontology_as(v, chosen), content_type(media_type), dict(_VARY))
@@ -178,18 +152,15 @@ def ontology_part(v: View, name: str, accept: str | None, fmt: str | None) -> An
 
         path = resources().shapes
         if not path.is_file():
-            return _error(404, "no SHACL shapes")
+            raise HttpError("no SHACL shapes", 404)
         return Answer(200, path.read_bytes(), content_type(rdf_format("turtle").media_type))
     from rdflib import Graph, URIRef
 
     term = URIRef(BG + name)
     tbox = _tbox(v)
     if (term, None, None) not in tbox:
-        return _error(404, f"no term bg:{name} in the ontology")
-    try:
-        chosen, media_type = negotiate(accept, fmt)
-    except BgraphError as exc:
-        return _error(exc.http_status, str(exc))
+        raise HttpError(f"no term bg:{name} in the ontology", 404)
+    chosen, media_type = negotiate(accept, fmt)
     if chosen is None:
         return Answer(303, b"", headers={"Location": f"/ontology#{name}", **_VARY})
     g = Graph()
@@ -212,21 +183,18 @@ def answer(
     accept: str | None,
 ) -> Answer:
     """The answer of the route ``name`` (a key of :data:`bgraph.server.routes_visual.ROUTES`)
-    for a request's path and query parameters and its Accept header."""
+    for a request's path and query parameters and its Accept header; HttpError for a refusal."""
     fmt = params.get("format")
-    try:
-        if name == "graph":
-            return graph_json(v, href, path_params["ident"], params)
-        if name == "timeline":
-            return timeline_json(v, href, params)
-        if name == "universe":
-            return universe_svg(v, href)
-        if name == "ontology":
-            return ontology(v, href, accept, fmt)
-        if name == "ontology_part":
-            return ontology_part(v, path_params["name"], accept, fmt)
-    except _Refused as exc:
-        return _error(exc.status, str(exc))
+    if name == "graph":
+        return graph_json(v, href, path_params["ident"], params)
+    if name == "timeline":
+        return timeline_json(v, href, params)
+    if name == "universe":
+        return universe_svg(v, href)
+    if name == "ontology":
+        return ontology(v, href, accept, fmt)
+    if name == "ontology_part":
+        return ontology_part(v, path_params["name"], accept, fmt)
     raise ValueError(f"no route {name!r}")
 
 
@@ -235,7 +203,7 @@ def static_file(path: str) -> Response:
     anything outside it."""
     target = (STATIC_DIR / path).resolve()
     if STATIC_DIR not in target.parents or not target.is_file():
-        raise HTTPException(404, "no such file")
+        raise HttpError(f"no file {path!r} among the pictures' static files", 404)
     fmt = file_format(target)
     media = content_type(fmt.media_type) if fmt else "application/octet-stream"
     return FileResponse(target, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
