@@ -14,7 +14,13 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace
 
-from bgraph.export import canonical_quads, no_fetch_loader, serialize_quads, store_quads
+from bgraph.export import (
+    atomic_file,
+    canonical_quads,
+    no_fetch_loader,
+    serialize_quads,
+    store_quads,
+)
 from bgraph.formats import RDF_FORMATS, rdf_format
 from bgraph.graph import parse_quads
 from bgraph.iris import EXPLANATIONS_GRAPH, is_published
@@ -481,6 +487,21 @@ def test_export_to_unwritable_places(cli, tmp_path: Path) -> None:
     assert a_file.read_text() == "x"
 
 
+def test_atomic_file_keeps_the_mode_and_never_leaves_half_a_file(tmp_path: Path) -> None:
+    """Every file bgraph writes whole (exports, dumps, the closure cache, push's state, synth)
+    goes through it: renamed into place, with the mode the file had."""
+    target = tmp_path / "out.ttl"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    with atomic_file(target) as fh:
+        fh.write(b"new")
+    assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o640
+    with pytest.raises(RuntimeError), atomic_file(target, text=True) as out:
+        out.write("half")
+        raise RuntimeError("stopped")
+    assert target.read_bytes() == b"new" and list(tmp_path.iterdir()) == [target]
+
+
 # --- from a store (--store oxigraph | DIR) -----------------------------------------------------
 
 #: Named graphs, blank nodes, languages, numbers and dates in canonical form, a default graph
@@ -570,3 +591,15 @@ def test_export_bad_stores(cli, tmp_path: Path) -> None:
         result = cli("export", *args)
         assert result.exit_code == code, result.output
         assert message in result.output and "Traceback" not in result.output
+
+
+def test_jsonld_reads_rdf_as_pyld_s_own_parser(enriched_store) -> None:
+    """The JSON-LD export hands pyld the dataset pyld's own N-Quads parser would give (the
+    reference), read in linear time: pyld's parser compares each triple with every other."""
+    from pyld.nquads import parse_nquads
+
+    from bgraph.export import _pyld_dataset, store_quads, to_nquads
+
+    text = to_nquads(store_quads(enriched_store))
+    text += text.splitlines(keepends=True)[0]  # a repeated line is read once, as pyld does
+    assert _pyld_dataset(text) == parse_nquads(text)

@@ -93,6 +93,25 @@ def test_push_then_every_competency_query_answers_the_same(enriched_store, serve
         assert remote == local, query.name
 
 
+def test_the_union_pushed_without_inference_is_the_export(tmp_path: Path) -> None:
+    """Without inference the union is made of what ``bgraph export --no-inference`` writes:
+    the graphs and the triples stated in the default graph (a quads file's) alike."""
+    from bgraph.export import serialize_store
+    from bgraph.formats import rdf_format
+    from bgraph.store import open_dataset
+
+    data = tmp_path / "x.nq"
+    data.write_text(
+        "<http://e/a> <http://e/p> <http://e/b> .\n"
+        "<http://e/c> <http://e/p> <http://e/d> <http://e/g> .\n",
+        encoding="utf-8",
+    )
+    opened = open_dataset([data], inference=False, cluster=False)
+    lines, count = quads_from_store(opened, inference=False).graphs[""]
+    exported = serialize_store(opened, rdf_format("nt"), inference=False)
+    assert sorted(lines()) == exported.splitlines(keepends=True) and count == 2
+
+
 def test_push_a_built_store_and_replace(server: str, tmp_path: Path) -> None:
     from bgraph.store import build_store, open_store
 

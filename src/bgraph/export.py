@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,26 +41,50 @@ class OutputError(BgraphError):
 # --- quads -------------------------------------------------------------------------------------
 
 
-def store_quads(opened: Any, inference: bool = True) -> list[Quad]:
-    """The dataset of an :class:`bgraph.store.OpenStore`: every named graph (``bgg:inferred``
-    left out unless ``inference``), and the triples stated in the default graph only (the rest
-    of the default graph is the materialised union)."""
+Reader = Callable[[], Iterable[Quad]]
+
+
+def published_graphs(
+    store: Any, inference: bool = True, default_only: bool = True
+) -> list[tuple[Any, Reader]]:
+    """What ``bgraph export``, the server's dumps and ``bgraph push`` carry, graph by graph,
+    each with a function reading its quads (afresh at each call): every named graph that
+    :func:`bgraph.iris.is_published` keeps, in name order, then, with ``default_only``, the
+    default graph's own triples (no named graph holds them; the rest of the default graph is
+    the materialised union)."""
     import pyoxigraph as ox
 
-    store = opened.store
-    quads: list[Quad] = []
-    for graph in sorted(store.named_graphs(), key=lambda g: g.value):
-        if not is_published(graph.value, inference):
-            continue
-        quads.extend(store.quads_for_pattern(None, None, None, graph))
-    info = opened.info
-    if info is None or info.default_only is None or info.default_only:
+    def named(graph: Any) -> Reader:
+        return lambda: store.quads_for_pattern(None, None, None, graph)
+
+    def stated() -> Iterable[Quad]:
         from .store import DEFAULT_ONLY
 
         default = ox.DefaultGraph()
-        for row in store.query(DEFAULT_ONLY):
-            quads.append(ox.Quad(row["s"], row["p"], row["o"], default))
-    return quads
+        return (ox.Quad(r["s"], r["p"], r["o"], default) for r in store.query(DEFAULT_ONLY))
+
+    graphs: list[tuple[Any, Reader]] = [
+        (g, named(g))
+        for g in sorted(store.named_graphs(), key=lambda g: g.value)
+        if is_published(g.value, inference)
+    ]
+    if default_only:
+        graphs.append((ox.DefaultGraph(), stated))
+    return graphs
+
+
+def states_default(opened: Any) -> bool:
+    """Whether the default graph of an :class:`bgraph.store.OpenStore` may hold triples of its
+    own: its summary says so, or does not say."""
+    info = opened.info
+    return info is None or info.default_only is None or bool(info.default_only)
+
+
+def store_quads(opened: Any, inference: bool = True) -> list[Quad]:
+    """The dataset of an :class:`bgraph.store.OpenStore`, as :func:`published_graphs` walks it
+    (``bgg:inferred`` left out unless ``inference``)."""
+    graphs = published_graphs(opened.store, inference, states_default(opened))
+    return [q for _name, read in graphs for q in read()]
 
 
 def as_quads(items: Iterable[Any]) -> list[Quad]:
@@ -189,10 +214,12 @@ def canonical_quads(quads: Iterable[Any]) -> list[Quad]:
 # --- serialisation -----------------------------------------------------------------------------
 
 
-def serialize_quads(quads: Iterable[Any], fmt: RdfFormat, prune_context: bool = False) -> str:
-    """``quads`` in ``fmt``: graphs kept by quad formats, merged by triple formats."""
-    import pyoxigraph as ox
-
+def serialize_quads(
+    quads: Iterable[Any], fmt: RdfFormat, prune_context: bool = False, compact: bool = True
+) -> str:
+    """``quads`` in ``fmt``: graphs kept by quad formats, merged by triple formats. JSON-LD is
+    compacted with bgraph's context (pyld), or with ``compact=False`` written expanded by
+    Oxigraph (in the same order; linear in time and memory, for the server's dumps)."""
     groups = _sorted_graphs(_canonical(as_quads(quads)), merge=not fmt.quads)
     if fmt.name in ("nt", "nquads"):  # N-Quads: each line "s p o ." gets its graph before "."
         return sorted_lines(
@@ -203,16 +230,16 @@ def serialize_quads(quads: Iterable[Any], fmt: RdfFormat, prune_context: bool = 
             )
         )
     if fmt.name == "jsonld":
-        doc = jsonld_document(_reparse(union_default(groups)), prune=prune_context)
+        import pyoxigraph as ox
+
+        items = _reparse(union_default(groups))
+        if not compact:
+            return ox.serialize(items, format=ox.RdfFormat.JSON_LD).decode("utf-8")
+        doc = jsonld_document(items, prune=prune_context)
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     ordered = _reparse(groups)
     items = ordered if fmt.quads else [q.triple for q in ordered]
-    text = ox.serialize(items, format=fmt.oxigraph, prefixes=_used_prefixes(ordered))
-    return _sorted_prefixes(text.decode("utf-8"))
-
-
-_ROOT = re.compile(r"<rdf:RDF( [^>]*)>")
-_XMLNS = re.compile(r' (xmlns:[\w.-]+="[^"]*")')
+    return prefixed_rdf(items, fmt).decode("utf-8")
 
 
 def serialize_triples(triples: Iterable[Any], fmt: RdfFormat, prune_context: bool = False) -> str:
@@ -232,39 +259,67 @@ def serialize_store(opened: Any, fmt: RdfFormat, inference: bool = True) -> str:
     return serialize_quads(store_quads(opened, inference), fmt)
 
 
-def _used_prefixes(quads: list[Quad]) -> dict[str, str]:
-    """bgraph's prefixes that some IRI of ``quads`` starts with (Turtle, TriG, RDF/XML)."""
+def prefixed_rdf(
+    statements: Sequence[Any], fmt: RdfFormat, extra: Mapping[str, str] | None = None
+) -> bytes:
+    """Triples or quads (in the order given) in Turtle, TriG or RDF/XML, written by Oxigraph
+    with the prefixes they use (:func:`used_prefixes`), declared in name order."""
     import pyoxigraph as ox
 
-    namespaces = set(PREFIXES.values())
-    used: set[str] = set()
-    for q in quads:
-        for term in (q.subject, q.predicate, q.object, q.graph_name):
+    prefixes = used_prefixes(statements, extra)
+    return _sorted_prefixes(ox.serialize(statements, format=fmt.oxigraph, prefixes=prefixes))
+
+
+def used_prefixes(
+    statements: Iterable[Any], extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """bgraph's prefixes (and ``extra`` ones) that the IRIs, datatypes and graph names of
+    ``statements`` (triples or quads) use, each IRI counted under its longest namespace; in
+    name order."""
+    import pyoxigraph as ox
+
+    table = sorted({**PREFIXES, **(extra or {})}.items(), key=lambda kv: -len(kv[1]))
+    used: dict[str, str] = {}
+    for statement in statements:
+        terms = [statement.subject, statement.predicate, statement.object]
+        if isinstance(statement, ox.Quad):
+            terms.append(statement.graph_name)
+        for term in terms:
             if isinstance(term, ox.Literal):
                 term = term.datatype
             if isinstance(term, ox.NamedNode):
-                value = term.value
-                used.update(ns for ns in namespaces if value.startswith(ns))
-        if len(used) == len(namespaces):
+                iri = term.value
+                for prefix, ns in table:
+                    if iri.startswith(ns):
+                        used[prefix] = ns
+                        break
+        if len(used) == len(table):
             break
-    return {p: ns for p, ns in sorted(PREFIXES.items()) if ns in used}
+    return dict(sorted(used.items()))
 
 
-def _sorted_prefixes(text: str) -> str:
+_ROOT = re.compile(rb"<rdf:RDF( [^>]*)>")
+_XMLNS = re.compile(rb' (xmlns:[\w.-]+="[^"]*")')
+
+
+def _sorted_prefixes(data: bytes) -> bytes:
     """Turtle/TriG with its leading ``@prefix`` lines, RDF/XML with its root's ``xmlns``
     attributes, in name order (Oxigraph writes them in its hash map's order, which is not the
     same in every process)."""
-    root = _ROOT.search(text[:4096])
+    root = _ROOT.search(data[:4096])
     if root:
         names = sorted(_XMLNS.findall(root.group(1)))
-        rest = _XMLNS.sub("", root.group(1))
-        attrs = "".join(f" {n}" for n in names) + rest
-        return text[: root.start(1)] + attrs + text[root.end(1) :]
-    lines = text.split("\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith("@prefix "):
-        n += 1
-    return "\n".join([*sorted(lines[:n]), *lines[n:]])
+        rest = _XMLNS.sub(b"", root.group(1))
+        attrs = b"".join(b" " + n for n in names) + rest
+        return data[: root.start(1)] + attrs + data[root.end(1) :]
+    end = 0
+    while data.startswith(b"@prefix ", end):
+        newline = data.find(b"\n", end)
+        end = len(data) if newline < 0 else newline + 1
+    head = data[:end]
+    if head.endswith(b"\n"):
+        return b"\n".join(sorted(head[:-1].split(b"\n"))) + b"\n" + data[end:]
+    return b"\n".join(sorted(head.split(b"\n"))) + data[end:]
 
 
 def sorted_lines(text: str) -> str:
@@ -310,12 +365,55 @@ def expanded_jsonld(quads: Iterable[Quad]) -> list[dict[str, Any]]:
     booleans where their lexical form is canonical (so the round trip is exact)."""
     from pyld import jsonld
 
-    nquads = to_nquads(quads)
-    try:
-        expanded = jsonld.from_rdf(nquads, jsonld_options(format="application/n-quads"))
-    except jsonld.JsonLdError:  # Oxigraph wrote it: RDF 1.2 terms, which pyld does not read
-        raise FormatCannotCarryError("JSON-LD") from None
+    expanded = jsonld.from_rdf(_pyld_dataset(to_nquads(quads)), jsonld_options())
     return _native_values(expanded)
+
+
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _pyld_dataset(nquads: str) -> dict[str, list[dict[str, Any]]]:
+    """pyld's RDF dataset of an N-Quads document, in the document's order: what
+    ``jsonld.from_rdf`` would parse from the text, in linear time (pyld's own parser compares
+    each triple with every other of its graph: 110 s for 10k triples). FormatCannotCarryError
+    for RDF 1.2's triple terms and base directions, which JSON-LD 1.1 does not carry."""
+    import pyoxigraph as ox
+
+    dataset: dict[str, list[dict[str, Any]]] = {}
+    seen: set[Any] = set()
+    for quad in ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS):
+        if quad in seen:
+            continue
+        seen.add(quad)
+        graph = quad.graph_name
+        name = "@default" if isinstance(graph, ox.DefaultGraph) else _pyld_term(graph)["value"]
+        dataset.setdefault(name, []).append(
+            {
+                "subject": _pyld_term(quad.subject),
+                "predicate": {"type": "IRI", "value": quad.predicate.value},
+                "object": _pyld_term(quad.object),
+            }
+        )
+    return dataset
+
+
+def _pyld_term(term: Any) -> dict[str, str]:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "IRI", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "blank node", "value": "_:" + term.value}
+    if isinstance(term, ox.Literal) and term.direction is None:
+        if term.language:
+            return {
+                "type": "literal",
+                "value": term.value,
+                "datatype": _RDF_LANGSTRING,
+                "language": term.language,
+            }
+        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    raise FormatCannotCarryError("JSON-LD")
 
 
 def jsonld_document(
@@ -402,11 +500,9 @@ def _native_values(node: Any) -> Any:
 
 
 def write_output(text: str | bytes, output: Path | None) -> None:
-    """Write ``text`` (UTF-8 text, or bytes as they are) to ``output`` (atomically), or to
-    stdout when ``output`` is None/``-``."""
-    import os
+    """Write ``text`` (UTF-8 text, or bytes as they are) to ``output`` (atomically:
+    :func:`atomic_file`), or to stdout when ``output`` is None/``-``."""
     import sys
-    import tempfile
 
     if output is None or str(output) == "-":
         if isinstance(text, bytes):
@@ -419,21 +515,34 @@ def write_output(text: str | bytes, output: Path | None) -> None:
     path = Path(output)
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a directory (give a file name)")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputError(f"cannot write {path}: no such directory {parent}")
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write {path}: no such directory {path.parent}")
     try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+        with atomic_file(path) as fh:
+            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def atomic_file(path: Path, text: bool = False) -> Iterator[Any]:
+    """A file (binary, or UTF-8 text with ``\\n`` line ends) that replaces ``path`` when the
+    block ends: written beside it and renamed over it, so a reader never sees half a file, with
+    the mode a plain ``open(path, "w")`` would leave; removed if the block raises. OSError
+    propagates."""
+    import os
+    import tempfile
+
+    how: dict[str, Any] = {"encoding": "utf-8", "newline": "\n"} if text else {}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+        with os.fdopen(fd, "w" if text else "wb", **how) as fh:
+            yield fh
         os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
 
 
 def _file_mode(path: Path) -> int:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import UsageError
+from .export import atomic_file, published_graphs, states_default
 from .upstream import UNION_GRAPH, RemoteError, auth_for, status_message, vet_remote
 
 ProgressFn = Callable[[int, int | None, str], None]
@@ -126,51 +126,41 @@ def state_path(endpoint: str) -> Path:
 # -- sources --------------------------------------------------------------------------------------
 
 
-def _nt_line(s: Any, p: Any, o: Any) -> str:
-    return f"{s} {p} {o} .\n"
-
-
 def quads_from_store(opened: Any, inference: bool = True) -> QuadSource:
-    """The graphs of an open store (:class:`bgraph.store.OpenStore`); its default graph is the
-    union (or, without ``inference``, the union is computed from the graphs pushed)."""
+    """The graphs of an open store (:class:`bgraph.store.OpenStore`) that ``bgraph export``
+    writes (:func:`bgraph.export.published_graphs`), and the default graph: the union, the
+    store's own (materialised) with ``inference``, else made of the graphs pushed and the
+    default graph's own triples (a built store's default graph holds the inferences)."""
     import pyoxigraph as ox
-
-    from .iris import is_published
 
     store = opened.store
     graphs: dict[str, tuple[Callable[[], Iterable[str]], int]] = {}
-    for g in sorted(store.named_graphs(), key=lambda n: n.value):
-        if not is_published(g.value, inference):
-            continue
-
-        def lines(g: Any = g) -> Iterator[str]:
-            for q in store.quads_for_pattern(None, None, None, g):
-                yield _nt_line(q.subject, q.predicate, q.object)
-
-        count = sum(1 for _ in store.quads_for_pattern(None, None, None, g))
-        graphs[g.value] = (lines, count)
-
+    stated: list[Callable[[], Iterable[str]]] = []
+    for name, read in published_graphs(store, inference, not inference and states_default(opened)):
+        if isinstance(name, ox.DefaultGraph):
+            stated.append(_lines(read))
+        else:
+            graphs[name.value] = (_lines(read), sum(1 for _ in read()))
     if inference:
 
-        def union() -> Iterator[str]:
-            for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-                yield _nt_line(q.subject, q.predicate, q.object)
+        def union() -> Iterable[Any]:
+            return store.quads_for_pattern(None, None, None, ox.DefaultGraph())
 
-        count = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        graphs[DEFAULT] = (union, count)
+        graphs[DEFAULT] = (_lines(union), sum(1 for _ in union()))
     else:
-        graphs[DEFAULT] = _union_of(graphs)
+        graphs[DEFAULT] = _union_of([lines for lines, _n in graphs.values()] + stated)
     return QuadSource(graphs)
 
 
+def _lines(read: Callable[[], Iterable[Any]]) -> Callable[[], Iterator[str]]:
+    """The N-Triples lines of the quads ``read`` gives (their graph left out)."""
+    return lambda: (f"{q.subject} {q.predicate} {q.object} .\n" for q in read())
+
+
 def _union_of(
-    graphs: dict[str, tuple[Callable[[], Iterable[str]], int]],
+    parts: list[Callable[[], Iterable[str]]],
 ) -> tuple[Callable[[], Iterable[str]], int]:
-    seen: set[str] = set()
-    for name, (lines, _n) in graphs.items():
-        if name != DEFAULT:
-            seen.update(lines())
-    distinct = sorted(seen)
+    distinct = sorted({line for lines in parts for line in lines()})
     return (lambda: distinct), len(distinct)
 
 
@@ -253,10 +243,9 @@ class _Journal:
 
     def record(self, name: str, batches: int) -> None:
         self.sent[name] = batches
-        tmp = self.path.with_name(self.path.name + ".tmp")
         body = {"fingerprint": self.fingerprint, "sent": self.sent}
-        tmp.write_text(json.dumps(body), encoding="utf-8")
-        os.replace(tmp, self.path)
+        with atomic_file(self.path) as fh:
+            fh.write(json.dumps(body).encode("utf-8"))
 
 
 def _push_graphs(

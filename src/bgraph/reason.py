@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -39,6 +38,7 @@ from typing import Any
 
 from . import __version__
 from .errors import BgraphError
+from .export import atomic_file
 
 Triple = tuple[Any, Any, Any]  #: pyoxigraph terms
 REASONERS = ("fast", "owlrl")  # fast: bgraph.fastreason, checked against owlrl by the oracle test
@@ -293,11 +293,9 @@ def _write_cache(path: Path, closure: Closure) -> None:
     head = f"{_HEADER}{hashlib.sha256(body).hexdigest()} blank={int(closure.blank_nodes)}\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_file(path) as fh:
             fh.write(head.encode("ascii"))
             fh.write(body)
-        os.replace(tmp, path)
     except OSError:
         pass  # a read-only or full disk only costs the next run a recomputation
 

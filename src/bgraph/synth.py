@@ -23,8 +23,10 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import BgraphError, UsageError
+from .export import atomic_file
 from .formats import RdfFormat, rdf_format_for_path
 from .namespaces import BASE, FACTS_GRAPH, PROVENANCE_GRAPH
 
@@ -548,12 +550,11 @@ def write_synthetic(
     if not path.parent.exists():
         raise UsageError(f"{path.parent}: no such directory")
     stmts = synthesize(n, seed, provenance=fmt.quads)
-    tmp = path.with_name(f".{path.name}.tmp")
     facts = prov = 0
     facts_graph = _iri(str(FACTS_GRAPH))
     try:
-        if fmt.name in _NATIVE:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+        with atomic_file(path, text=fmt.name in _NATIVE) as out:
+            if fmt.name in _NATIVE:
                 if fmt.name in ("turtle", "trig"):
                     out.write(f"# bgraph synth --triples {n} --seed {seed}\n")
                 write = out.write
@@ -581,19 +582,16 @@ def write_synthetic(
                         progress(10_000)
                 if fmt.name == "trig" and current != "\0":
                     write("}\n")
-        else:
-            facts, prov = _write_via_oxigraph(tmp, stmts, fmt)
-        tmp.replace(path)
+            else:
+                facts, prov = _write_via_oxigraph(out, stmts, fmt)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise BgraphError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return SynthReport(path, fmt.name, facts + prov, facts, prov)
 
 
-def _write_via_oxigraph(tmp: Path, stmts: Iterator[Statement], fmt: RdfFormat) -> tuple[int, int]:
+def _write_via_oxigraph(
+    out: BinaryIO, stmts: Iterator[Statement], fmt: RdfFormat
+) -> tuple[int, int]:
     """JSON-LD and RDF/XML: the statements, read as N-Quads, written by Oxigraph."""
     import pyoxigraph as ox
 
@@ -612,5 +610,5 @@ def _write_via_oxigraph(tmp: Path, stmts: Iterator[Statement], fmt: RdfFormat) -
             prov += 1
     quads = ox.parse("".join(text_lines), format=ox.RdfFormat.N_QUADS)
     statements = list(quads) if fmt.quads else [q.triple for q in quads]
-    ox.serialize(statements, str(tmp), format=fmt.oxigraph, prefixes=dict(PREFIXES))
+    ox.serialize(statements, out, format=fmt.oxigraph, prefixes=dict(PREFIXES))
     return facts, prov

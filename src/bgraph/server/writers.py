@@ -14,10 +14,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import FormatCannotCarryError
+from ..export import prefixed_rdf
 from ..formats import rdf_format, result_format
-from ..iris import PREFIXES, XSD_STRING
+from ..iris import XSD_STRING
 
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 _WITH_PREFIXES = ("turtle", "trig")
 
 
@@ -89,30 +89,13 @@ def boolean_bytes(answer: Any, fmt_name: str) -> bytes:
     return answer.serialize(format=result_format(fmt_name).oxigraph)
 
 
-def used_prefixes(terms: Iterable[Any], extra: dict[str, str] | None = None) -> dict[str, str]:
-    """bgraph's prefixes (and ``extra`` ones) that the IRIs and datatypes among ``terms`` use."""
-    table = sorted([*_BY_LENGTH, *(extra or {}).items()], key=lambda kv: -len(kv[1]))
-    used: dict[str, str] = {}
-    for term in terms:
-        if isinstance(term, ox.NamedNode):
-            iri = term.value
-        elif isinstance(term, ox.Literal) and not term.language:
-            iri = term.datatype.value
-        else:
-            continue
-        for prefix, ns in table:
-            if iri.startswith(ns):
-                used[prefix] = ns
-                break
-    return dict(sorted(used.items()))
-
-
 def rdf_bytes(
     statements: Sequence[Any], fmt_name: str, prefixes: dict[str, str] | None = None
 ) -> bytes:
     """Triples or quads (Oxigraph's, in the order given) in an RDF format; Turtle and TriG
-    with the bgraph prefixes (and ``prefixes``) they use. A triples format given quads writes
-    their distinct triples."""
+    with the bgraph prefixes (and ``prefixes``) they use, as ``bgraph export`` writes them
+    (:func:`bgraph.export.prefixed_rdf`). A triples format given quads writes their distinct
+    triples."""
     fmt = rdf_format(fmt_name).oxigraph
     if not fmt.supports_datasets and statements and isinstance(statements[0], ox.Quad):
         statements = list(dict.fromkeys(q.triple for q in statements))
@@ -123,5 +106,4 @@ def rdf_bytes(
             if "RDF 1.2" not in str(exc):
                 raise
             raise FormatCannotCarryError(str(fmt)) from None
-    terms = (t for s in statements for t in (s.subject, s.predicate, s.object))
-    return ox.serialize(statements, format=fmt, prefixes=used_prefixes(terms, prefixes))
+    return prefixed_rdf(statements, rdf_format(fmt_name), prefixes)
