@@ -96,22 +96,19 @@ PREFIXES: dict[str, str] = {
     "wd": WD,
 }
 
-#: SPARQL 1.1 and Turtle's PN_LOCAL: the local names a prefixed name can carry as they are
-#: (backslash escapes left out: they would change how the name reads).
-_PN_CHARS_U = (
-    "A-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
-    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
-    "\U00010000-\U000effff"
-)
-_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PLX = "%[0-9A-Fa-f]{2}"
-
 
 @cache
 def _pn_local() -> re.Pattern[str]:
-    """Compiled on first use (a few milliseconds, kept off the server's start)."""
-    first, mid, last = f"[{_PN_CHARS_U}:0-9]", f"[{_PN_CHARS}.:]", f"[{_PN_CHARS}:]"
-    return re.compile(f"(?:{first}|{_PLX})(?:(?:{mid}|{_PLX})*(?:{last}|{_PLX}))?")
+    """SPARQL 1.1 and Turtle's PN_LOCAL, with the name classes the guard reads queries with
+    (:mod:`bgraph.sparql.guard`), without backslash escapes (they would change how the name
+    reads). Compiled on first use (a few milliseconds, kept off the server's start)."""
+    from .sparql.guard import _NON_ASCII_BASE, _NON_ASCII_CHARS
+
+    u = "A-Za-z_" + _NON_ASCII_BASE  # PN_CHARS_U
+    chars = u + "\\-0-9" + _NON_ASCII_CHARS  # PN_CHARS
+    plx = "%[0-9A-Fa-f]{2}"
+    first, mid, last = f"[{u}:0-9]", f"[{chars}.:]", f"[{chars}:]"
+    return re.compile(f"(?:{first}|{plx})(?:(?:{mid}|{plx})*(?:{last}|{plx}))?")
 
 
 def curie(iri: str, prefixes: Mapping[str, str] = PREFIXES, angle: bool = False) -> str:
