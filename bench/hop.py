@@ -31,6 +31,8 @@ import uvloop
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from request_floor import median_ms
+
 from bgraph.server.config import ServerConfig
 from bgraph.server.engine import QueryJob
 from bgraph.server.links import Links
@@ -49,14 +51,8 @@ def median_us(times: list[float]) -> float:
 
 
 def timed(call: Any, n: int = CALLS) -> float:
-    for _ in range(200):
-        call()
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - t0)
-    return median_us(times)
+    """µs: the median of ``n`` calls, timed as bench/request_floor.py times a request."""
+    return round(median_ms(call, n) * 1000, 1)
 
 
 def socketpair_us(n: int = CALLS) -> float:
