@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import BgraphError
 from .context import ServerContext
-from .middleware import EdgeMiddleware
+from .middleware import EdgeMiddleware, cors
 from .responses import error_response
 
 log = logging.getLogger("bgraph.server")
@@ -48,7 +48,8 @@ def create_app(ctx: ServerContext) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(EdgeMiddleware, access_log=ctx.config.access_log),
+            Middleware(EdgeMiddleware, access_log=ctx.config.access_log),  # logs every request
+            cors(),
             # dumps and large results; level 3: 400 KB of N-Triples in 1.4 ms (level 9: 12 ms)
             Middleware(GZipMiddleware, minimum_size=2048, compresslevel=3),
         ],
