@@ -80,7 +80,7 @@ BAD_INPUTS = [
     ("/ontology/NoSuchTerm", 404, "no term bg:NoSuchTerm in the ontology"),
     ("/ontology?format=docx", 400, "unknown RDF format 'docx'"),
     ("/ontology/TVSeries?format=csv", 400, "format='csv' does not apply to the ontology"),
-    ("/visual/static/no-such.js", 404, "no file 'no-such.js' among the pictures' static files"),
+    ("/visual/static/no-such.js", 404, "no page at /visual/static/no-such.js"),
 ]
 
 

@@ -4,9 +4,10 @@
 
 Each answer read from the store is computed in a query worker, under the query deadline, as a
 page job (``PageJob("visual", ...)``: :func:`bgraph.visual.web.answer`); the static files are
-served here. The pictures' modules are imported in the workers on the first request that needs
-them, never on the way to a SPARQL answer; :mod:`.visual` (the pictures' places on the home and
-entity pages) is imported before the first page is written.
+served as ``/static``'s are, by Starlette's StaticFiles. The pictures' modules are imported in
+the workers on the first request that needs them, never on the way to a SPARQL answer;
+:mod:`.visual` (the pictures' places on the home and entity pages) is imported before the first
+page is written.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from .context import ServerContext, get_ctx
 from .lookups import PageJob
 from .pages import register_extension
 
-STATIC_PATH = "/visual/static/{path:path}"
 #: The routes answered from the store (:func:`bgraph.visual.web.answer`): name -> path.
 ROUTES = {
     "graph": "/visual/graph/{ident:path}.json",
@@ -50,14 +51,10 @@ def _endpoint(name: str) -> Any:
     return answer
 
 
-async def _static(request: Request) -> Response:
-    from ..visual.web import static_file
-
-    return static_file(request.path_params["path"])
-
-
 def make_routes(ctx: ServerContext) -> list[BaseRoute]:
     register_extension(f"{__package__}.visual")  # the home and entity pages' pictures
-    routes: list[BaseRoute] = [Route(STATIC_PATH, _static, methods=["GET"])]
+    # found without importing bgraph.visual: a SPARQL answer needs none of it
+    static = StaticFiles(packages=[("bgraph.visual", "static")])
+    routes: list[BaseRoute] = [Mount("/visual/static", static)]
     routes += [Route(path, _endpoint(name), methods=["GET"]) for name, path in ROUTES.items()]
     return routes

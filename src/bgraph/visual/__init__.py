@@ -6,10 +6,3 @@
 - :mod:`.fragments` builds the HTML/JSON the server embeds (interactive graph, timeline);
 - ``static/`` holds the browser code, with the vendored Cytoscape.js (see ``static/vendor``).
 """
-
-from __future__ import annotations
-
-from pathlib import Path
-
-#: Files the server publishes under its static path (graph.js, visual.css, vendor/...).
-STATIC_DIR = Path(__file__).resolve().parent / "static"

@@ -11,11 +11,11 @@
                                     for machines
 
 ``bgraph serve`` answers them in its query workers, under the query deadline
-(:mod:`bgraph.server.routes_visual`: :func:`answer` there, :func:`static_file` in the server's
-process). Every answer is read from the store by targeted lookups (:mod:`.model`); the ontology
-reference reads the store's ``bgg:ontology`` graph. A refusal (a bad parameter or format, nothing
-found) is an :class:`~bgraph.errors.HttpError`, answered as every route's errors are
-(:func:`bgraph.server.app.bgraph_error`).
+(:mod:`bgraph.server.routes_visual`: :func:`answer` there; the static files by Starlette's
+StaticFiles in the server's process). Every answer is read from the store by targeted lookups
+(:mod:`.model`); the ontology reference reads the store's ``bgg:ontology`` graph. A refusal (a
+bad parameter or format, nothing found) is an :class:`~bgraph.errors.HttpError`, answered as
+every route's errors are (:func:`bgraph.server.app.bgraph_error`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from ..errors import HttpError
 from ..formats import (
@@ -36,12 +36,10 @@ from ..formats import (
     SVG,
     RdfFormat,
     content_type,
-    file_format,
     rdf_format,
 )
 from ..iris import BG
 from ..server.routing import query_int
-from . import STATIC_DIR
 from .model import HrefFor, View
 
 if TYPE_CHECKING:
@@ -196,17 +194,6 @@ def answer(
     if name == "ontology_part":
         return ontology_part(v, path_params["name"], accept, fmt)
     raise ValueError(f"no route {name!r}")
-
-
-def static_file(path: str) -> Response:
-    """A file of the pictures' static directory (graph.js, visual.css, Cytoscape.js); 404 for
-    anything outside it."""
-    target = (STATIC_DIR / path).resolve()
-    if STATIC_DIR not in target.parents or not target.is_file():
-        raise HttpError(f"no file {path!r} among the pictures' static files", 404)
-    fmt = file_format(target)
-    media = content_type(fmt.media_type) if fmt else "application/octet-stream"
-    return FileResponse(target, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
 
 
 def response(found: Answer) -> Response:
