@@ -502,6 +502,26 @@ def test_atomic_file_keeps_the_mode_and_never_leaves_half_a_file(tmp_path: Path)
     assert target.read_bytes() == b"new" and list(tmp_path.iterdir()) == [target]
 
 
+def test_atomic_file_reads_the_umask_without_changing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new file gets the mode ``open(path, "w")`` would give (0o666 less the umask, as the
+    shell reports it), found without ``os.umask``: setting the umask, even for an instant, would
+    make a file another thread creates meanwhile world-writable (dumps are written in threads)."""
+    import os
+    import subprocess
+
+    shell_umask = int(subprocess.run(["sh", "-c", "umask"], capture_output=True).stdout, 8)
+
+    def no_umask(_mask: int) -> int:
+        raise AssertionError("os.umask changes the process's umask")
+
+    monkeypatch.setattr(os, "umask", no_umask)
+    with atomic_file(tmp_path / "new.nt") as fh:
+        fh.write(b"x")
+    assert (tmp_path / "new.nt").stat().st_mode & 0o777 == 0o666 & ~shell_umask
+
+
 # --- from a store (--store oxigraph | DIR) -----------------------------------------------------
 
 #: Named graphs, blank nodes, languages, numbers and dates in canonical form, a default graph
@@ -603,3 +623,41 @@ def test_jsonld_reads_rdf_as_pyld_s_own_parser(enriched_store) -> None:
     text = to_nquads(store_quads(enriched_store))
     text += text.splitlines(keepends=True)[0]  # a repeated line is read once, as pyld does
     assert _pyld_dataset(text) == parse_nquads(text)
+
+
+@pytest.mark.parametrize("data", ["seed", "crafted"])
+def test_jsonld_compaction_is_pyld_s(enriched_store, data: str) -> None:
+    """bgraph's compaction (pyld, each IRI compacted once a run, no second expansion) writes what
+    ``pyld.jsonld.compact`` writes (the reference), with the full and with a pruned context, and
+    leaves its input as it was: on the seed graph (named graphs, claims) and on crafted data
+    (blank nodes, languages, numbers and dates)."""
+    import copy
+    import json
+
+    import pyoxigraph as ox
+    from pyld import jsonld
+
+    from bgraph.export import (
+        _used_context,
+        canonical_quads,
+        expanded_jsonld,
+        jsonld_options,
+        store_quads,
+    )
+    from bgraph.jsonld_compact import compact
+    from bgraph.jsonld_context import context
+
+    if data == "seed":
+        quads = store_quads(enriched_store)
+    else:
+        quads = list(ox.parse(STORE_TRIG.encode(), format=ox.RdfFormat.TRIG))
+    expanded = expanded_jsonld(canonical_quads(quads))
+    given = json.dumps(expanded)
+    full = context()
+    pruned = _used_context(compact(expanded, full, jsonld_options()), full)
+    assert len(pruned) < len(full)
+    for ctx in (full, pruned):
+        ours = compact(expanded, ctx, jsonld_options())
+        reference = jsonld.compact(copy.deepcopy(expanded), {"@context": ctx}, jsonld_options())
+        assert json.dumps(ours) == json.dumps(reference)
+    assert json.dumps(expanded) == given

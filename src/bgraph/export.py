@@ -9,7 +9,8 @@ Oxigraph's serialisers.
   so the same data gives the same bytes, whatever the parse order, the process or the hash seed.
 - Numbers and dates are spelled as Oxigraph stores them, by value (``"1.50"^^xsd:decimal`` is
   written ``"1.5"``): every path reads them from the store, so every output spells them alike.
-- JSON-LD is compacted with pyld and bgraph's shipped context; its document loader never fetches.
+- JSON-LD is compacted with pyld (:mod:`bgraph.jsonld_compact`) and bgraph's shipped context; its
+  document loader never fetches.
 - ``--entity``: see :mod:`bgraph.entity` (one entity as schema.org markup).
 """
 
@@ -423,13 +424,14 @@ def jsonld_document(
     ``prune``, the context keeps only the terms and prefixes the document uses."""
     from pyld import jsonld
 
+    from .jsonld_compact import compact
+
     ctx = ctx if ctx is not None else context()
     expanded = expanded_jsonld(quads)
     try:
-        compacted = jsonld.compact(expanded, {"@context": ctx}, jsonld_options())
+        compacted = compact(expanded, ctx, jsonld_options())
         if prune:
-            used = _used_context(compacted, ctx)
-            compacted = jsonld.compact(expanded, {"@context": used}, jsonld_options())
+            compacted = compact(expanded, _used_context(compacted, ctx), jsonld_options())
     except jsonld.JsonLdError as exc:  # pragma: no cover - our own input is well-formed
         raise BgraphError(f"JSON-LD compaction failed: {exc}") from None
     return readable_order(compacted)
@@ -547,10 +549,24 @@ def atomic_file(path: Path, text: bool = False) -> Iterator[Any]:
 
 def _file_mode(path: Path) -> int:
     """The mode a plain ``open(path, "w")`` would give (mkstemp's files are private)."""
-    import os
-
     if path.exists():
         return path.stat().st_mode & 0o777
-    umask = os.umask(0)
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask, read from /proc (Linux 4.7+) without changing it: ``os.umask`` can
+    only read it by setting it, which would let a file another thread creates meanwhile be
+    world-writable."""
+    import os
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o077)  # elsewhere: set it (briefly) to the strictest, then back
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
