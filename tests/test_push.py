@@ -19,7 +19,8 @@ from bgraph.push import (
     PushOptions,
     PushReport,
     RemoteError,
-    _send,
+    _remote_select,
+    _request,
     push_dataset,
     quads_from_store,
     query_endpoint,
@@ -162,8 +163,20 @@ def test_retries_on_503_then_success_and_no_retry_on_401() -> None:
     options = PushOptions("http://127.0.0.1:1/store", retries=3, backoff=0.001)
     report = PushReport()
     with httpx.Client(transport=httpx.MockTransport(flaky)) as client:
-        _send(client, "POST", options, {"graph": "http://g"}, b"", report)
+        _request(client, options, report, "POST", options.endpoint, content=b"")
     assert len(calls) == 3 and report.retried == 2
+    # the count check's queries are sent the same way
+    calls.clear()
+
+    def flaky_count(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) < 2:
+            return httpx.Response(503)
+        return httpx.Response(200, json={"results": {"bindings": [{"n": {"value": "7"}}]}})
+
+    with httpx.Client(transport=httpx.MockTransport(flaky_count)) as client:
+        rows = _remote_select(client, "http://127.0.0.1:1/query", "ASK {}", options, report)
+    assert rows == [{"n": {"value": "7"}}] and len(calls) == 2 and report.retried == 3
 
     def refuse(request: httpx.Request) -> httpx.Response:
         calls.append(1)
@@ -172,7 +185,7 @@ def test_retries_on_503_then_success_and_no_retry_on_401() -> None:
     calls.clear()
     with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
         with pytest.raises(RemoteError, match="authentication failed"):
-            _send(client, "POST", options, {"graph": "http://g"}, b"", report)
+            _request(client, options, report, "POST", options.endpoint, content=b"")
     assert len(calls) == 1
 
 

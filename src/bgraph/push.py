@@ -260,6 +260,7 @@ def _push_graphs(
     """Send the graphs' batches (those the journal does not list as sent); triples gone by."""
     total = sum(n for _lines, n in graphs.values())
     done = 0
+    url, nt = options.endpoint, {"Content-Type": _NT}
     for name, (lines, count) in graphs.items():
         params, label = params_for(name)
         sent = journal.sent.get(name, 0)
@@ -277,12 +278,12 @@ def _push_graphs(
                 report.skipped += 1
                 continue
             method = "PUT" if (index == 1 and options.replace) else "POST"
-            _send(client, method, options, params, body, report)
+            _request(client, options, report, method, url, params=params, content=body, headers=nt)
             journal.record(name, index)
             if progress:
                 progress(done, total, f"pushing {label}")
         if index == 0 and options.replace:  # an empty graph: make it empty there too
-            _send(client, "PUT", options, params, b"", report)
+            _request(client, options, report, "PUT", url, params=params, content=b"", headers=nt)
         journal.record(name, -1)
     return done
 
@@ -336,35 +337,25 @@ def _has_bnode(line: str) -> bool:
     return line.startswith("_:") or "> _:" in line.split('"', 1)[0]
 
 
-def _send(
-    client: Any,
-    method: str,
-    options: PushOptions,
-    params: dict[str, str],
-    body: bytes,
-    report: PushReport,
-) -> None:
+def _request(
+    client: Any, options: PushOptions, report: PushReport, method: str, url: str, **kwargs: Any
+) -> Any:
+    """One request, sent again (backing off exponentially) after a failure to connect or a
+    status worth retrying (``_RETRY_STATUS``), ``options.retries`` times at most; the response,
+    or a RemoteError."""
     import httpx
 
     attempt = 0
     while True:
         report.requests += 1
         try:
-            resp = client.request(
-                method,
-                options.endpoint,
-                params=params,
-                content=body,
-                headers={"Content-Type": _NT},
-            )
+            resp = client.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
-            problem = f"cannot reach {options.endpoint}: {exc}"
-            retry = True
+            problem, retry = f"cannot reach {url}: {exc}", True
         else:
             if resp.status_code < 300:
-                return
-            problem = status_message(resp, options.endpoint)
-            retry = resp.status_code in _RETRY_STATUS
+                return resp
+            problem, retry = status_message(resp, url), resp.status_code in _RETRY_STATUS
         if not retry or attempt >= options.retries:
             raise RemoteError(problem + (f" (after {attempt} retries)" if attempt else ""))
         attempt += 1
@@ -404,30 +395,12 @@ def _check_counts(
 def _remote_select(
     client: Any, url: str, query: str, options: PushOptions, report: PushReport
 ) -> list[dict[str, Any]]:
-    import httpx
-
-    attempt = 0
-    while True:
-        report.requests += 1
-        try:
-            resp = client.post(
-                url,
-                data={"query": query},
-                headers={"Accept": "application/sparql-results+json"},
-            )
-            if resp.status_code < 300:
-                return resp.json()["results"]["bindings"]
-            problem = status_message(resp, url)
-            retry = resp.status_code in _RETRY_STATUS
-        except httpx.HTTPError as exc:
-            problem, retry = f"cannot reach {url}: {exc}", True
-        except (ValueError, KeyError):
-            problem, retry = f"{url}: not a SPARQL JSON results answer", False
-        if not retry or attempt >= options.retries:
-            raise RemoteError(problem)
-        attempt += 1
-        report.retried += 1
-        time.sleep(options.backoff * 2 ** (attempt - 1))
+    headers = {"Accept": "application/sparql-results+json"}
+    resp = _request(client, options, report, "POST", url, data={"query": query}, headers=headers)
+    try:
+        return resp.json()["results"]["bindings"]
+    except (ValueError, KeyError):
+        raise RemoteError(f"{url}: not a SPARQL JSON results answer") from None
 
 
 # -- remote query ---------------------------------------------------------------------------------
