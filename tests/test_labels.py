@@ -15,7 +15,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from bgraph.iris import FACTS_GRAPH, ID, PREFIXES, curie
+from bgraph.iris import FACTS_GRAPH, ID, PREFIXES, curie, expand_name
 
 EX = "http://example.org/"
 TURTLE = """
@@ -157,3 +157,16 @@ def test_curie_takes_the_longest_namespace_that_fits() -> None:
     assert curie("http://ex.org/sub", prefixes) == "a:sub"
     assert curie("http://ex.org/sub/x/y", prefixes, angle=True) == "<http://ex.org/sub/x/y>"
     assert _read_back(curie("http://ex.org/sub/x", prefixes), prefixes) == "http://ex.org/sub/x"
+
+
+def test_an_entity_is_named_as_the_pages_and_commands_show_it() -> None:
+    """``export --entity``, ``diagram --focus`` and the pictures' routes read a name the one way
+    (:func:`bgraph.iris.expand_name`): a CURIE the pages show reads back as its IRI (Oxigraph's
+    SPARQL parser, the reference), a bare name is under ``id:``, a full IRI stays whole."""
+    for iri, name in CURIES.items():
+        if name != iri and name.split(":", 1)[0] in PREFIXES:
+            assert expand_name(name) == iri == _read_back(name)
+    assert expand_name(" ballard ") == ID + "ballard"
+    assert expand_name("https://example.org/x:y") == "https://example.org/x:y"
+    with pytest.raises(ValueError, match="unknown prefix 'nope'"):
+        expand_name("nope:x")

@@ -28,11 +28,11 @@ from .iris import (
     ID,
     ONTOLOGY_GRAPH,
     OWL,
-    PREFIXES,
     RDF_TYPE,
     RDFS,
     SDO,
     XSD,
+    expand_name,
 )
 from .store import oxigraph_store
 
@@ -61,15 +61,10 @@ def resolve_entity(source: Any, name: str) -> ox.NamedNode:
     An unknown name gets a "did you mean" from direct lookups too: the name normalised
     (lower case, ``_`` and spaces as ``-``) and every name one typo away from it."""
     store = oxigraph_store(source)
-    if "://" in name:
-        text = name
-    elif ":" in name:
-        prefix, local = name.split(":", 1)
-        if prefix not in PREFIXES:
-            raise UsageError(f"unknown prefix in entity {name!r}")
-        text = PREFIXES[prefix] + local
-    else:
-        text = ID + name
+    try:
+        text = expand_name(name)
+    except ValueError:
+        raise UsageError(f"unknown prefix in entity {name!r}") from None
     try:
         iri = ox.NamedNode(text)
     except ValueError:

@@ -123,3 +123,18 @@ def curie(iri: str, prefixes: Mapping[str, str] = PREFIXES, angle: bool = False)
     if best_ns:
         return f"{best}:{iri[len(best_ns) :]}"
     return f"<{iri}>" if angle else str(iri)  # a str, also for an rdflib URIRef
+
+
+def expand_name(name: str) -> str:
+    """The IRI a user names an entity by: a full IRI (``https://…``) as it is, a CURIE with one
+    of bgraph's prefixes (``id:ballard``, ``claim:…``) expanded, else a name under ``id:``
+    (``ballard``). ValueError for a CURIE whose prefix bgraph does not know."""
+    name = name.strip()
+    if "://" in name:
+        return name
+    if ":" in name:
+        prefix, local = name.split(":", 1)
+        if prefix not in PREFIXES:
+            raise ValueError(f"unknown prefix {prefix!r}")
+        return PREFIXES[prefix] + local
+    return ID + name

@@ -31,10 +31,10 @@ from ..iris import (
     CLOSURE_GRAPHS,
     FACTS_GRAPH,
     GRAPHS,
-    ID,
     INFERRED_GRAPH,
     NOT_DATA_GRAPHS,
     PROVENANCE_GRAPH,
+    expand_name,
 )
 from ..labels import store_label
 from ..store import oxigraph_store
@@ -580,17 +580,11 @@ def neighbourhood(
 
 
 def resolve(view: View, ident: str) -> ox.NamedNode | None:
-    """An entity from a full IRI, ``id:x`` or ``x``; None when the graph does not know it."""
-    ident = ident.strip()
-    if ident.startswith(("http://", "https://")):
-        candidate = ident
-    elif ident.startswith("id:"):
-        candidate = str(ID) + ident[3:]
-    else:
-        candidate = str(ID) + ident
+    """An entity from a full IRI, a CURIE (``id:x``) or ``x`` (:func:`bgraph.iris.expand_name`);
+    None when the graph does not know it."""
     try:
-        node = ox.NamedNode(candidate)
-    except ValueError:
+        node = ox.NamedNode(expand_name(ident))
+    except ValueError:  # an unknown prefix, or no IRI
         return None
     return node if known_entity(view, node) else None
 
