@@ -198,3 +198,52 @@ def test_output_is_identical_across_processes(tmp_path):
         outs.append(out)
     for name in ("index.html", "ontology.ttl", "ontology.jsonld"):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def test_hostile_text_in_the_ontology_is_escaped():
+    """Labels, definitions, example names and IRIs are text: a ``<script>`` or a ``"`` in them
+    ends no element and no attribute, and reads back as it was written."""
+    from bgraph.docs import Constraint, OntologyDoc, Shape, Term
+    from bgraph.docs_html import render_html
+
+    hostile = '<script>alert("x")</script>'
+    shape = Constraint(
+        str(BG) + "s", "s", [], "bg:x", [("pattern", '"><b>')], message=hostile, via=hostile
+    )
+    term = Term(
+        iri=str(BG) + "Evil",
+        name="Evil",
+        kind="class",
+        labels={"en": hostile, 'x"': "label"},
+        comments={"fr": 'a "quote" <i>'},
+        constraints=[shape],
+        examples=[('https://example.org/"onmouseover="x', hostile)],
+        uses=1,
+    )
+    doc = OntologyDoc(
+        iri=str(BG),
+        titles={"en": hostile, "fr": hostile},
+        descriptions={"en": hostile},
+        version=hostile,
+        version_iri=None,
+        license='https://example.org/"><script>',
+        creators=[hostile],
+        created=None,
+        terms=[term],
+        shapes=[Shape(str(BG) + "s", hostile, hostile, [hostile], [shape])],
+        prefixes={"bg": str(BG)},
+    )
+    html = render_html(doc, link_for=lambda iri: iri + "?<&>")
+    assert "<script" not in html and "<i>" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "onmouseover=&#34;x" in html
+    parser = Sections()
+    parser.feed(html)
+    assert parser.loads == []
+    evil = parser.sections["Evil"]
+    assert (
+        hostile in evil
+        and 'a "quote" <i>' in evil
+        and 'https://example.org/"onmouseover="x?<&>' in evil
+    )
+    assert '"><b>' in evil
+    assert hostile in parser.sections["shape-s"] and hostile in parser.sections["overview"]

@@ -485,3 +485,56 @@ def test_a_built_store_and_the_same_data_in_ram_explain_alike(tmp_path: Path) ->
     in_ram = canonical(open_dataset(cluster=False).store)
     assert len(built) > 4_000 and built == in_ram
     assert any(line.startswith("_:") for line in built)  # the property chains' statements
+
+
+def test_the_why_page_escapes_the_text_of_a_proof() -> None:
+    """Literals, labels, quotes and their languages are text on /why: a ``<b>`` in a literal of
+    the proof or in a quote shows as written, and no ``"`` ends an attribute."""
+    from html.parser import HTMLParser
+    from types import SimpleNamespace
+
+    from bgraph.explain import Proof, Source
+    from bgraph.server.why_page import why_page
+
+    ex = "<http://example.org/"
+    literal = '"<b>bold</b> & \\"more\\""'
+    conclusion = (f"{ex}s>", f"{ex}q>", literal)
+    premise = (f"{ex}s>", f"{ex}p>", literal)
+    quote = Source('http://example.org/claim"x', file="007_a.txt", quote="<b>q</b>", lang='fr"x')
+    proof = Proof(
+        conclusion,
+        "inferred",
+        rule="prp-spo1",
+        axiom=Proof(
+            (f"{ex}p>", "<http://www.w3.org/2000/01/rdf-schema#subPropertyOf>", f"{ex}q>"), "axiom"
+        ),
+        premises=[Proof(premise, "asserted", sources=[quote])],
+    )
+    explainer = Explainer(lambda query: [])
+    explainer.labels = {f"{ex}s>": "<b>S</b>", f"{ex}p>": "p <b>", f"{ex}q>": 'q "'}
+    info = SimpleNamespace(reasoner="native")
+    ctx = SimpleNamespace(
+        href=lambda iri: "/page?iri=" + iri,
+        served=SimpleNamespace(opened=SimpleNamespace(info=info)),
+    )
+    html = why_page(ctx, explainer, proof)  # type: ignore[arg-type]
+    assert "<b>" not in html and "&lt;b&gt;bold&lt;/b&gt; &amp; &#34;more&#34;" in html
+    assert 'lang="fr&#34;x"' in html and 'href="/page?iri=http://example.org/claim&#34;x"' in html
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.text = ""
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_data(self, data):
+            self.text += data
+
+    page = Text()
+    page.feed(html)
+    assert "b" not in page.tags
+    assert '<b>bold</b> & "more"' in page.text and "«<b>q</b>»" in page.text
+    assert 'p <b> is a sub-property of q "' in page.text

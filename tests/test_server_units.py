@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bgraph import formats
@@ -165,12 +167,124 @@ def test_vendored_yasgui_is_untouched() -> None:
 
 
 def test_pages_escape_what_the_data_says() -> None:
-    from bgraph.server.pages import esc, page
+    """A page's body is HTML only when it is Markup: a plain string is text, escaped."""
+    from bgraph.server.pages import page
 
-    html = page("<script>alert(1)</script>", esc("<img src=x onerror=alert(1)>"))
+    body = "<img src=x onerror=alert(1)>"  # a str, not Markup
+    html = page("<script>alert(1)</script>", body)  # type: ignore[arg-type]
     assert "<script>alert(1)" not in html
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; · bgraph</title>" in html
+
+
+#: Text an attacker may put in the data, a search or a setting: it must reach the page as text.
+HOSTILE = '<script>alert(1)</script>"'
+HOSTILE_SHOWN = "&lt;script&gt;alert(1)&lt;/script&gt;&#34;"
+
+
+def _page_context(base_iri: str = "http://example.org/"):
+    """A server context for writing pages in-process: no store, no workers, no explanations."""
+    from types import SimpleNamespace
+
+    from bgraph.server.config import ServerConfig
+    from bgraph.server.context import ServerContext
+
+    served, config = SimpleNamespace(explained=False), ServerConfig(base_iri=base_iri)
+    return ServerContext(config, served, None, "http://test/")  # type: ignore[arg-type]
+
+
+def _scripts(html: str) -> list[tuple[dict[str, str | None], str]]:
+    """The page's script elements as a browser reads them: (attributes, text). Each must be
+    bgraph's own: a same-origin ``src`` or a data block (``type="application/..."``)."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[dict[str, str | None], str]] = []
+
+    class Scripts(HTMLParser):
+        inside = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "script":
+                found.append((dict(attrs), ""))
+                self.inside = True
+
+        def handle_endtag(self, tag: str) -> None:
+            self.inside = self.inside and tag != "script"
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                found[-1] = (found[-1][0], found[-1][1] + data)
+
+    Scripts().feed(html)
+    for attrs, text in found:
+        src, kind = attrs.get("src") or "", attrs.get("type") or ""
+        assert (src.startswith("/") and not text) or kind.startswith("application/"), attrs
+    return found
+
+
+def _data_block(html: str, kind: str) -> object:
+    """The JSON of the page's one data block of type ``kind``."""
+    blocks = [text for attrs, text in _scripts(html) if attrs.get("type") == kind]
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def test_entity_page_escapes_hostile_values_and_its_json_ld() -> None:
+    from pyoxigraph import Literal, NamedNode
+
+    from bgraph.server.describe import Fact, ResourceView, Source
+    from bgraph.server.pages import resource_page
+
+    iri = "http://example.org/thing"
+    thing, note = NamedNode(iri), NamedNode("http://example.org/note")
+    claim, article = NamedNode(iri + "/claim"), NamedNode(iri + "/article")
+    source = Source(claim, article, HOSTILE, HOSTILE, "en")
+    facts = [
+        Fact(thing, note, Literal(HOSTILE), asserted=True, inferred=False, sources=[source]),
+        Fact(thing, note, Literal(HOSTILE, language="en"), asserted=False, inferred=True),
+    ]
+    name = "</script><img src=x onerror=alert(2)>"  # would end the data block, then run
+    jsonld = json.dumps({"@id": iri, "name": name})
+    view = ResourceView(iri, HOSTILE, [], facts, [], labels={note: HOSTILE}, jsonld=jsonld)
+    html = resource_page(_page_context(), view, "/thing")
+    assert "<script>alert(1)" not in html
+    assert f"<title>{HOSTILE_SHOWN} · bgraph</title>" in html
+    assert f"<h1>{HOSTILE_SHOWN}</h1>" in html
+    assert f'<span class="literal">{HOSTILE_SHOWN}</span>' in html
+    assert f'<span class="literal" lang="en">{HOSTILE_SHOWN}</span>' in html
+    assert f'<blockquote lang="en">« {HOSTILE_SHOWN} »</blockquote>' in html
+    assert f'title="http://example.org/note">{HOSTILE_SHOWN}</a>' in html  # the relation's label
+    assert _data_block(html, "application/ld+json") == {"@id": iri, "name": name}  # whole
+    assert "<\\/script><img src=x onerror=alert(2)>" in html
+
+
+def test_search_page_escapes_the_query() -> None:
+    from pyoxigraph import NamedNode
+
+    from bgraph.server.describe import SearchHit
+    from bgraph.server.pages import search_page
+
+    ctx = _page_context()
+    for hits in ([], [SearchHit(NamedNode("http://example.org/x"), HOSTILE, HOSTILE + "!", ())]):
+        html = search_page(ctx, HOSTILE, hits)
+        assert "<script>alert(1)" not in html and not _scripts(html)
+        assert f"<h1>Search: {HOSTILE_SHOWN}</h1>" in html
+    assert f'<span class="muted">({HOSTILE_SHOWN}!)</span>' in html
+    assert f"<title>Search: {HOSTILE_SHOWN} · bgraph</title>" in html
+
+
+def test_query_ui_config_cannot_close_its_data_block() -> None:
+    from bgraph.server.pages import ui_page
+
+    base = "http://example.org/</script><script>alert(1)</script>/"
+    html = ui_page(_page_context(base))
+    config = _data_block(html, "application/json")
+    assert isinstance(config, dict) and config["baseIri"] == base and config["examples"]
+    assert "<\\/script><script>alert(1)<\\/script>" in html
+    assert '<script type="application/json" id="bgraph-config">' in html
+    head = html.split("</head>")[0]
+    assert '<link rel="stylesheet" href="/static/vendor/yasgui/yasgui.min.css">' in head
 
 
 @pytest.mark.parametrize("retry_after", [None, 1])

@@ -64,10 +64,11 @@ def synthetic_payload(n: int) -> dict:
 
 def synthetic_page(n: int) -> str:
     """A page of the server's template holding a graph of ``n`` nodes."""
+    from bgraph.html import markup
     from bgraph.server.pages import page
     from bgraph.visual.fragments import graph_fragment
 
-    return page("synthetic", "<h1>Synthetic</h1>" + graph_fragment(synthetic_payload(n)))
+    return page("synthetic", markup("<h1>Synthetic</h1>") + graph_fragment(synthetic_payload(n)))
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,19 @@
-"""HTML pages: home, resource, search, 404 and error pages. Plain Python, every value escaped.
+"""HTML pages: home, resource, search, dumps, RDF documents, 404 and error pages, the query UI.
+
+Every page is a Jinja2 template of ``bgraph/templates/server`` rendered with autoescape
+(:mod:`bgraph.html`): a value is escaped unless it is HTML (:class:`~markupsafe.Markup`). This
+module prepares the data the templates show (terms, facts grouped by relation, cast rows); the
+fragments every page repeats are the macros of ``server/macros.html``.
 
 Extension points (for features such as a diagram or an interactive graph):
 
 - :func:`register_resource_section` adds a section to every resource page. A section is a
-  function ``(ctx, view) -> str | None`` returning an HTML fragment (escape what you insert with
-  :func:`esc`), or None to skip; ``order`` places it (types 10, claim 15, facts 20/30, graph
-  content 40, formats 90).
-- :func:`register_home_section` does the same for the home page: ``(ctx) -> str | None``
-  (the home page's summary, :class:`.overview.Home`, is ``ctx.cache["home"]``).
+  function ``(ctx, view) -> Markup | str | None`` returning an HTML fragment (best made with
+  :func:`bgraph.html.render`; a ``str`` is inserted as it is, so it must be HTML that bgraph
+  made, never text from the data), or None to skip; ``order`` places it (glance 10, cast 12,
+  claim 15, facts 20/30, sources 35, graph content 40, types 80, formats 90).
+- :func:`register_home_section` does the same for the home page: ``(ctx) -> Markup | str |
+  None`` (the home page's summary, :class:`.overview.Home`, is ``ctx.cache["home"]``).
 - :func:`register_head` adds a tag to every page's ``<head>`` (a stylesheet, or a
   ``<script src=... defer>`` served from ``/static``; the Content-Security-Policy allows
   same-origin scripts only, so no inline script).
@@ -23,29 +29,33 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from .. import __version__, formats
+from ..html import markup, render
 from ..iris import BG, PREFIXES, SDO, XSD, XSD_STRING, curie
 from ..labels import local_name
 from .context import ServerContext
-from .describe import Fact, ResourceView, SearchHit, Source
+from .describe import Fact, ResourceView, Role, SearchHit, Source
 from .overview import Home
 from .writers import term_text
 
-ResourceSection = Callable[[ServerContext, ResourceView], "str | None"]
-HomeSection = Callable[[ServerContext], "str | None"]
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
+ResourceSection = Callable[[ServerContext, ResourceView], "Markup | str | None"]
+HomeSection = Callable[[ServerContext], "Markup | str | None"]
+Sections = list[tuple[str, "Markup"]]
 
 
 @dataclass(frozen=True)
 class _Registered:
     order: int
     name: str
-    render: Callable[..., str | None]
+    render: Callable[..., Markup | str | None]
 
 
 _RESOURCE_SECTIONS: list[_Registered] = []
@@ -64,7 +74,8 @@ def register_home_section(name: str, render: HomeSection, order: int = 50) -> No
 
 
 def register_head(tag: str) -> None:
-    """Add a tag (``<link ...>``, ``<script src=... defer></script>``) to every page's head."""
+    """Add a tag (``<link ...>``, ``<script src=... defer></script>``), HTML that bgraph made,
+    to every page's head."""
     if tag not in _HEAD:
         _HEAD.append(tag)
 
@@ -92,133 +103,186 @@ def _register(where: list[_Registered], item: _Registered) -> None:
     where.sort(key=lambda r: (r.order, r.name))
 
 
-def esc(value: object) -> str:
-    return escape(str(value), quote=True)
+def _sections(registered: list[_Registered], *args: Any) -> Sections:
+    """The registered sections that have something to show, as (name, HTML)."""
+    shown = []
+    for item in registered:
+        html = item.render(*args)
+        if html:
+            shown.append((item.name, markup(html)))
+    return shown
 
 
 # --- page frame ----------------------------------------------------------------------------------
 
-#: The site header, on every page (the ontology reference served at /ontology included).
-SITE_HEADER = """<header class="top">
-  <a class="brand" href="/">bgraph</a>
-  <nav>
-    <a href="/sparql">SPARQL</a>
-    <a href="/ontology">Ontology</a>
-    <a href="/search">Search</a>
-    <a href="/.well-known/void">VoID</a>
-    <a href="/dumps/">Dumps</a>
-  </nav>
-  <form class="search" action="/search" method="get" role="search">
-    <input type="search" name="q" placeholder="Search names…" aria-label="Search names">
-  </form>
-</header>"""
-HEADER_CSS = '<link rel="stylesheet" href="/static/header.css">'
+
+def site_header() -> Markup:
+    """The site header, on every page (the ontology reference served at /ontology included)."""
+    return render("server/site_header.html")
 
 
-def header_style() -> str:
+def header_style() -> Markup:
     """The header's stylesheet inline, for a page that may be served without /static (the
     ontology reference of :mod:`bgraph.visual.web`)."""
     from importlib import resources as importlib_resources
 
     css = importlib_resources.files("bgraph.server").joinpath("static/header.css")
-    return f"<style>{css.read_text('utf-8')}</style>"
+    return render("server/header_style.html", css=markup(css.read_text("utf-8")))
 
 
-def page(title: str, body: str, *, alternates: Iterable[tuple[str, str]] = ()) -> str:
-    """A complete page: head (title, css, alternates, registered tags), nav, body, footer."""
+def page(
+    title: str,
+    body: Markup,
+    *,
+    alternates: Iterable[tuple[str, str]] = (),
+    stylesheets: Iterable[str] = (),
+) -> str:
+    """A complete page: head (title, css, alternates as (media type, href), registered tags,
+    this page's own ``stylesheets``), the site header, ``body`` (HTML), the footer."""
     _load_extensions()
-    links = "".join(
-        f'<link rel="alternate" type="{esc(mt)}" href="{esc(href)}">' for mt, href in alternates
+    return str(
+        render(
+            "server/page.html",
+            title=title,
+            body=body,
+            alternates=list(alternates),
+            head=[markup(tag) for tag in _HEAD],
+            stylesheets=list(stylesheets),
+            version=__version__,
+        )
     )
-    head = "".join(_HEAD)
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)} · bgraph</title>
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/static/bgraph.css">
-{HEADER_CSS}
-{links}{head}
-</head>
-<body>
-{SITE_HEADER}
-<main>
-{body}
-</main>
-<footer>bgraph {esc(__version__)} · data CC BY 4.0 · read-only SPARQL 1.1 endpoint at
-<a href="/sparql"><code>/sparql</code></a></footer>
-</body>
-</html>
-"""
 
 
-# --- terms ---------------------------------------------------------------------------------------
+def _script_data(text: str) -> Markup:
+    """JSON for a data block (``<script type="application/...">``), whose text is never
+    escaped: only ``</`` would end it, and JSON may write it ``<\\/``."""
+    return markup(text.replace("</", "<\\/"))
 
 
-def term(ctx: ServerContext, node: Any, labels: dict[Any, str] | None = None) -> str:
-    """A term (Oxigraph's) as HTML: a link labelled with its name (``labels``, else the IRI's
-    last segment), or a literal with its language or datatype."""
+# --- terms, facts and their sources, as the templates show them ----------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to an IRI's page (macro ``name_link``): ``text`` its name, or its CURIE."""
+
+    href: str
+    iri: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term as a page shows it (macro ``term``): ``kind`` "iri" (linked by its name, its CURIE
+    beside), "literal" (with its language and direction, or its datatype's CURIE unless
+    xsd:string), "bnode" or "triple" (an RDF 1.2 triple term, as text)."""
+
+    kind: str
+    text: str  #: the IRI's name, the literal's value, the blank node's id, the triple's text
+    href: str = ""
+    iri: str = ""
+    curie: str = ""
+    lang: str = ""
+    direction: str = ""
+
+
+@dataclass(frozen=True)
+class Status:
+    """A fact's badge (macro ``status_badge``); ``why``: its explanation's page, or ""."""
+
+    asserted: bool
+    inferred: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class Echo:
+    """A fact of another relation with the same value (macro ``echo``): its property's CURIE,
+    linked to the fact's explanation (``why``, or "")."""
+
+    curie: str
+    why: str
+
+
+@dataclass(frozen=True)
+class SourceItem:
+    """A claim behind a fact (macro ``source``): the article (linked when it is an IRI), the
+    claim and its quote."""
+
+    article: str
+    article_href: str
+    claim_href: str
+    quote: str
+    quote_lang: str
+
+
+@dataclass(frozen=True)
+class More:
+    """The line "``n`` more: see them all with SPARQL" (macro ``more``)."""
+
+    n: int
+    at_least: bool  #: there are more than ``n``
+    href: str
+
+
+def name_link(ctx: ServerContext, node: Any, labels: dict[Any, str]) -> Link:
+    """A link labelled with the node's name (``labels``, else the IRI's last segment)."""
+    return Link(ctx.href(node.value), node.value, labels.get(node) or local_name(node.value))
+
+
+def curie_link(ctx: ServerContext, node: Any) -> Link:
+    """A link labelled with the node's CURIE."""
+    return Link(ctx.href(node.value), node.value, curie(node.value))
+
+
+def term(ctx: ServerContext, node: Any, labels: dict[Any, str] | None = None) -> Term:
+    """A term (Oxigraph's) as a page shows it: an IRI named by ``labels`` (else its last
+    segment), a literal, a blank node or a triple term."""
     if isinstance(node, NamedNode):
         iri = node.value
         name = (labels or {}).get(node) or local_name(iri)
-        return (
-            f'<a href="{esc(ctx.href(iri))}" title="{esc(iri)}">{esc(name)}</a>'
-            f' <span class="iri">{esc(curie(iri))}</span>'
-        )
+        return Term("iri", name, ctx.href(iri), iri, curie(iri))
     if isinstance(node, Literal):
-        extra = ""
-        if node.language:
-            extra = f' <span class="lang">@{esc(node.language)}</span>'
-        elif node.datatype.value != XSD_STRING:
-            extra = f' <span class="dt">{esc(curie(node.datatype.value))}</span>'
-        lang = f' lang="{esc(node.language)}"' if node.language else ""
-        if node.direction:  # RDF 1.2's base direction, as HTML says it
-            lang += f' dir="{esc(node.direction)}"'
-        return f'<span class="literal"{lang}>{esc(node.value)}</span>{extra}'
+        datatype = node.datatype.value
+        shown = "" if node.language or datatype == XSD_STRING else curie(datatype)
+        lang, direction = node.language or "", node.direction or ""
+        return Term("literal", node.value, curie=shown, lang=lang, direction=direction)
     if isinstance(node, BlankNode):
-        return f'<span class="bnode">_:{esc(node.value)}</span>'
-    return f'<span class="triple">{esc(term_text(node))}</span>'  # an RDF 1.2 triple term
+        return Term("bnode", node.value)
+    return Term("triple", term_text(node))
 
 
-def status_badge(ctx: ServerContext, fact: Fact) -> str:
-    """The fact's badge, "asserted" or "inferred"; an inferred one links to its explanation
-    when the server has them."""
-    if fact.asserted:
-        also = " (and also inferred)" if fact.inferred else ""
-        return f'<span class="badge asserted" title="stated in the data{also}">asserted</span>'
-    badge = (
-        '<span class="badge inferred" title="inferred by OWL 2 RL reasoning, '
-        'not stated in the data">inferred</span>'
-    )
-    return why_link(ctx, fact, badge)
-
-
-def why_link(ctx: ServerContext, fact: Fact, text: str) -> str:
-    """``text`` linked to the explanation of an inferred fact (issue 14), when the server
-    publishes explanations (else ``text``)."""
+def _why(ctx: ServerContext, fact: Fact) -> str:
+    """The page that explains an inferred fact (issue 14), when the server publishes
+    explanations; else ""."""
     if fact.asserted or not ctx.served.explained:
-        return text
+        return ""
     from .why_page import why_href
 
-    href = why_href(fact.subject, fact.predicate, fact.object)
-    return (
-        f'<a class="why-link" href="{esc(href)}" title="why is this true?">{text}'
-        '<span class="why-q">why?</span></a>'
-    )
+    return why_href(fact.subject, fact.predicate, fact.object)
 
 
-def source_html(ctx: ServerContext, src: Source) -> str:
-    article = (
-        f'<a href="{esc(ctx.href(src.article.value))}">{esc(src.article_label)}</a>'
-        if isinstance(src.article, NamedNode)
-        else esc(src.article_label)
-    )
-    lang = f' lang="{esc(src.quote_lang)}"' if src.quote_lang else ""
-    quote_html = f"<blockquote{lang}>« {esc(src.quote)} »</blockquote>" if src.quote else ""
-    claim = f'<a class="claim" href="{esc(ctx.href(src.claim.value))}" title="the claim">claim</a>'
-    return f'<div class="source">{article} · {claim}{quote_html}</div>'
+def status(ctx: ServerContext, fact: Fact) -> Status:
+    """The fact's badge, as data."""
+    return Status(fact.asserted, fact.inferred, _why(ctx, fact))
+
+
+def echo(ctx: ServerContext, fact: Fact) -> Echo:
+    """The fact by its property's CURIE, as data."""
+    return Echo(curie(fact.predicate.value), _why(ctx, fact))
+
+
+def source_item(ctx: ServerContext, src: Source) -> SourceItem:
+    """The claim behind a fact, as data."""
+    article = ctx.href(src.article.value) if isinstance(src.article, NamedNode) else ""
+    claim = ctx.href(src.claim.value)
+    return SourceItem(src.article_label, article, claim, src.quote, src.quote_lang or "")
+
+
+def _more(n: int, at_least: bool, query: str) -> More | None:
+    if not n:
+        return None
+    return More(n, at_least, "/sparql?" + urlencode({"query": query}))
 
 
 # --- resource page -------------------------------------------------------------------------------
@@ -226,32 +290,16 @@ def source_html(ctx: ServerContext, src: Source) -> str:
 
 def resource_page(ctx: ServerContext, view: ResourceView, doc_path: str) -> str:
     _load_extensions()
-    sections = []
-    for item in _RESOURCE_SECTIONS:
-        html = item.render(ctx, view)
-        if html:
-            sections.append(f'<section class="section-{esc(item.name)}">{html}</section>')
+    body = render(
+        "server/resource.html",
+        label=view.label,
+        kinds=_kinds(view),
+        iri=view.iri,
+        items=_sections(_RESOURCE_SECTIONS, ctx, view),
+        jsonld=_script_data(view.jsonld) if view.jsonld else "",
+    )
     alternates = [(f.media_type, doc_path + f.suffix) for f in formats.DOCUMENT_FORMATS]
-    kinds = _kinds(view)
-    kind_line = (
-        '<p class="kinds">' + " · ".join(f"<span>{esc(k)}</span>" for k in kinds) + "</p>"
-        if kinds
-        else ""
-    )
-    body = (
-        f'<h1>{esc(view.label)}</h1>{kind_line}<p class="iri-line"><code>{esc(view.iri)}</code>'
-        "</p>" + "".join(sections) + _markup(view)
-    )
     return page(view.label, body, alternates=alternates)
-
-
-def _markup(view: ResourceView) -> str:
-    """The entity's schema.org JSON-LD as search engines read it: a data block, never run (the
-    Content-Security-Policy's script-src governs scripts that run, not data blocks)."""
-    if not view.jsonld:
-        return ""
-    data = view.jsonld.replace("</", "<\\/")
-    return f'<script type="application/ld+json">{data}</script>'
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -273,24 +321,17 @@ def _kinds(view: ResourceView) -> list[str]:
     return list(dict.fromkeys(prop_label(view, f.object) for f in chosen))
 
 
-def _types_section(ctx: ServerContext, view: ResourceView) -> str | None:
+def _types_section(ctx: ServerContext, view: ResourceView) -> Markup | None:
     if not view.types:
         return None
-    items = "".join(
-        f"<li>{term(ctx, f.object, view.labels)} {status_badge(ctx, f)}</li>" for f in view.types
-    )
-    return (
-        f'<details class="types-all"><summary>Types ({len(view.types)}, with the inferred '
-        f'ones)</summary><ul class="types">{items}</ul></details>'
-    )
+    types = [(term(ctx, f.object, view.labels), status(ctx, f)) for f in view.types]
+    return render("server/types.html", types=types)
 
 
-def _claim_section(ctx: ServerContext, view: ResourceView) -> str | None:
+def _claim_section(ctx: ServerContext, view: ResourceView) -> Markup | None:
     if not view.claim_of:
         return None
-    return "<h2>Claim</h2><p>A quote of a source article, and the facts it supports:</p>" + "".join(
-        source_html(ctx, s) for s in view.claim_of
-    )
+    return render("server/claim.html", sources=[source_item(ctx, s) for s in view.claim_of])
 
 
 # --- facts, grouped: one row per relation ------------------------------------------------------
@@ -410,109 +451,122 @@ def _value_key(view: ResourceView, node: Any) -> tuple[str, str]:
     return ("", (view.labels.get(node) or local_name(getattr(node, "value", ""))).casefold())
 
 
-def _value_html(
-    ctx: ServerContext, view: ResourceView, f: Fact, incoming: bool, echoes: list[Fact]
-) -> str:
-    """One value of a relation, with its badge and sources; ``echoes``: the inferred facts of
-    the row's "also" super-properties and "the other way" inverses with this same value, each
-    linked to its explanation."""
+@dataclass(frozen=True)
+class Value:
+    """One value of a relation: its term, its badge, the facts of the row's "also"
+    super-properties and "the other way" inverses with this same value, its sources."""
+
+    term: Term
+    status: Status
+    echoes: list[Echo]
+    sources: list[SourceItem]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One relation of the entity (a :class:`Group`), as ``server/facts.html`` shows it."""
+
+    prop: Link  #: labelled with the relation's label
+    also: list[Link]  #: super-properties with these same values, by CURIE
+    inverse: list[Link]  #: inverse relations it stands for, by CURIE
+    values: list[Value]
+
+
+def _value(
+    ctx: ServerContext, view: ResourceView, f: Fact, echoes: list[Fact], incoming: bool
+) -> Value:
     node = f.subject if incoming else f.object
-    badge = "" if f.asserted else " " + status_badge(ctx, f)
-    links = "".join(
-        " " + why_link(ctx, e, f'<span class="echo">{esc(curie(e.predicate.value))}</span>')
-        for e in echoes
+    return Value(
+        term(ctx, node, view.labels),
+        status(ctx, f),
+        [echo(ctx, e) for e in echoes],
+        [source_item(ctx, s) for s in f.sources],
     )
-    return f"<li>{term(ctx, node, view.labels)}{badge}{links}{_sources_details(ctx, f)}</li>"
 
 
-def _sources_details(ctx: ServerContext, f: Fact) -> str:
-    """The fact's sources, folded: "1 source" opens to the article and its quote."""
-    if not f.sources:
-        return ""
-    n = len(f.sources)
-    label = f"{n} source{'s' if n != 1 else ''}"
-    inner = "".join(source_html(ctx, s) for s in f.sources)
-    return f'<details class="src"><summary>{label}</summary>{inner}</details>'
+def _row(ctx: ServerContext, view: ResourceView, g: Group, incoming: bool) -> Row:
+    return Row(
+        Link(ctx.href(g.predicate.value), g.predicate.value, g.label),
+        [curie_link(ctx, p) for p in g.also],
+        [curie_link(ctx, p) for p in g.inverse],
+        [_value(ctx, view, f, g.echoes_of(f, incoming), incoming) for f in g.facts],
+    )
 
 
-def _groups_html(
-    ctx: ServerContext, view: ResourceView, groups: list[Group], incoming: bool
-) -> str:
-    rows = []
-    for g in groups:
-        also = ""
-        if g.also:
-            names = ", ".join(
-                f'<a href="{esc(ctx.href(p.value))}" title="{esc(p.value)}">'
-                f"{esc(curie(p.value))}</a>"
-                for p in g.also
-            )
-            also = f'<span class="also">also: {names}</span>'
-        if g.inverse:
-            names = ", ".join(
-                f'<a href="{esc(ctx.href(p.value))}" title="{esc(p.value)}">'
-                f"{esc(curie(p.value))}</a>"
-                for p in g.inverse
-            )
-            also += f'<span class="also inverse">the other way: {names}</span>'
-        prop = (
-            f'<a href="{esc(ctx.href(g.predicate.value))}" title="{esc(g.predicate.value)}">'
-            f"{esc(g.label)}</a>"
-        )
-        values = "".join(
-            _value_html(ctx, view, f, incoming, g.echoes_of(f, incoming)) for f in g.facts
-        )
-        rows.append(
-            f'<div class="fact"><div class="prop">{prop}{also}</div>'
-            f'<ul class="values">{values}</ul></div>'
-        )
-    return '<div class="facts">' + "".join(rows) + "</div>"
-
-
-def _more(n: int, at_least: bool, query: str) -> str:
-    if not n:
-        return ""
-    link = "/sparql?" + urlencode({"query": query})
-    count = f"More than {n}" if at_least else f"{n}"
-    return f'<p class="muted">{count} more: <a href="{esc(link)}">see them all with SPARQL</a>.</p>'
+def _facts_html(
+    ctx: ServerContext, view: ResourceView, groups: list[Group], incoming: bool, rest: More | None
+) -> Markup:
+    rows = [_row(ctx, view, g, incoming) for g in groups]
+    return render("server/facts.html", incoming=incoming, label=view.label, rows=rows, rest=rest)
 
 
 def _is_date(f: Fact) -> bool:
     return isinstance(f.object, Literal) and f.object.datatype.value in DATE_TYPES
 
 
-def _glance_section(ctx: ServerContext, view: ResourceView) -> str | None:
+def _glance_section(ctx: ServerContext, view: ResourceView) -> Markup | None:
     """Dates first: when it starts, ends, is released or published."""
     groups = group_facts(view, [f for f in view.outgoing if _is_date(f)], False)
     if not groups:
         return None
-    items = "".join(
-        f'<div><dt title="{esc(g.predicate.value)}">{esc(g.label)}</dt><dd>'
-        + esc(", ".join(dict.fromkeys(f.object.value for f in g.facts)))
-        + "</dd></div>"
+    rows = [
+        (g.predicate.value, g.label, ", ".join(dict.fromkeys(f.object.value for f in g.facts)))
         for g in groups
-    )
-    return f'<dl class="glance">{items}</dl>'
+    ]
+    return render("server/glance.html", rows=rows)
 
 
-def _cast_section(ctx: ServerContext, view: ResourceView) -> str | None:
+#: A cast table's cell: a link, a character's name (a character with no page), or nothing.
+Cell = Link | str | None
+
+
+@dataclass(frozen=True)
+class CastRow:
+    """A performance: its two cells, the performance's page (or ""), and the direct links it
+    implies (work schema:actor actor, …), explained."""
+
+    first: Cell
+    second: Cell
+    role: str
+    implied: list[Echo]
+
+
+def _cast_section(ctx: ServerContext, view: ResourceView) -> Markup | None:
     """Performances (the Role pattern): for a work, its cast (actor and character); for an
     actor, the roles (work and character); for a character, who plays it where."""
     if not view.roles:
         return None
-    iri = view.iri
+    title, head, cells = _cast_columns(ctx, view)
+    inferred = [
+        (f.object if f.subject.value == view.iri else f.subject, f)
+        for f in (*view.outgoing, *view.incoming)
+        if not f.asserted and f.predicate.value in ROLE_RELATIONS
+    ]
+    rows = []
+    for r, (first, second) in zip(view.roles, cells, strict=True):
+        role = ctx.href(r.role.value) if isinstance(r.role, NamedNode) else ""
+        ends = {n for n in (r.performer, r.character, r.work) if n is not None}
+        implied = [echo(ctx, f) for other, f in inferred if other in ends]
+        rows.append(CastRow(first, second, role, implied))
+    return render("server/cast.html", title=title, head=head, rows=rows)
 
-    def link(node: Any | None) -> str:
-        return _name_link(ctx, node, view.labels) if node is not None else ""
 
-    def character(r: Any) -> str:
-        if r.character is not None:
-            return link(r.character)
-        return f'<span class="literal">{esc(r.character_name)}</span>'
+def _cast_columns(
+    ctx: ServerContext, view: ResourceView
+) -> tuple[str, tuple[str, str], list[tuple[Cell, Cell]]]:
+    """The cast table's title, column heads and cells: the two ends of each performance other
+    than the entity itself."""
+
+    def link(node: Any | None) -> Link | None:
+        return name_link(ctx, node, view.labels) if node is not None else None
+
+    def character(r: Role) -> Link | str:
+        return link(r.character) if r.character is not None else r.character_name
 
     def is_this(node: Any | None) -> bool:
-        return node is not None and node.value == iri
+        return node is not None and node.value == view.iri
 
+    cells: list[tuple[Cell, Cell]]
     if any(is_this(r.work) for r in view.roles):
         title, head = "Cast", ("actor", "character")
         cells = [(link(r.performer), character(r)) for r in view.roles]
@@ -522,38 +576,7 @@ def _cast_section(ctx: ServerContext, view: ResourceView) -> str | None:
     else:
         title, head = "Played by", ("actor", "work")
         cells = [(link(r.performer), link(r.work)) for r in view.roles]
-    inferred = [
-        (f.object if f.subject.value == iri else f.subject, f)
-        for f in (*view.outgoing, *view.incoming)
-        if not f.asserted and f.predicate.value in ROLE_RELATIONS
-    ]
-    rows = []
-    for r, (first, second) in zip(view.roles, cells, strict=True):
-        role = (
-            f'<a class="muted" href="{esc(ctx.href(r.role.value))}" title="the performance">'
-            "role</a>"
-            if isinstance(r.role, NamedNode)
-            else ""
-        )
-        # the direct links the performance implies (work schema:actor actor, …), explained
-        ends = {n for n in (r.performer, r.character, r.work) if n is not None}
-        links = [
-            why_link(ctx, f, f'<span class="echo">{esc(curie(f.predicate.value))}</span>')
-            for other, f in inferred
-            if other in ends
-        ]
-        implied = (
-            f'<details class="implied"><summary>{len(links)} inferred link'
-            f"{'s' if len(links) != 1 else ''}</summary>" + "<br>".join(links) + "</details>"
-            if links
-            else ""
-        )
-        rows.append(f"<tr><td>{first}</td><td>{second}</td><td>{role}{implied}</td></tr>")
-    heads = "".join(f"<th>{h}</th>" for h in head)
-    return (
-        f"<h2>{title}</h2><div class='scroll'><table class='cast'><thead><tr>{heads}<th></th>"
-        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
-    )
+    return title, head, cells
 
 
 def inverse_echoes(view: ResourceView) -> tuple[set[Any], dict[Any, list[Any]]]:
@@ -580,7 +603,7 @@ def inverse_echoes(view: ResourceView) -> tuple[set[Any], dict[Any, list[Any]]]:
     return echoed, notes
 
 
-def _outgoing_section(ctx: ServerContext, view: ResourceView) -> str | None:
+def _outgoing_section(ctx: ServerContext, view: ResourceView) -> Markup | None:
     facts = [
         f
         for f in view.outgoing
@@ -595,25 +618,22 @@ def _outgoing_section(ctx: ServerContext, view: ResourceView) -> str | None:
         g.inverse = notes.get(g.predicate, [])
         g.mirrored = [f for f in view.incoming if f.predicate in g.inverse]
     query = f"SELECT ?p ?o WHERE {{ <{view.iri}> ?p ?o }}"
-    more = _more(view.more_outgoing, view.at_least, query)
-    return f"<h2>Facts</h2>{_groups_html(ctx, view, groups, False)}{more}"
+    rest = _more(view.more_outgoing, view.at_least, query)
+    return _facts_html(ctx, view, groups, False, rest)
 
 
-def _incoming_section(ctx: ServerContext, view: ResourceView) -> str | None:
+def _incoming_section(ctx: ServerContext, view: ResourceView) -> Markup | None:
     echoed, _notes = inverse_echoes(view)
     incoming = [f for f in view.incoming if f.predicate not in echoed]
     groups = group_facts(view, incoming, True)
     if not groups:
         return None
     query = f"SELECT ?s ?p WHERE {{ ?s ?p <{view.iri}> }}"
-    more = _more(view.more_incoming, view.at_least, query)
-    return (
-        f"<h2>Linked from</h2><p class='muted'>Entities whose facts point to {esc(view.label)}."
-        f"</p>{_groups_html(ctx, view, groups, True)}{more}"
-    )
+    rest = _more(view.more_incoming, view.at_least, query)
+    return _facts_html(ctx, view, groups, True, rest)
 
 
-def _sources_section(ctx: ServerContext, view: ResourceView) -> str | None:
+def _sources_section(ctx: ServerContext, view: ResourceView) -> Markup | None:
     """The articles behind this page's facts, by title, with how many facts each supports."""
     counts: dict[Any, int] = {}
     for f in (*view.outgoing, *view.incoming, *view.types):
@@ -621,45 +641,31 @@ def _sources_section(ctx: ServerContext, view: ResourceView) -> str | None:
             counts[article] = counts.get(article, 0) + 1
     if not counts:
         return None
-    items = "".join(
-        f"<li>{_name_link(ctx, a, view.labels)} <span class='count'>{n} fact{'s' if n != 1 else ''}"
-        "</span></li>"
-        for a, n in sorted(counts.items(), key=lambda an: view.labels.get(an[0], "").casefold())
-    )
-    return f"<h2>Sources</h2><ul class='sources'>{items}</ul>"
+    by_title = sorted(counts.items(), key=lambda an: view.labels.get(an[0], "").casefold())
+    articles = [(name_link(ctx, a, view.labels), n) for a, n in by_title]
+    return render("server/sources.html", articles=articles)
 
 
-def _graph_section(ctx: ServerContext, view: ResourceView) -> str | None:
+def _graph_section(ctx: ServerContext, view: ResourceView) -> Markup | None:
     if not view.graph_size:
         return None
-    rows = "".join(
-        f"<tr><td>{term(ctx, f.subject, view.labels)}</td>"
-        f"<td>{term(ctx, f.predicate, view.labels)}</td>"
-        f"<td>{term(ctx, f.object, view.labels)}</td></tr>"
+    rows = [
+        tuple(term(ctx, node, view.labels) for node in (f.subject, f.predicate, f.object))
         for f in view.graph_facts
-    )
-    return (
-        f"<h2>Named graph: {view.graph_size} triples</h2>"
-        "<table class='facts'><thead><tr><th>subject</th><th>property</th><th>value</th></tr>"
-        f"</thead><tbody>{rows}</tbody></table>"
-    )
+    ]
+    return render("server/graph.html", size=view.graph_size, rows=rows)
 
 
-def _formats_section(ctx: ServerContext, view: ResourceView) -> str | None:
+def _formats_section(ctx: ServerContext, view: ResourceView) -> Markup:
     iri = view.iri
     local = ctx.local_path(iri)
     links = []
     for fmt in formats.DOCUMENT_FORMATS:
         params = urlencode({"iri": iri, "format": fmt.name})
         href = local + fmt.suffix if local else "/resource?" + params
-        links.append(f'<a href="{esc(href)}" type="{esc(fmt.media_type)}">{esc(fmt.name)}</a>')
-    query = f"DESCRIBE <{iri}>"
-    ui = "/sparql?" + urlencode({"query": query})
-    return (
-        '<h2>This resource as data</h2><p class="formats">'
-        + " · ".join(links)
-        + f' · <a href="{esc(ui)}">query it</a></p>'
-    )
+        links.append((href, fmt.media_type, fmt.name))
+    query = "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>"})
+    return render("server/formats.html", links=links, query=query)
 
 
 register_resource_section("glance", _glance_section, 10)
@@ -678,38 +684,20 @@ register_resource_section("formats", _formats_section, 90)
 
 def home_page(ctx: ServerContext) -> str:
     _load_extensions()
-    sections = []
-    for item in _HOME_SECTIONS:
-        html = item.render(ctx)
-        if html:
-            sections.append(f'<section class="section-{esc(item.name)}">{html}</section>')
-    return page("Home", "".join(sections))
+    body = render("server/home.html", items=_sections(_HOME_SECTIONS, ctx))
+    return page("Home", body)
 
 
-def _about_section(ctx: ServerContext) -> str:
+def _about_section(ctx: ServerContext) -> Markup:
     served = ctx.served
-    if served.builtin:
-        intro = (
-            "<h1>bgraph: the Bosch TV universe</h1>"
-            "<p>A linked-data knowledge graph of Michael Connelly's Bosch TV universe "
-            "(<i>Bosch</i>, <i>Bosch: Legacy</i>, <i>Ballard</i>), built from French news "
-            "articles. Every fact keeps the article and the verbatim quote that state it; an "
-            "OWL 2 RL ontology aligned to schema.org adds inferred facts, shown apart.</p>"
-        )
-    else:
-        files = "".join(f"<li><code>{esc(s)}</code></li>" for s in served.sources)
-        intro = f"<h1>bgraph</h1><p>Serving these RDF files:</p><ul>{files}</ul>"
-    inference = "with" if served.inference else "without"
-    stats = (
-        f"<p class='stats'>{served.triples} triples in {len(served.graph_sizes)} named graphs, "
-        f"{inference} inferred facts.</p>"
+    return render(
+        "server/home_about.html",
+        builtin=served.builtin,
+        sources=served.sources,
+        triples=served.triples,
+        graphs=len(served.graph_sizes),
+        inference=served.inference,
     )
-    search = (
-        '<form class="big-search" action="/search" method="get" role="search">'
-        '<input type="search" name="q" placeholder="Search by name: Ballard, Maggie Q, Bosch…" '
-        'aria-label="Search by name" autofocus> <button type="submit">Search</button></form>'
-    )
-    return intro + stats + search
 
 
 def _home(ctx: ServerContext) -> Home:
@@ -717,89 +705,57 @@ def _home(ctx: ServerContext) -> Home:
     return home if isinstance(home, Home) else Home()
 
 
-def _series_section(ctx: ServerContext) -> str | None:
+def _series_section(ctx: ServerContext) -> Markup | None:
     home = _home(ctx)
     if not home.series:
         return None
-    items = "".join(
-        f"<li>{_name_link(ctx, s, home.labels)}{esc(years)}</li>" for s, years in home.series
-    )
-    more = ""
-    if home.more_series:
-        query = "SELECT ?series ?name { ?series a bg:TVSeries ; schema:name ?name }"
-        more = _more(home.more_series, False, query)
-    return "<h2>Series</h2><ul class='series'>" + items + "</ul>" + more
+    series = [(name_link(ctx, s, home.labels), years) for s, years in home.series]
+    query = "SELECT ?series ?name { ?series a bg:TVSeries ; schema:name ?name }"
+    rest = _more(home.more_series, False, query)
+    return render("server/home_series.html", series=series, rest=rest)
 
 
-def _name_link(ctx: ServerContext, node: Any, labels: dict[Any, str]) -> str:
-    """A link labelled with the node's name only (no CURIE beside it)."""
-    name = labels.get(node) or local_name(node.value)
-    return f'<a href="{esc(ctx.href(node.value))}" title="{esc(node.value)}">{esc(name)}</a>'
+def _linked(
+    ctx: ServerContext, rows: list[tuple[Any, list[Any]]], labels: dict[Any, str]
+) -> list[tuple[Link, list[Link]]]:
+    """Each entity linked, with the entities it comes with (a novel's authors, a person's
+    characters)."""
+    return [
+        (name_link(ctx, node, labels), [name_link(ctx, o, labels) for o in others])
+        for node, others in rows
+    ]
 
 
-def _linked_items(
-    ctx: ServerContext, rows: list[tuple[Any, list[Any]]], word: str, labels: dict[Any, str]
-) -> str:
-    """``<li>`` items: each entity linked, then "``word`` a, b" for the entities it comes with
-    (a novel by its authors, a person as their characters)."""
-    items = []
-    for node, others in rows:
-        extra = ""
-        if others:
-            linked = ", ".join(_name_link(ctx, o, labels) for o in others)
-            extra = f" <span class='muted'>{word} {linked}</span>"
-        items.append(f"<li>{_name_link(ctx, node, labels)}{extra}</li>")
-    return "".join(items)
-
-
-def _works_section(ctx: ServerContext) -> str | None:
+def _works_section(ctx: ServerContext) -> Markup | None:
     """The novels the series adapt, and the people: who plays whom."""
     home = _home(ctx)
-    parts = []
-    if home.novels:
-        items = _linked_items(ctx, home.novels, "by", home.labels)
-        parts.append(f"<h2>Novels</h2><ul class='novels'>{items}</ul>")
-    if home.people:
-        items = _linked_items(ctx, home.people, "as", home.labels)
-        more = ""
-        if home.more_people:
-            query = "SELECT ?person ?name { ?person a schema:Person ; schema:name ?name }"
-            more = _more(home.more_people, False, query)
-        parts.append(f"<h2>People</h2><ul class='people'>{items}</ul>{more}")
-    return "".join(parts) or None
+    if not (home.novels or home.people):
+        return None
+    query = "SELECT ?person ?name { ?person a schema:Person ; schema:name ?name }"
+    return render(
+        "server/home_works.html",
+        novels=_linked(ctx, home.novels, home.labels),
+        people=_linked(ctx, home.people, home.labels),
+        rest=_more(home.more_people, False, query),
+    )
 
 
-def _classes_section(ctx: ServerContext) -> str | None:
+def _classes_section(ctx: ServerContext) -> Markup | None:
     home = _home(ctx)
     if not home.classes:
         return None
-    items = "".join(
-        f"<li>{_name_link(ctx, c, {c: _capital(home.labels.get(c, ''))})} "
-        f"<span class='count'>{n}</span></li>"
-        for c, n in home.classes
-    )
-    return (
-        "<h2>Browse by kind</h2><p class='muted'>Entities per class, as the data states them."
-        f"</p><ul class='classes'>{items}</ul>"
-    )
+    classes = [
+        (name_link(ctx, c, {c: _capital(home.labels.get(c, ""))}), n) for c, n in home.classes
+    ]
+    return render("server/home_classes.html", classes=classes)
 
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _links_section(ctx: ServerContext) -> str:
-    return (
-        "<h2>Use it</h2><ul>"
-        '<li><a href="/sparql">SPARQL query editor</a> (YASGUI, with the competency questions '
-        "as example tabs); the endpoint is <code>"
-        f"{esc(ctx.endpoint)}</code> (SPARQL 1.1 Protocol, read-only)</li>"
-        '<li><a href="/.well-known/void">VoID + DCAT description</a> of the dataset</li>'
-        '<li><a href="/dumps/">Data dumps</a> (TriG, N-Quads, Turtle, N-Triples, JSON-LD, '
-        "RDF/XML)</li>"
-        f"<li>Every IRI under <code>{esc(ctx.config.base_iri)}</code> dereferences here: "
-        "HTML for browsers, Turtle, JSON-LD or N-Triples by <code>Accept</code></li></ul>"
-    )
+def _links_section(ctx: ServerContext) -> Markup:
+    return render("server/home_links.html", endpoint=ctx.endpoint, base_iri=ctx.config.base_iri)
 
 
 register_home_section("about", _about_section, 10)
@@ -813,21 +769,16 @@ register_home_section("links", _links_section, 90)
 
 
 def search_page(ctx: ServerContext, q: str, hits: list[SearchHit]) -> str:
-    if not q:
-        body = "<h1>Search</h1><p>Type a name in the box above.</p>"
-        return page("Search", body)
-    if not hits:
-        body = f"<h1>Search: {esc(q)}</h1><p>No name matches.</p>"
-        return page("Search", body)
-    items = "".join(
-        f"<li>{term(ctx, h.node, {h.node: h.label})}"
-        + (f" <span class='muted'>({esc(h.matched)})</span>" if h.matched != h.label else "")
-        + (f" <span class='types'>{esc(', '.join(h.types))}</span>" if h.types else "")
-        + "</li>"
+    shown = [
+        (
+            term(ctx, h.node, {h.node: h.label}),
+            h.matched if h.matched != h.label else "",
+            ", ".join(h.types),
+        )
         for h in hits
-    )
-    body = f"<h1>Search: {esc(q)}</h1><ol class='hits'>{items}</ol>"
-    return page(f"Search: {q}", body)
+    ]
+    body = render("server/search.html", q=q, hits=shown)
+    return page(f"Search: {q}" if q and hits else "Search", body)
 
 
 def search_json(ctx: ServerContext, hits: list[SearchHit]) -> str:
@@ -841,38 +792,24 @@ def search_json(ctx: ServerContext, hits: list[SearchHit]) -> str:
 
 
 def dumps_page(ctx: ServerContext, names: Iterable[tuple[str, str]]) -> str:
-    items = "".join(
-        f'<li><a href="{esc(href)}">{esc(href.rsplit("/", 1)[-1])}</a> <span class="muted">'
-        f"{esc(label)}</span></li>"
-        for href, label in names
-    )
-    body = (
-        "<h1>Data dumps</h1><p>The whole dataset; quad formats keep the named graphs "
-        "(asserted, inferred, one per claim), triple formats give their union.</p>"
-        f"<ul>{items}</ul>"
-    )
-    return page("Dumps", body)
+    """The dumps' page: (href, what it holds) for each."""
+    dumps = [(href, href.rsplit("/", 1)[-1], label) for href, label in names]
+    return page("Dumps", render("server/dumps.html", dumps=dumps))
 
 
 def document_page(title: str, text: str, alternates: Iterable[tuple[str, str]]) -> str:
     """An RDF document shown to a browser: its Turtle, with links to the other formats."""
     alts = list(alternates)
-    links = " · ".join(f'<a href="{esc(h)}">{esc(mt)}</a>' for mt, h in alts)
-    body = f"<h1>{esc(title)}</h1><p class='formats'>{links}</p><pre class='rdf'>{esc(text)}</pre>"
+    body = render("server/document.html", title=title, text=text, alternates=alts)
     return page(title, body, alternates=alts)
 
 
 def not_found_page(ctx: ServerContext, iri: str | None, path: str) -> str:
-    what = f"<code>{esc(iri)}</code>" if iri else f"<code>{esc(path)}</code>"
-    body = (
-        f"<h1>Not found</h1><p>Nothing is known about {what}.</p>"
-        '<p>Try the <a href="/search">search</a> or the <a href="/">home page</a>.</p>'
-    )
-    return page("Not found", body)
+    return page("Not found", render("server/not_found.html", what=iri or path))
 
 
 def error_page(status: int, title: str, message: str) -> str:
-    body = f"<h1>{status} {esc(title)}</h1><pre class='error'>{esc(message)}</pre>"
+    body = render("server/error.html", status=status, title=title, message=message)
     return page(f"{status} {title}", body)
 
 
@@ -896,13 +833,6 @@ def ui_page(ctx: ServerContext) -> str:
         "prefixes": dict(PREFIXES),
         "baseIri": ctx.config.base_iri,
     }
-    data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
-    body = (
-        '<div id="yasgui"></div>'
-        f'<script type="application/json" id="bgraph-config">{data}</script>'
-        '<script src="/static/vendor/yasgui/yasgui.min.js"></script>'
-        '<script src="/static/ui.js"></script>'
-    )
-    head_extra = '<link rel="stylesheet" href="/static/vendor/yasgui/yasgui.min.css">'
-    html = page("SPARQL", body)
-    return html.replace("</head>", head_extra + "\n</head>", 1)
+    data = _script_data(json.dumps(config, ensure_ascii=False))
+    body = render("server/ui.html", config=data)
+    return page("SPARQL", body, stylesheets=["/static/vendor/yasgui/yasgui.min.css"])

@@ -5,7 +5,11 @@ interactive graph (drawn by the vendored Cytoscape.js that bgraph serves itself:
 Both are read from the store by targeted lookups (:mod:`bgraph.visual.model`), through the
 store's one :class:`~bgraph.visual.model.View` in this process (labels, kinds and relations
 cached there): the home pictures once per store, a neighbourhood per page from the entity's own
-relations. :mod:`.visual` puts them on the pages."""
+relations. :mod:`.visual` puts them on the pages.
+
+They travel back from the worker as text: HTML that ``server/home_pictures.html`` and
+``server/neighbourhood.html`` made (:func:`bgraph.html.render`), around the fragments of
+:mod:`bgraph.visual.fragments`."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
+from ..html import markup, render
 from ..visual.fragments import GRAPH_LIMIT, franchise_fragment, graph_fragment, timeline_fragment
 from ..visual.model import HrefFor, iri, neighbourhood
 from ..visual.web import view_of
@@ -26,15 +31,16 @@ def home_pictures_html(opened: Any, href: HrefFor) -> str:
     """The franchise diagram and the timeline, as HTML ("" when there is neither)."""
     v = view_of(opened)
     if "home" not in v.memo:
-        diagram = franchise_fragment(v, href)
-        timeline = timeline_fragment(v, href)
-        parts = []
-        if diagram:
-            parts.append('<h2 id="universe">The universe at a glance</h2>' + diagram)
-        if timeline:
-            parts.append('<h2 id="timeline">Timeline</h2>' + timeline)
-        v.memo["home"] = "".join(parts)
+        v.memo["home"] = _home_pictures(franchise_fragment(v, href), timeline_fragment(v, href))
     return v.memo["home"]
+
+
+def _home_pictures(diagram: str, timeline: str) -> str:
+    """The pictures (HTML) under their headings; "" when there is neither."""
+    if not (diagram or timeline):
+        return ""
+    html = render("server/home_pictures.html", diagram=markup(diagram), timeline=markup(timeline))
+    return str(html)
 
 
 def neighbourhood_html(opened: Any, entity: str, href: HrefFor) -> str:
@@ -48,9 +54,6 @@ def neighbourhood_html(opened: Any, entity: str, href: HrefFor) -> str:
     for node in payload["nodes"]:  # articles by their titles, as on the rest of the page
         if node.get("group") == "source":
             node["label"] = article_title(v.store, NamedNode(node["id"])) or node["label"]
-    return (
-        '<h2 id="neighbourhood">Neighbourhood</h2>'
-        + graph_fragment(payload, title=f"Neighbourhood of {hood.nodes[0].label}")
-        + f'<p class="bg-graph-more"><a href="/visual/graph/{quote(focus.value, safe="")}.json'
-        '?depth=2">JSON (two hops)</a></p>'
-    )
+    graph = graph_fragment(payload, title=f"Neighbourhood of {hood.nodes[0].label}")
+    json_href = f"/visual/graph/{quote(focus.value, safe='')}.json?depth=2"
+    return str(render("server/neighbourhood.html", graph=markup(graph), json_href=json_href))

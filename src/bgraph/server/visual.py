@@ -7,23 +7,30 @@ it mounts the pictures' routes (``/visual/...``, ``/ontology``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..html import markup, render
 from ..visual.fragments import DEFAULT_STATIC
 from .context import ServerContext
 from .pages import register_head, register_home_section, register_resource_section
 
-
-def home_pictures(ctx: ServerContext) -> str | None:
-    """The franchise diagram and the timeline (drawn in a worker: ``PageJob("pictures")``)."""
-    return ctx.cache.get("pictures") or None
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 
-def neighbourhood_graph(ctx: ServerContext, view: Any) -> str | None:
-    """The entity's neighbourhood, interactive (drawn with the page's lookups)."""
-    return getattr(view, "pictures", "") or None
+def home_pictures(ctx: ServerContext) -> Markup | None:
+    """The franchise diagram and the timeline (drawn in a worker: ``PageJob("pictures")``, whose
+    reply is their HTML as text)."""
+    html = ctx.cache.get("pictures")
+    return markup(html) if html else None
 
 
-register_head(f'<link rel="stylesheet" href="{DEFAULT_STATIC}/visual.css">')
+def neighbourhood_graph(ctx: ServerContext, view: Any) -> Markup | None:
+    """The entity's neighbourhood, interactive (drawn as HTML with the page's lookups)."""
+    html = getattr(view, "pictures", "")
+    return markup(html) if html else None
+
+
+register_head(render("server/stylesheet.html", href=f"{DEFAULT_STATIC}/visual.css"))
 register_home_section("pictures", home_pictures, 15)
 register_resource_section("neighbourhood", neighbourhood_graph, 38)

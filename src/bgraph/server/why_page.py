@@ -2,21 +2,25 @@
 down to the asserted facts and the article quotes that state them.
 
 The proof is read from the store's ``bgg:explanations`` graph with SPARQL
-(:class:`bgraph.explain.Explainer`); this module only writes HTML. Entity pages link each
-inferred fact here (``pages.why_link``).
+(:class:`bgraph.explain.Explainer`); this module turns it into what the templates of
+``templates/why/`` show (:class:`Step`, its facts and sources, in words and links). Entity pages
+link each inferred fact here (the ``why_link`` macro of ``server/macros.html``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from ..explain import Explainer, Proof, Source, Triple, short
+from ..html import render
 from ..iris import curie
 from .context import ServerContext
 
 #: Sources shown per asserted fact (the rest are counted).
 MAX_SOURCES = 3
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 def why_href(s: Any, p: Any, o: Any) -> str:
@@ -24,128 +28,115 @@ def why_href(s: Any, p: Any, o: Any) -> str:
     return "/why?" + urlencode({"s": str(s), "p": str(p), "o": str(o)})
 
 
-def _esc(value: object) -> str:
-    from .pages import esc
+@dataclass(frozen=True)
+class Term:
+    """A term of a fact as the page shows it: an IRI links to its page (``href``, the IRI as
+    the link's title), a literal is its text."""
 
-    return esc(value)
+    text: str
+    iri: str = ""
+    href: str = ""
+    literal: bool = False
 
 
-class WhyHtml:
-    """A proof written as HTML, terms linked to their pages."""
+@dataclass(frozen=True)
+class Fact:
+    """A triple in words: "s is a o" when ``is_type``, else "s p o"."""
+
+    s: Term
+    p: Term
+    o: Term
+    is_type: bool
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A source of an asserted fact: its claim's page (``href``), named by its article, with the
+    derivation of a derived claim or the quote (in ``lang``) that states it."""
+
+    href: str
+    article: str
+    derivation: str
+    quote: str
+    lang: str
+
+
+@dataclass
+class Step:
+    """A node of the proof tree: an asserted fact with its first sources (``more``: how many
+    others; ``graphs``: where it is stated, when no source is known), or an inferred fact with
+    the rule, the rule's reason in words and the premises."""
+
+    fact: Fact
+    asserted: bool
+    sources: list[Quote] = field(default_factory=list)
+    more: int = 0
+    graphs: str = ""
+    rule: str = ""
+    reason: str = ""
+    premises: list[Step] = field(default_factory=list)
+
+
+class WhyView:
+    """A proof's terms labelled by the explainer and linked to the server's pages."""
 
     def __init__(self, ctx: ServerContext, explainer: Explainer) -> None:
         self.ctx = ctx
         self.e = explainer
 
-    def term(self, t: str) -> str:
-        label = self.e.label(t)
+    def term(self, t: str) -> Term:
         if t.startswith("<"):
             iri = t[1:-1]
-            return f'<a href="{_esc(self.ctx.href(iri))}" title="{_esc(iri)}">{_esc(label)}</a>'
+            return Term(self.e.label(t), iri=iri, href=self.ctx.href(iri))
         if t.startswith('"'):
-            return f'<span class="literal">{_esc(label)}</span>'
-        return f"<span>{_esc(t)}</span>"
+            return Term(self.e.label(t), literal=True)
+        return Term(t)
 
-    def fact(self, triple: Triple) -> str:
+    def fact(self, triple: Triple) -> Fact:
         s, p, o = triple
-        if p == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>":
-            inner = f"{self.term(s)} is a {self.term(o)}"
-        else:
-            inner = f'{self.term(s)} <span class="why-prop">{self.term(p)}</span> {self.term(o)}'
-        return f'<span class="why-fact">{inner}</span>'
+        return Fact(self.term(s), self.term(p), self.term(o), is_type=p == RDF_TYPE)
 
-    def source(self, src: Source) -> str:
+    def quote(self, src: Source) -> Quote:
         art = (
             f"article {src.article_number}"
             if src.article_number
             else curie(src.article, angle=True)
         )
-        link = f'<a href="{_esc(self.ctx.href(src.claim))}">{_esc(art)}</a>'
-        if src.derivation:
-            return f"{link}, derived: {_esc(src.derivation)}"
-        lang = f' lang="{_esc(src.lang)}"' if src.lang else ""
-        quote = f': <span class="why-quote"{lang}>«{_esc(src.quote)}»</span>' if src.quote else ""
-        return link + quote
+        return Quote(self.ctx.href(src.claim), art, src.derivation, src.quote, src.lang)
 
-    def sources(self, proof: Proof) -> str:
-        shown = [self.source(s) for s in proof.sources[:MAX_SOURCES]]
-        more = len(proof.sources) - len(shown)
-        if more > 0:
-            shown.append(f"and {more} more")
-        if not shown:
-            graphs = ", ".join(curie(g, angle=True) for g in proof.graphs)
-            return f'<span class="muted">stated in {_esc(graphs)}</span>' if graphs else ""
-        return "; ".join(shown)
-
-    def summary(self, proof: Proof) -> str:
-        """One sentence: "A because B (article 001: «…»), and X is a sub-property of Y"."""
+    def step(self, proof: Proof) -> Step:
+        """The proof as the tree the page draws."""
+        fact = self.fact(proof.triple)
         if proof.status == "asserted":
-            first = proof.sources[:1]
-            where = f" ({self.source(first[0])})" if first else ""
-            return self.fact(proof.triple) + where
-        because = " and ".join(self.summary(p) for p in proof.premises)
-        reason = _esc(self.e.reason(proof))
-        if not because:
-            return f"{self.fact(proof.triple)} because {reason}"
-        return f"{self.fact(proof.triple)} because {because}, and {reason}"
-
-    def tree(self, proof: Proof) -> str:
-        if proof.status == "asserted":
-            return (
-                f'<li class="asserted">{self.fact(proof.triple)} '
-                f'<span class="badge asserted">asserted</span>'
-                f'<div class="why-sources">{self.sources(proof)}</div></li>'
+            shown = proof.sources[:MAX_SOURCES]
+            return Step(
+                fact,
+                asserted=True,
+                sources=[self.quote(s) for s in shown],
+                more=len(proof.sources) - len(shown),
+                graphs=", ".join(curie(g, angle=True) for g in proof.graphs),
             )
-        rule = (
-            f'<span class="why-rule" title="OWL 2 RL rule">{_esc(proof.rule)}</span> '
-            f'<span class="why-reason">{_esc(self.e.reason(proof))}</span>'
-        )
-        kids = "".join(self.tree(p) for p in proof.premises)
-        children = f"<ul>{kids}</ul>" if kids else ""
-        return (
-            f'<li class="inferred">{self.fact(proof.triple)} '
-            f'<span class="badge inferred">inferred</span>'
-            f'<div class="why-because">because {rule}</div>{children}</li>'
+        return Step(
+            fact,
+            asserted=False,
+            rule=proof.rule,
+            reason=self.e.reason(proof),
+            premises=[self.step(p) for p in proof.premises],
         )
 
 
 def why_page(ctx: ServerContext, explainer: Explainer, proof: Proof) -> str:
+    """The explanation page of ``proof`` (any status: asserted, inferred, unexplained, absent)."""
     from .pages import page
 
-    w = WhyHtml(ctx, explainer)
-    css = '<link rel="stylesheet" href="/static/why.css">'
-    head = f'<h1>Why?</h1><p class="why-claim">{w.fact(proof.triple)}</p>'
-    code = f'<p class="iri-line"><code>{_esc(short(proof.triple))}</code></p>'
-    if proof.status == "absent":
-        body = '<p class="why-none">This triple is neither stated in the data nor inferred.</p>'
-    elif proof.status == "unexplained" and ctx.served.opened.info.reasoner == "remote":
-        body = (
-            '<p class="why-none">This triple is inferred, but the SPARQL endpoint this server '
-            "fronts holds no explanations (<code>bgraph push</code> sends the facts and the "
-            "inferences, not the graph <code>bgg:explanations</code>). "
-            "<code>bgraph why</code> explains it from the files or the store you pushed.</p>"
-        )
-    elif proof.status == "unexplained":
-        body = (
-            '<p class="why-none">This triple is inferred, but this server publishes no '
-            "explanations: they are made by default for inputs of up to 10,000 quads, and this "
-            "one is bigger. Start the server with <code>bgraph serve --explain</code>, or serve "
-            "a store built with <code>bgraph build --explain</code>; <code>bgraph why</code> "
-            "explains it on the command line.</p>"
-        )
-    elif proof.status == "asserted":
-        body = (
-            '<p class="why-summary">This fact is stated in the data, not inferred.</p>'
-            f'<ul class="why-tree">{w.tree(proof)}</ul>'
-        )
-    else:
-        body = (
-            f'<p class="why-summary">{w.summary(proof)}.</p>'
-            f'<h2>Proof</h2><ul class="why-tree">{w.tree(proof)}</ul>'
-            '<p class="muted">Each step applies one OWL 2 RL rule (W3C OWL 2 Profiles, 4.3) to '
-            "an axiom of the ontology and the facts above it; the leaves are stated by the "
-            "articles. The same data is in the named graph "
-            '<code>bgg:explanations</code>: ask the <a href="/sparql">SPARQL endpoint</a>, '
-            f"or run <code>bgraph why {_esc(short(proof.triple))}</code>.</p>"
-        )
-    return page("Why? " + explainer.sentence(proof.triple), css + head + code + body)
+    view = WhyView(ctx, explainer)
+    explained = proof.status not in ("absent", "unexplained")
+    body = render(
+        "why/page.html",
+        status=proof.status,
+        remote=ctx.served.opened.info.reasoner == "remote",
+        claim=view.fact(proof.triple),
+        triple=short(proof.triple),
+        proof=view.step(proof) if explained else None,
+    )
+    return page("Why? " + explainer.sentence(proof.triple), body)

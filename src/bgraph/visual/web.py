@@ -211,15 +211,16 @@ def _tbox(v: View) -> Graph:
 
 
 def _docs_html(v: View, href_for: HrefFor) -> str:
+    """The ontology reference the server serves, under its site header (once per store)."""
     key = ("docs.html", href_for)
     if key not in v.memo:
         from ..docs import read_ontology, shapes_graph
         from ..docs_html import render_html
-        from ..server.pages import SITE_HEADER, header_style
+        from ..server.pages import header_style, site_header
 
         doc = read_ontology(_tbox(v), shapes_graph(), v.source)
         v.memo[key] = render_html(
-            doc, base="/ontology", link_for=href_for, site_header=SITE_HEADER, head=header_style()
+            doc, base="/ontology", link_for=href_for, site_header=site_header(), head=header_style()
         )
     return v.memo[key]
 
