@@ -33,7 +33,8 @@ async def home(request: Request) -> Response:
         ctx.once("home", PageJob("home"), "the home page's summary", HOME_TIMEOUT_FACTOR),
         ctx.once("pictures", PageJob("pictures"), "the home page's pictures", HOME_TIMEOUT_FACTOR),
     )
-    return HTMLResponse(home_page(ctx), headers={"Vary": "Accept"})
+    # written in a thread, as an entity page is: the event loop keeps answering meanwhile
+    return HTMLResponse(await asyncio.to_thread(home_page, ctx), headers={"Vary": "Accept"})
 
 
 @routes.get("/search")
@@ -45,4 +46,4 @@ async def search(request: Request) -> Response:
     hits = await ctx.lookup(job, "the search") if q.strip() else []
     if wants_json(request):
         return Response(search_json(ctx, hits), media_type=formats.JSON)
-    return HTMLResponse(search_page(ctx, q, hits))
+    return HTMLResponse(await asyncio.to_thread(search_page, ctx, q, hits))
