@@ -14,9 +14,7 @@ Extension points (for features such as a diagram or an interactive graph):
   claim 15, facts 20/30, sources 35, graph content 40, types 80, formats 90).
 - :func:`register_home_section` does the same for the home page: ``(ctx) -> Markup | str |
   None`` (the home page's summary, :class:`.overview.Home`, is ``ctx.cache["home"]``).
-- :func:`register_head` adds a tag to every page's ``<head>`` (a stylesheet, or a
-  ``<script src=... defer>`` served from ``/static``; the Content-Security-Policy allows
-  same-origin scripts only, so no inline script).
+- :func:`register_stylesheet` adds a stylesheet (its URL) to every page's ``<head>``.
 - :func:`register_extension` names a module that registers such things when imported; it is
   imported before the first page is written, not at start (a SPARQL answer needs none of it).
 """
@@ -60,7 +58,7 @@ class _Registered:
 
 _RESOURCE_SECTIONS: list[_Registered] = []
 _HOME_SECTIONS: list[_Registered] = []
-_HEAD: list[str] = []
+_STYLESHEETS: list[str] = []
 
 
 def register_resource_section(name: str, render: ResourceSection, order: int = 50) -> None:
@@ -73,11 +71,10 @@ def register_home_section(name: str, render: HomeSection, order: int = 50) -> No
     _register(_HOME_SECTIONS, _Registered(order, name, render))
 
 
-def register_head(tag: str) -> None:
-    """Add a tag (``<link ...>``, ``<script src=... defer></script>``), HTML that bgraph made,
-    to every page's head."""
-    if tag not in _HEAD:
-        _HEAD.append(tag)
+def register_stylesheet(href: str) -> None:
+    """Add a stylesheet (its URL) to every page's head."""
+    if href not in _STYLESHEETS:
+        _STYLESHEETS.append(href)
 
 
 _EXTENSIONS: list[str] = []
@@ -137,8 +134,8 @@ def page(
     alternates: Iterable[tuple[str, str]] = (),
     stylesheets: Iterable[str] = (),
 ) -> str:
-    """A complete page: head (title, css, alternates as (media type, href), registered tags,
-    this page's own ``stylesheets``), the site header, ``body`` (HTML), the footer."""
+    """A complete page: head (title, css, alternates as (media type, href), the registered
+    stylesheets, then this page's own), the site header, ``body`` (HTML), the footer."""
     _load_extensions()
     return str(
         render(
@@ -146,8 +143,7 @@ def page(
             title=title,
             body=body,
             alternates=list(alternates),
-            head=[markup(tag) for tag in _HEAD],
-            stylesheets=list(stylesheets),
+            stylesheets=[*_STYLESHEETS, *stylesheets],
             version=__version__,
         )
     )

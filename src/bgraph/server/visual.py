@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..html import markup, render
+from ..html import markup
 from ..visual.fragments import DEFAULT_STATIC
 from .context import ServerContext
-from .pages import register_head, register_home_section, register_resource_section
+from .pages import register_home_section, register_resource_section, register_stylesheet
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -31,6 +31,6 @@ def neighbourhood_graph(ctx: ServerContext, view: Any) -> Markup | None:
     return markup(html) if html else None
 
 
-register_head(render("server/stylesheet.html", href=f"{DEFAULT_STATIC}/visual.css"))
+register_stylesheet(f"{DEFAULT_STATIC}/visual.css")
 register_home_section("pictures", home_pictures, 15)
 register_resource_section("neighbourhood", neighbourhood_graph, 38)
