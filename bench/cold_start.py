@@ -1,6 +1,6 @@
 """Cold start of ``bgraph serve``: process launch to its first HTTP answer, on the seed graph.
 
-Launches ``bgraph serve --port P --quiet`` (plus any extra arguments) ``--runs`` times, one after
+Launches ``bgraph serve --port P`` (plus any extra arguments) ``--runs`` times, one after
 the other, and times each from ``Popen`` to the first ``200`` answer to
 ``POST /sparql ASK { ?s ?p ?o }`` (polled every 5 ms with the standard library's http.client, so
 the timer itself imports nothing heavy). Prints each run and the median; ``--json`` prints them
@@ -78,7 +78,7 @@ def launch_once(
     cmd = bgraph_command()
     if python_flags:  # run the console script's module through this Python with its flags
         cmd = [sys.executable, *python_flags, "-m", "bgraph"]
-    cmd += ["serve", "--port", str(port), "--quiet", *extra]
+    cmd += ["serve", "--port", str(port), *extra]
     with tempfile.TemporaryFile() as log:
         start = time.perf_counter()
         proc = subprocess.Popen(

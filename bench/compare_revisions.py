@@ -38,7 +38,7 @@ QUERIES = ("12-has-spin-off", "01-cast-size", "04-entity-page", "09-label-search
 def serve(src: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bgraph", "serve", "--quiet", "--port", str(port)],
+        [sys.executable, "-m", "bgraph", "serve", "--port", str(port)],
         env={**os.environ, "PYTHONPATH": str(src)},
         cwd=tempfile.gettempdir(),
         stdout=subprocess.DEVNULL,

@@ -97,7 +97,7 @@ def main() -> None:
     subprocess.run([*bgraph_cmd(), "build", "-q", "-o", str(store)], check=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    cmd = [*bgraph_cmd(), "serve", "--quiet", "--port", str(port)]
+    cmd = [*bgraph_cmd(), "serve", "--port", str(port)]
     server = launch(cmd, base, base + "sparql", dict(os.environ), 120)
     oport = free_port()
     bind = f"127.0.0.1:{oport}"

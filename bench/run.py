@@ -619,7 +619,8 @@ class Bench:
     def bgraph(self, *args: str, env: dict[str, str] | None = None) -> Served:
         port = free_port()
         base = f"http://127.0.0.1:{port}/"
-        cmd = [*bgraph_cmd(), "serve", "--host", "127.0.0.1", "--port", str(port), "--quiet", *args]
+        # the default: with its access log (one line per request, to the log file)
+        cmd = [*bgraph_cmd(), "serve", "--host", "127.0.0.1", "--port", str(port), *args]
         return launch(cmd, base, base + "sparql", env or self.env, self.args.start_timeout)
 
     def oxigraph(self, *args: str) -> Served:

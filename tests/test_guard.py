@@ -28,7 +28,7 @@ from bgraph.errors import (
     UpdateRefusedError,
 )
 from bgraph.sparql import MAX_DEPTH, check_query, guard
-from bgraph.sparql.guard import _read_prologue, read_query
+from bgraph.sparql.guard import _read_prologue, needs_base, read_query, tokenize
 from test_sandbox import Canary, canary  # noqa: F401  (the fixture)
 
 EX = "http://example.org/"
@@ -218,6 +218,24 @@ def test_base_argument_resolves_relative_from() -> None:
     assert check_query("SELECT * FROM <g1> { }", KNOWN, base=EX) == "SELECT"
     with pytest.raises(ForeignGraphError):
         check_query("SELECT * FROM <g1> { }", KNOWN, base="http://other/")
+
+
+@pytest.mark.parametrize(
+    ("query", "needed"),
+    [
+        ("ASK { <rel> ?p ?o }", True),  # a relative IRI resolves against the base
+        ("BASE <x/> ASK { <a> ?p ?o }", True),  # so does a relative BASE
+        ("PREFIX ex: <x#> ASK { ex:a ?p ?o }", True),  # and a relative namespace
+        ('SELECT (iri("x") AS ?i) {}', True),  # IRI() and URI() resolve strings against it
+        ('SELECT (URI("x") AS ?i) {}', True),
+        (r"ASK { <http://a/\u0062> ?p ?o }", True),  # escapes: read as relative (the safe side)
+        ("PREFIX ex: <http://x/#> ASK { ex:a <http://x/p> ?o }", False),
+        ("ASK { ?iri ?p 'IRI' }", False),  # a variable and a string named IRI call nothing
+        ("SELECT * { ?s ?p ?o FILTER(?o < 3 && ?o > 1) }", False),
+    ],
+)
+def test_needs_base_when_the_answer_can_depend_on_it(query: str, needed: bool) -> None:
+    assert needs_base(tokenize(query)) is needed
 
 
 def test_fast_enough_per_request() -> None:

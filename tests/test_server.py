@@ -123,6 +123,29 @@ def test_select_in_every_results_format(client: httpx.Client, media_type: str) -
     assert {"Ballard", "Harry Bosch", "Bosch: Legacy"} <= {n.strip('"') for n in names}
 
 
+def test_relative_iris_resolve_against_the_endpoint(
+    client: httpx.Client, server: RunningServer
+) -> None:
+    """SPARQL 1.1 Protocol, 2.1.1: the base IRI of a query is the endpoint's URL; IRI() and
+    URI() resolve a string against it too (SPARQL 1.1, 17.4.2.8). An absolute IRI stays as
+    written."""
+    query = (
+        'SELECT ?a ?b ?c ?d { BIND(<rel> AS ?a) BIND(IRI("x/y") AS ?b) BIND(uri("#z") AS ?c) '
+        "BIND(<http://other.example/p> AS ?d) }"
+    )
+    r = client.post(
+        "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert r.status_code == 200, r.text
+    row = r.json()["results"]["bindings"][0]
+    assert {k: v["value"] for k, v in row.items()} == {
+        "a": server.url + "rel",
+        "b": server.url + "x/y",
+        "c": server.url + "sparql#z",
+        "d": "http://other.example/p",
+    }
+
+
 #: SPARQL 1.2 terms Oxigraph evaluates: a triple term and a literal with a base direction
 TRIPLE_TERM = (
     'SELECT ?t ?l WHERE { BIND(<<( id:ballard schema:name "Ballard" )>> AS ?t) '

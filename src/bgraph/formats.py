@@ -198,13 +198,10 @@ JSON_DATA = Format(name="json", media_types=("application/json",), suffixes=(".j
 SVG = Format(name="svg", media_types=("image/svg+xml",), suffixes=(".svg",))
 PNG = Format(name="png", media_types=("image/png",), suffixes=(".png",))
 DOT = Format(name="dot", media_types=("text/vnd.graphviz",), suffixes=(".dot", ".gv"))
-JAVASCRIPT = Format(name="js", media_types=("text/javascript",), suffixes=(".js",))
-CSS = Format(name="css", media_types=("text/css",), suffixes=(".css",))
 
 #: What ``bgraph diagram`` draws.
 DIAGRAM_FORMATS: tuple[Format, ...] = (SVG, PNG, DOT)
-FILE_FORMATS: tuple[Format, ...] = (HTML_PAGE, PLAIN_TEXT, JSON_DATA, *DIAGRAM_FORMATS,
-                                    JAVASCRIPT, CSS)  # fmt: skip
+FILE_FORMATS: tuple[Format, ...] = (HTML_PAGE, PLAIN_TEXT, JSON_DATA, *DIAGRAM_FORMATS)
 
 TEXT = PLAIN_TEXT.media_type
 JSON = JSON_DATA.media_type
@@ -270,13 +267,6 @@ def named(value: str, among: Iterable[Format] = _EVERY_FORMAT) -> Format | None:
     an alias or a media type, case and ``;`` parameters ignored. None: it names none."""
     key = value.split(";", 1)[0].strip().lower()
     return next((f for f in among if f.called(key)), None)
-
-
-def file_format(path: Path | str) -> Format | None:
-    """The format of a file that bgraph serves or draws (a page, a script, a picture...), by
-    its suffix; None when the table has none."""
-    suffix = Path(path).suffix.lower()
-    return next((f for f in FILE_FORMATS if suffix in f.suffixes), None)
 
 
 # --- Media types of the SPARQL protocol's requests ------------------------------------------------

@@ -20,7 +20,7 @@ from ..errors import BgraphError, HttpError
 from ..iris import PREFIXES
 from ..sparql.columns import column_order
 from ..sparql.evaluate import evaluate
-from ..sparql.guard import Token, read_query
+from ..sparql.guard import Token, needs_base, read_query
 from .conneg import choose
 from .writers import boolean_bytes, rdf_bytes, select_bytes
 
@@ -139,7 +139,8 @@ def run(store: Any, job: QueryJob, known_graphs: list[str]) -> Reply:
         if protocol_dataset:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-        answer = evaluate(store, job.text, job.base, kwargs)
+        base = job.base if needs_base(tokens) else None
+        answer = evaluate(store, job.text, base, kwargs)
         actual = _form(answer, form)
         if actual != form:
             form = actual

@@ -7,7 +7,7 @@ holds one)."""
 
 from __future__ import annotations
 
-import logging
+import sys
 import time
 from typing import Any
 
@@ -17,8 +17,6 @@ from starlette.middleware.cors import CORSMiddleware
 from .. import formats
 from .engine import ROWS_HEADER, TRUNCATED_HEADER
 from .workers import CLIENT
-
-log = logging.getLogger("bgraph.access")
 
 #: Same-origin scripts only (no inline, no CDN); YASGUI needs inline styles and data: images.
 CSP = (
@@ -110,4 +108,21 @@ class EdgeMiddleware:
             target = target[:_MAX_LOGGED_PATH] + "…"
         client = scope.get("client") or ("-", 0)
         ms = (time.perf_counter() - start) * 1000
-        log.info('%s "%s %s" %d %.1fms', client[0], scope["method"], target, status, ms)
+        _access_line(f'{client[0]} "{scope["method"]} {target}" {status} {ms:.1f}ms')
+
+
+_stamp = [-1, ""]  #: the second last written, and its local time as the log writes it
+
+
+def _access_line(text: str) -> None:
+    """One access-log line on stderr, after the local time, as ``logging`` wrote it
+    (``2026-11-29 15:04:05 127.0.0.1 "GET /" 200 1.2ms``). Written directly: the logging module's
+    record, caller lookup and formatter took ~25 µs a line, a quarter of the server's own work
+    on a small query (the time string is made once a second here)."""
+    now = int(time.time())
+    if now != _stamp[0]:
+        _stamp[:] = [now, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))]
+    try:
+        sys.stderr.write(f"{_stamp[1]} {text}\n")  # line-buffered: one write per line
+    except (OSError, ValueError):  # stderr closed: the request is answered all the same
+        pass

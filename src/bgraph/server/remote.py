@@ -834,7 +834,7 @@ def serve_remote(config: ServerConfig, remote: RemoteConfig) -> None:
     from .safety import _audit
 
     started = time.perf_counter()
-    _configure_logging(config.access_log)
+    _configure_logging()
     served = connect(remote, config.timeout)
     sock = bind(config.host, config.port)
     url = public_url(sock, config.host, config.base_url)

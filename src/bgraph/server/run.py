@@ -154,7 +154,7 @@ def worker_threads(triples: int, capacity: int, processes: int | None = None) ->
 def serve(config: ServerConfig) -> None:
     started = time.perf_counter()
     _raise_open_files()
-    _configure_logging(config.access_log)
+    _configure_logging()
     served = load_served(
         config.paths, config.named, config.inference, config.store, explain=config.explain
     )
@@ -239,11 +239,12 @@ def _show_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _configure_logging(access_log: bool) -> None:
+def _configure_logging() -> None:
+    """The server's errors on stderr, in the access log's shape (time, then the message); the
+    access log itself is written by :class:`.middleware.EdgeMiddleware`."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
-    for name in ("bgraph.access", "bgraph.server"):
-        logger = logging.getLogger(name)
-        logger.handlers[:] = [handler]
-        logger.setLevel(logging.INFO if access_log or name != "bgraph.access" else logging.WARNING)
-        logger.propagate = False
+    logger = logging.getLogger("bgraph.server")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import Response
-
-from .workers import CLIENT, Overloaded
+from .workers import Overloaded
 
 CHUNK = 256 * 1024
 
@@ -58,35 +56,32 @@ class SendBudget:
             self.by_client.pop(client, None)
 
 
-class ChunkedResponse(Response):
-    """A response whose body goes out in chunks; its bytes, taken from a :class:`SendBudget`
-    by the caller, are given back once sent or once its client is gone."""
-
-    def __init__(
-        self,
-        content: bytes,
-        budget: SendBudget | None,
-        status_code: int = 200,
-        headers: dict[str, str] | None = None,
-        media_type: str | None = None,
-    ) -> None:
-        super().__init__(content, status_code, headers, media_type)
-        self.budget = budget
-        self.client = CLIENT.get()
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        body = memoryview(self.body)
-        size = len(body)
-        try:
-            start_message = {"status": self.status_code, "headers": self.raw_headers}
-            await send({"type": "http.response.start", **start_message})
-            if scope.get("method") == "HEAD" or not size:
-                await send({"type": "http.response.body", "body": b""})
-                return
-            for start in range(0, size, CHUNK):
-                end = min(start + CHUNK, size)
-                chunk = bytes(body[start:end])
-                await send({"type": "http.response.body", "body": chunk, "more_body": end < size})
-        finally:
-            if self.budget is not None:
-                self.budget.release(self.client, size)
+async def send_in_chunks(
+    send: Any,
+    status: int,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    head: bool,
+    budget: SendBudget | None,
+    client: str,
+) -> None:
+    """Send a response (ASGI messages) whose body goes out in :data:`CHUNK` pieces (none for a
+    HEAD request); the body's bytes, taken from ``budget`` for ``client`` by the caller, are
+    given back once sent or once the client is gone."""
+    view = memoryview(body)
+    size = len(view)
+    try:
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        if head or not size:
+            await send({"type": "http.response.body", "body": b""})
+            return
+        if size <= CHUNK:
+            await send({"type": "http.response.body", "body": body})
+            return
+        for start in range(0, size, CHUNK):
+            end = min(start + CHUNK, size)
+            chunk = bytes(view[start:end])
+            await send({"type": "http.response.body", "body": chunk, "more_body": end < size})
+    finally:
+        if budget is not None:
+            budget.release(client, size)

@@ -164,6 +164,22 @@ def tokenize(text: str, pos: int = 0) -> list[Token]:
     return tokens
 
 
+_ABSOLUTE_IRI = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:[^\\]*>")  # a scheme, no escape
+
+
+def needs_base(tokens: list[Token]) -> bool:
+    """True when a query's answer may depend on the base IRI: it writes a relative IRI (or one
+    with escapes, read as relative here), or calls IRI()/URI(), which resolve a string against
+    it. Otherwise the base is left out: Oxigraph parses it for every query (~13 µs)."""
+    for kind, value, _start, _end in tokens:
+        if kind == "iri":
+            if _ABSOLUTE_IRI.fullmatch(value) is None:
+                return True
+        elif kind == "word" and value.upper() in ("IRI", "URI"):
+            return True
+    return False
+
+
 #: A prologue of plain PREFIX declarations (keyword, prefix name, an IRI without escapes),
 #: which clients send before every query: it is read once per distinct prologue and base
 #: (:func:`_plain_prologue`). It ends with an IRI's ``>``, where no token can run on into the
