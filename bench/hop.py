@@ -6,6 +6,8 @@ In one process, on the seed graph, median of 3,000 calls each (µs):
 
 - ``handler``: the worker's answer to a QueryJob computed here, with no hop (guard, Oxigraph,
   serialisation), for the ASK and the label search of bench/queries;
+- ``guard``: the part of it that reads the query before Oxigraph sees it (the SPARQL guard,
+  :func:`bgraph.server.engine.vet`);
 - ``pool``: the same job through ``bgraph serve``'s WorkerPool (default sandbox, the stack the
   server gives its workers), from an asyncio task on uvloop: the hop and the answer;
 - ``echo``: a job that the worker sends back as it came, through the same pool: the hop alone;
@@ -34,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from request_floor import median_ms
 
 from bgraph.server.config import ServerConfig
-from bgraph.server.engine import QueryJob
+from bgraph.server.engine import QueryJob, vet
 from bgraph.server.links import Links
 from bgraph.server.run import WORKER_STACK_MB, make_handler
 from bgraph.server.safety import install_network_guard
@@ -97,6 +99,10 @@ def main() -> None:
     }
     out: dict[str, Any] = {}
     out["handler_us"] = {name: timed(lambda j=job: handler(j)) for name, job in jobs.items()}
+    names = served.graph_names
+    out["guard_us"] = {
+        name: timed(lambda j=job: vet(j.text, names, j.base)) for name, job in jobs.items()
+    }
     out["socketpair_us"] = socketpair_us()
     install_network_guard()
     pool = WorkerPool(echo_or_answer(handler), size=config.workers, stack_mb=WORKER_STACK_MB)

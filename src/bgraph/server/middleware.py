@@ -117,7 +117,7 @@ _stamp = [-1, ""]  #: the second last written, and its local time as the log wri
 def _access_line(text: str) -> None:
     """One access-log line on stderr, after the local time, as ``logging`` wrote it
     (``2026-11-29 15:04:05 127.0.0.1 "GET /" 200 1.2ms``). Written directly: the logging module's
-    record, caller lookup and formatter took ~25 µs a line, a quarter of the server's own work
+    record, caller lookup and formatter took 25–45 µs a line, a quarter of the server's own work
     on a small query (the time string is made once a second here)."""
     now = int(time.time())
     if now != _stamp[0]:

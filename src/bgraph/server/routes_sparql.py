@@ -117,9 +117,9 @@ class SparqlEndpoint:
     """``/sparql`` as a plain ASGI app under Starlette's router and middleware (its errors go to
     the app's handlers, as everywhere). The query operation is the server's busiest path: it
     reads the scope and writes the response's messages itself, without Starlette's Request and
-    Response objects and their wrappers, which took a third of the server's Python time per
-    query (45 of 124 µs on the seed graph's ASK, in one process). A request for the service
-    description or the query UI is answered as an ordinary Starlette request."""
+    Response objects and their wrappers (23 µs of the server's Python per query on the seed
+    graph's ASK: ``bench/app_layers.py``). A request for the service description or the query
+    UI is answered as an ordinary Starlette request."""
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         app = scope["app"]
@@ -172,7 +172,8 @@ class SparqlEndpoint:
 
 
 async def _send_empty(send: Any, status: int) -> None:
-    await send({"type": "http.response.start", "status": status, "headers": []})
+    headers = [(b"content-length", b"0")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": b""})
 
 
