@@ -296,3 +296,28 @@ def test_http_error_pickles_with_its_status(retry_after: int | None) -> None:
     assert type(again) is HttpError and str(again) == "no dump called 'x'"
     assert again.http_status == 404 and again.retry_after == retry_after
     assert HttpError("bad").http_status == 400  # 400 unless given
+
+
+@pytest.mark.parametrize(
+    "triple",
+    [
+        ("<http://example.org/id/a b>", "<http://schema.org/name>", '"x & y = 1 / 2 ?"@fr'),
+        (
+            "_:b0",
+            "<http://example.org/p#frag>",
+            '"+100%"^^<http://www.w3.org/2001/XMLSchema#string>',
+        ),
+        ("<http://example.org/é>", "<http://example.org/p>", '<<( <http://s> <http://p> "o" )>>'),
+    ],
+)
+def test_why_links_are_the_query_string_urlencode_writes(triple: tuple[str, str, str]) -> None:
+    """Each term is quoted once per process; the link is what urllib writes for the triple."""
+    from urllib.parse import parse_qs, urlencode
+
+    from bgraph.server.why_page import why_href
+
+    s, p, o = triple
+    for _ in range(2):  # the second time from the cache
+        href = why_href(s, p, o)
+        assert href == "/why?" + urlencode({"s": s, "p": p, "o": o})
+        assert parse_qs(href.split("?", 1)[1]) == {"s": [s], "p": [p], "o": [o]}

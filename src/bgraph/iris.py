@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 
 
 class Namespace(str):
@@ -116,6 +116,17 @@ def curie(iri: str, prefixes: Mapping[str, str] = PREFIXES, angle: bool = False)
     ``prefixes`` (bgraph's by default) that leaves a valid, non-empty local name, so the name
     can be pasted into SPARQL or Turtle. With none, the IRI itself, or ``<IRI>`` with
     ``angle``."""
+    if prefixes is PREFIXES:  # bgraph's own: each IRI's name is found once per process
+        return _bgraph_curie(str(iri), angle)
+    return _curie(iri, prefixes, angle)
+
+
+@lru_cache(maxsize=16384)
+def _bgraph_curie(iri: str, angle: bool) -> str:
+    return _curie(iri, PREFIXES, angle)
+
+
+def _curie(iri: str, prefixes: Mapping[str, str], angle: bool) -> str:
     best, best_ns = "", ""
     for prefix, ns in prefixes.items():
         if len(ns) > len(best_ns) and iri.startswith(ns) and _pn_local().fullmatch(iri, len(ns)):

@@ -10,8 +10,9 @@ link each inferred fact here (the ``why_link`` macro of ``server/macros.html``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from ..explain import Explainer, Proof, Source, Triple, short
 from ..html import render
@@ -24,8 +25,15 @@ RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 def why_href(s: Any, p: Any, o: Any) -> str:
-    """The explanation page of a triple (pyoxigraph terms or N-Triples strings)."""
-    return "/why?" + urlencode({"s": str(s), "p": str(p), "o": str(o)})
+    """The explanation page of a triple (pyoxigraph terms or N-Triples strings): the query string
+    ``urlencode`` writes, each term quoted once per process (an entity page links a hundred
+    facts of a few subjects and properties: quoting them took a quarter of its writing)."""
+    return f"/why?s={_quoted(str(s))}&p={_quoted(str(p))}&o={_quoted(str(o))}"
+
+
+@lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    return quote_plus(text, safe="")
 
 
 @dataclass(frozen=True)
