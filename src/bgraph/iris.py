@@ -116,12 +116,12 @@ def curie(iri: str, prefixes: Mapping[str, str] = PREFIXES, angle: bool = False)
     ``prefixes`` (bgraph's by default) that leaves a valid, non-empty local name, so the name
     can be pasted into SPARQL or Turtle. With none, the IRI itself, or ``<IRI>`` with
     ``angle``."""
-    if prefixes is PREFIXES:  # bgraph's own: each IRI's name is found once per process
+    if prefixes is PREFIXES and len(iri) <= 1024:  # bgraph's own: found once per process
         return _bgraph_curie(str(iri), angle)
     return _curie(iri, prefixes, angle)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=16384)  # IRIs of up to 1 KiB: 32 MiB at most, far less in practice
 def _bgraph_curie(iri: str, angle: bool) -> str:
     return _curie(iri, PREFIXES, angle)
 

@@ -31,8 +31,12 @@ def why_href(s: Any, p: Any, o: Any) -> str:
     return f"/why?s={_quoted(str(s))}&p={_quoted(str(p))}&o={_quoted(str(o))}"
 
 
-@lru_cache(maxsize=4096)
 def _quoted(text: str) -> str:
+    return _quoted_short(text) if len(text) <= 1024 else quote_plus(text, safe="")
+
+
+@lru_cache(maxsize=4096)  # terms of up to 1 KiB: 8 MiB at most
+def _quoted_short(text: str) -> str:
     return quote_plus(text, safe="")
 
 
