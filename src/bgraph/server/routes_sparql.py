@@ -35,7 +35,8 @@ def _wants_ui(accept: str | None) -> bool:
 
 
 class ClientGone(Exception):
-    """The client closed the connection while its query ran (the worker was killed)."""
+    """The client closed the connection while it sent its query, or while its query ran (the
+    worker was killed)."""
 
 
 Scope = dict[str, Any]
@@ -202,8 +203,9 @@ async def _sd(ctx: ServerContext) -> list[Any]:
     return service_description(ctx)
 
 
-routes.append(Route("/sparql", SparqlEndpoint(), methods=["GET", "POST"]))
-routes.append(Route("/sparql/", SparqlEndpoint(), methods=["GET", "POST"]))
+_endpoint = SparqlEndpoint()
+routes.append(Route("/sparql", _endpoint, methods=["GET", "POST"]))
+routes.append(Route("/sparql/", _endpoint, methods=["GET", "POST"]))
 
 
 @routes.route("/sparql", ("OPTIONS",))

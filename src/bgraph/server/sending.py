@@ -68,19 +68,15 @@ async def send_in_chunks(
     """Send a response (ASGI messages) whose body goes out in :data:`CHUNK` pieces (none for a
     HEAD request); the body's bytes, taken from ``budget`` for ``client`` by the caller, are
     given back once sent or once the client is gone."""
-    view = memoryview(body)
-    size = len(view)
+    size = len(body)
     try:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         if head or not size:
             await send({"type": "http.response.body", "body": b""})
             return
-        if size <= CHUNK:
-            await send({"type": "http.response.body", "body": body})
-            return
-        for start in range(0, size, CHUNK):
+        for start in range(0, size, CHUNK):  # a body of one chunk is sent as it is, uncopied
             end = min(start + CHUNK, size)
-            chunk = bytes(view[start:end])
+            chunk = body[start:end]
             await send({"type": "http.response.body", "body": chunk, "more_body": end < size})
     finally:
         if budget is not None:
